@@ -1,0 +1,1 @@
+"""The events dataset: command-line validation of the bundled (or given) CSV files."""
