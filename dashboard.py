@@ -1,0 +1,118 @@
+"""Karabakh Conflict Map: claims about the Sept 2023 offensive and its lead-up on a Leaflet map.
+
+Thin UI: loading, filtering and map building live in ``src/``; this file lays them out.
+Run with ``scripts/run.sh`` (or ``streamlit run dashboard.py``).
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from src.assets.localize import localize_map
+from src.dataset import DataValidationError
+from src.filters import apply_filters, describe, window
+from src.mapview.build import BASEMAPS, base_map, claims_layer
+from src.mapview.legend import CAVEAT
+from src.ui.data import get_dataset, get_options, headlines, incident_sizes
+from src.ui.sidebar import filter_sidebar
+
+st.set_page_config(page_title="Karabakh Conflict Map", page_icon="🗺️", layout="wide")
+
+try:
+    data = get_dataset()
+except DataValidationError as exc:
+    st.error("The data files do not pass validation; fix these and reload:")
+    st.code("\n".join(str(p) for p in exc.problems))
+    st.stop()
+
+names = headlines(data)
+state, notices = filter_sidebar(data, get_options(), names)
+for notice in notices:
+    st.warning(notice, icon="⚠️")
+
+basemap = st.sidebar.selectbox(
+    "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
+)
+
+shown = apply_filters(data.events, state)
+start, end = window(state, data.events)
+
+st.title("Karabakh Conflict Map")
+st.markdown(
+    f"**{len(shown)} of {len(data.events)} claims shown** · "
+    f"{start:%d %b %Y} – {end:%d %b %Y} · "
+    + " · ".join(describe(state, data.events, names)[1:] or ["no other filters"])
+)
+st.caption(
+    f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
+    f"Data version {data.version}."
+)
+
+places = data.places
+m = base_map(places, data.events, basemap)
+layer, stats = claims_layer(shown, places, names, incident_sizes(data))
+report = localize_map(m)
+localize_map(layer)
+if report.cdn_message():
+    st.info(
+        "Offline map assets are missing (run `scripts/setup.sh`); "
+        f"{report.cdn_message()}. The map needs internet until they are fetched.",
+        icon="ℹ️",
+    )
+if shown.empty:
+    st.info(
+        "No claims match these filters. Widen the date range or clear a filter "
+        "(the map still shows places and routes).",
+        icon="🔍",
+    )
+elif stats.compact:
+    st.info(
+        f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
+        icon="ℹ️",
+    )
+
+st_folium(
+    m,
+    feature_group_to_add=layer,
+    layer_control=folium.LayerControl(collapsed=True),
+    returned_objects=[],
+    use_container_width=True,
+    height=640,
+    key="map",
+)
+
+sources_used = sorted({s for ids in shown["source_ids"] for s in ids.split(";") if s})
+st.markdown(
+    "**Sources:** "
+    + ("; ".join(f"{names[s]} [{s}]" for s in sources_used) if sources_used else "none")
+)
+
+unlocated = shown[shown["place_id"] == ""]
+if not unlocated.empty:
+    st.subheader(f"Claims with no place ({len(unlocated)})")
+    st.caption("These claims name no location; they are part of the count above.")
+    st.dataframe(
+        unlocated[
+            [
+                "date_start",
+                "claimant",
+                "claimant_side",
+                "sub_event_type",
+                "summary",
+                "verification",
+                "source_ids",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+with st.expander(f"All {len(shown)} claims shown, as a table"):
+    table = shown.drop(columns=["line"]).assign(
+        fatalities=shown["fatalities"].astype("string").fillna("not stated"),
+        injured=shown["injured"].astype("string").fillna("not stated"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    del table

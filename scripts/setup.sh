@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv (if needed), install the pinned requirements, and fetch the map's front-end
+# assets from the npm registry so the map works with no internet. Safe to run repeatedly.
+#   scripts/setup.sh          runtime requirements
+#   scripts/setup.sh --dev    plus test tools (pytest, playwright, ruff)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+REQS=requirements.txt
+[[ "${1:-}" == "--dev" ]] && REQS=requirements-dev.txt
+
+if [[ ! -x .venv/bin/python ]]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat requirements.txt "$REQS" | sha256sum | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r "$REQS"
+  touch "$stamp"
+fi
+
+# Leaflet & plugins, served by the app itself from static/vendor (never committed).
+if ! .venv/bin/python -m src.assets fetch; then
+  echo "warning: map assets could not be fetched; the map will load them from CDNs (needs internet)." >&2
+fi

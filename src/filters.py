@@ -1,0 +1,148 @@
+"""Which claims the user is looking at: the filter state, the periods, and applying them.
+
+Pure functions over the events frame, so the map, the pages, the exports and the tests all
+agree on what "the current view" contains. An empty selection means "no restriction".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+#: Named windows of the conflict. ``None`` bounds are open (the data's own first/last date).
+PERIODS: dict[str, tuple[date | None, date | None]] = {
+    "all": (None, None),
+    "background": (None, date(2020, 11, 10)),  # up to the Russia-brokered 2020 ceasefire
+    "blockade": (date(2022, 12, 12), date(2023, 9, 18)),
+    "offensive": (date(2023, 9, 19), date(2023, 9, 21)),
+}
+PERIOD_LABELS: dict[str, str] = {
+    "all": "All dates",
+    "background": "Background (to the Nov 2020 ceasefire)",
+    "blockade": "Blockade (12 Dec 2022 – 18 Sep 2023)",
+    "offensive": "Offensive (19–21 Sep 2023)",
+}
+
+#: Filter field -> the events column(s) it matches.
+FACETS: dict[str, tuple[str, ...]] = {
+    "sources": ("source_ids",),
+    "sides": ("claimant_side",),
+    "claimants": ("claimant",),
+    "actors": ("actor1", "actor2"),
+    "types": ("event_type",),
+}
+FACET_LABELS: dict[str, str] = {
+    "sources": "source",
+    "sides": "claimant side",
+    "claimants": "claimant",
+    "actors": "actor",
+    "types": "event type",
+}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """Everything that narrows the view; hashable so it can key caches."""
+
+    period: str = "all"
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+    claimants: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    text: str = ""
+
+    def facet(self, name: str) -> tuple[str, ...]:
+        return getattr(self, name)
+
+    def with_facet(self, name: str, values: Iterable[str]) -> FilterState:
+        return replace(self, **{name: tuple(values)})
+
+
+def data_bounds(events: pd.DataFrame) -> tuple[date, date]:
+    """The first start and last end date in the data (today's date if there is none)."""
+    if events.empty:
+        today = date.today()
+        return today, today
+    return events["date_start"].min().date(), events["date_end"].max().date()
+
+
+def window(state: FilterState, events: pd.DataFrame) -> tuple[date, date]:
+    """The date window in force: the period's bounds, narrowed by from/to, within the data."""
+    lo, hi = data_bounds(events)
+    p_lo, p_hi = PERIODS.get(state.period, (None, None))
+    start = max(d for d in (lo if p_lo is None else p_lo, state.date_from) if d is not None)
+    end = min(d for d in (hi if p_hi is None else p_hi, state.date_to) if d is not None)
+    if p_lo is not None and p_lo > hi:
+        start = p_lo
+    return start, end
+
+
+def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
+    """The slider's range for a period: the period's dates, open ends closed by the data."""
+    lo, hi = data_bounds(events)
+    p_lo, p_hi = PERIODS.get(period, (None, None))
+    return (p_lo or lo, p_hi or hi)
+
+
+def _split_ids(series: pd.Series) -> pd.Series:
+    return series.fillna("").str.split(";")
+
+
+def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The claims that pass every active filter; a claim is in a window if its dates overlap it."""
+    start, end = window(state, events)
+    keep = (events["date_start"].dt.date <= end) & (events["date_end"].dt.date >= start)
+    if state.sources:
+        wanted = set(state.sources)
+        keep &= _split_ids(events["source_ids"]).map(lambda ids: bool(wanted & set(ids)))
+    if state.sides:
+        keep &= events["claimant_side"].isin(state.sides)
+    if state.claimants:
+        keep &= events["claimant"].isin(state.claimants)
+    if state.actors:
+        keep &= events["actor1"].isin(state.actors) | events["actor2"].isin(state.actors)
+    if state.types:
+        keep &= events["event_type"].isin(state.types)
+    if state.text.strip():
+        needle = state.text.strip().casefold()
+        haystack = (
+            events["summary"].fillna("")
+            + " "
+            + events["quote"].fillna("")
+            + " "
+            + events["claimant"].fillna("")
+        ).str.casefold()
+        keep &= haystack.str.contains(needle, regex=False)
+    return events[keep]
+
+
+def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list[str]]:
+    """Every value each facet can take in the data (sources by id), sorted for the widgets."""
+    actors = pd.concat([events["actor1"], events["actor2"]])
+    return {
+        "sources": sorted(sources["source_id"]),
+        "sides": sorted(events["claimant_side"].unique()),
+        "claimants": sorted(events["claimant"].unique()),
+        "actors": sorted(a for a in actors.unique() if a),
+        "types": sorted(events["event_type"].unique()),
+    }
+
+
+def describe(state: FilterState, events: pd.DataFrame, source_names: dict[str, str]) -> list[str]:
+    """The active filters in plain words, for captions, screenshots and briefings."""
+    start, end = window(state, events)
+    parts = [f"{PERIOD_LABELS.get(state.period, state.period)}: {start:%d %b %Y} – {end:%d %b %Y}"]
+    for name, label in FACET_LABELS.items():
+        values = state.facet(name)
+        if values:
+            shown = [source_names.get(v, v) if name == "sources" else v for v in values]
+            parts.append(f"{label}: {', '.join(shown)}")
+    if state.text.strip():
+        parts.append(f'text contains "{state.text.strip()}"')
+    return parts

@@ -1,0 +1,1 @@
+"""Building the Leaflet map (via folium) from filtered claims, places and routes."""

@@ -1,0 +1,293 @@
+"""Assembling the folium map: a base map (tiles, routes, places, legend) and a claims layer.
+
+The two are separate on purpose: the base map depends only on the gazetteer and the basemap
+choice, so changing a filter swaps the claims layer inside the running map (streamlit-folium's
+``feature_group_to_add``) and the user's pan and zoom survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen, MarkerCluster
+from jinja2 import Template
+
+from src.mapview.legend import legend_html, map_css
+from src.mapview.palette import ROUTE_COLOUR, claim_svg
+from src.mapview.popup import claim_popup, date_label
+from src.safe_html import esc, js_json
+
+#: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
+BASEMAPS: dict[str, tuple[str | None, str]] = {
+    "light": ("CartoDB positron", "Light (prints well)"),
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "none": (None, "No basemap (offline)"),
+}
+#: Above this many claims, popups carry the essentials only so the page stays small.
+MARKER_BUDGET = 2000
+#: Radius of the uncertainty halo drawn around approximate locations, in metres.
+HALO_RADIUS_M = {"near": 6000, "region": 25000}
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """What the claims layer holds: the tests and the page caption read it."""
+
+    markers: int
+    unlocated: int
+    halos: int
+    compact: bool
+    places: tuple[str, ...] = field(default=())
+
+
+class ClaimsLayer(MacroElement):
+    """All claim markers of the view, built in the browser from one compact JSON payload.
+
+    One Python ``folium.Marker`` per claim costs a JS block each; a single payload of
+    coordinates, icon indexes and pre-escaped popup HTML is several times smaller and
+    scales to tens of thousands of claims inside a MarkerCluster.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var d = {{ this.payload }};
+            var group = {{ this.cluster.get_name() }};
+            var markers = [];
+            for (var i = 0; i < d.lat.length; i++) {
+                var icon = L.divIcon({html: d.icons[d.icon[i]], className: "kcm-marker",
+                    iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
+                var m = L.marker([d.lat[i], d.lon[i]], {icon: icon, title: d.tips[i]});
+                m.kcmId = d.ids[i];
+                m.bindPopup(d.popups[i], {maxWidth: 380, minWidth: 280});
+                markers.push(m);
+            }
+            group.addLayers(markers);
+            window.kcm = window.kcm || {};
+            window.kcm.claims = group;
+            window.kcm.claimMarkers = markers;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cluster: MarkerCluster, payload: dict) -> None:
+        super().__init__()
+        self._name = "ClaimsLayer"
+        self.cluster = cluster
+        self.payload = js_json(payload)
+
+
+class MapControl(MacroElement):
+    """A Leaflet control holding fixed HTML (legend, notes) at a corner of the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var ctl = L.control({position: {{ this.position }}});
+            ctl.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.css_class }});
+                div.innerHTML = {{ this.html }};
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, position: str = "bottomright", css_class: str = "") -> None:
+        super().__init__()
+        self._name = "MapControl"
+        self.html = js_json(html)
+        self.position = js_json(position)
+        self.css_class = js_json(css_class)
+
+
+class LayerRegistry(MacroElement):
+    """Exposes named layers on ``window.kcm`` so tests can count what Leaflet really holds."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.kcm = window.kcm || {};
+        window.kcm[{{ this.key }}] = {{ this.layer.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, key: str, layer: folium.map.Layer) -> None:
+        super().__init__()
+        self._name = "LayerRegistry"
+        self.key = js_json(key)
+        self.layer = layer
+
+
+def theatre_bounds(places: pd.DataFrame) -> list[list[float]]:
+    """South-west and north-east corners of the in-theatre points, with a small margin."""
+    inside = places[places["in_theatre"] & ~places["kind"].isin(["country"])]
+    if inside.empty:
+        inside = places
+    pad = 0.08
+    return [
+        [float(inside["lat"].min()) - pad, float(inside["lon"].min()) - pad],
+        [float(inside["lat"].max()) + pad, float(inside["lon"].max()) + pad],
+    ]
+
+
+def route_coordinates(place: pd.Series, places_by_id: pd.DataFrame) -> list[list[float]]:
+    ids = [p for p in place["waypoints"].split(";") if p]
+    return [[float(places_by_id.at[p, "lat"]), float(places_by_id.at[p, "lon"])] for p in ids]
+
+
+def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
+    """What the claims say about a route's state (blockade, checkpoint, aid), oldest first."""
+    mask = (events["place_id"] == place_id) & (events["event_type"] == "Access and aid")
+    rows = events[mask].sort_values("date_start")
+    return [
+        f"{r.sub_event_type} {date_label(r._asdict()).split(' · ')[0]} (claimed by {r.claimant})"
+        for r in rows.itertuples()
+    ]
+
+
+def base_map(places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light") -> folium.Map:
+    """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change."""
+    bounds = theatre_bounds(places)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True)
+    m.get_root().header.add_child(Element(f"<style>{map_css()}</style>"))
+    chosen = basemap if basemap in BASEMAPS else "light"
+    for key, (tiles, label) in BASEMAPS.items():
+        if tiles is not None:
+            folium.TileLayer(tiles, name=label, show=key == chosen, control=True).add_to(m)
+
+    by_id = places.set_index("place_id")
+    routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
+    for place in places[places["waypoints"] != ""].itertuples():
+        row = by_id.loc[place.place_id]
+        status = route_status(place.place_id, events)
+        tip = f"<b>{esc(place.name)}</b> ({esc(place.kind)})" + "".join(
+            f"<br>{esc(s)}" for s in status
+        )
+        folium.PolyLine(
+            route_coordinates(row, by_id),
+            color=ROUTE_COLOUR,
+            weight=5,
+            opacity=0.85,
+            dash_array="10 6" if place.kind == "road" else None,
+            tooltip=folium.Tooltip(tip, sticky=True),
+        ).add_to(routes)
+    routes.add_to(m)
+    LayerRegistry("routes", routes).add_to(m)
+
+    counts = events["place_id"].value_counts()
+    marks = folium.FeatureGroup(name="Places (gazetteer)")
+    for place in places[places["waypoints"] == ""].itertuples():
+        aliases = ", ".join(a for a in place.aliases.split("|") if a and a != place.name)
+        tip = (
+            f"<b>{esc(place.name)}</b>"
+            + (f"<br>also: {esc(aliases)}" if aliases else "")
+            + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
+            + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
+        )
+        folium.CircleMarker(
+            [place.lat, place.lon],
+            radius=3,
+            color="#333333",
+            weight=1,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=folium.Tooltip(tip),
+        ).add_to(marks)
+    marks.add_to(m)
+    LayerRegistry("places", marks).add_to(m)
+
+    Fullscreen(position="topleft").add_to(m)
+    MapControl(legend_html(), "bottomright", "kcm-legend").add_to(m)
+    m.fit_bounds(bounds)
+    return m
+
+
+def claims_layer(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    headlines: dict[str, str],
+    incident_sizes: dict[str, int] | None = None,
+    budget: int = MARKER_BUDGET,
+) -> tuple[folium.FeatureGroup, LayerStats]:
+    """The filtered claims as one clustered layer, plus halos for approximate locations."""
+    group = folium.FeatureGroup(name="Claims")
+    cluster = MarkerCluster(
+        name="Claims",
+        options={
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+            "maxClusterRadius": 35,
+            "chunkedLoading": True,
+        },
+    ).add_to(group)
+    by_id = places.set_index("place_id")
+    located = events[events["place_id"] != ""]
+    compact = len(located) > budget
+    sizes = incident_sizes or {}
+    icons: dict[tuple[str, str], int] = {}
+    payload: dict[str, list] = {k: [] for k in ("lat", "lon", "icon", "tips", "ids", "popups")}
+    for row in located.to_dict("records"):
+        place = by_id.loc[row["place_id"]]
+        key = (row["claimant_side"], row["event_type"])
+        icon = icons.setdefault(key, len(icons))
+        payload["lat"].append(round(float(place["lat"]), 5))
+        payload["lon"].append(round(float(place["lon"]), 5))
+        payload["icon"].append(icon)
+        payload["ids"].append(row["event_id"])
+        payload["tips"].append(
+            f"{row['sub_event_type']} · {place['name']} · claimed by {row['claimant']}"
+        )
+        payload["popups"].append(
+            claim_popup(
+                row,
+                place["name"],
+                place["precision"],
+                headlines,
+                sizes.get(row["incident_id"], 1),
+                compact=compact,
+            )
+        )
+    payload["icons"] = [claim_svg(side, etype) for side, etype in icons]
+    ClaimsLayer(cluster, payload).add_to(group)
+
+    halo_places = sorted(set(located["place_id"]))
+    halos = 0
+    for pid in halo_places:
+        place = by_id.loc[pid]
+        radius = HALO_RADIUS_M.get(place["precision"])
+        if radius is None or place["kind"] in ("road", "corridor", "country"):
+            continue
+        folium.Circle(
+            [float(place["lat"]), float(place["lon"])],
+            radius=radius,
+            color="#555555",
+            weight=1,
+            dash_array="4 4",
+            fill=True,
+            fill_opacity=0.06,
+            tooltip=folium.Tooltip(
+                f"Approximate location: {esc(place['name'])} (precision {esc(place['precision'])})"
+            ),
+        ).add_to(group)
+        halos += 1
+    stats = LayerStats(
+        markers=len(located),
+        unlocated=int((events["place_id"] == "").sum()),
+        halos=halos,
+        compact=compact,
+        places=tuple(halo_places),
+    )
+    return group, stats

@@ -1,0 +1,44 @@
+"""Cached access to the dataset and the values derived from it once per data version."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from src.dataset import DATA_DIR, Dataset, load_dataset
+from src.filters import facet_options
+
+
+def data_dir() -> str:
+    """The data folder: ``KCM_DATA_DIR`` if set (other datasets, benchmarks), else data/."""
+    return os.environ.get("KCM_DATA_DIR") or str(DATA_DIR)
+
+
+@st.cache_data(show_spinner="Loading and validating data…")
+def _load(directory: str) -> Dataset:
+    return load_dataset(Path(directory))
+
+
+def get_dataset() -> Dataset:
+    """Validate and load once per process and data folder; reruns reuse it."""
+    return _load(data_dir())
+
+
+@st.cache_data
+def _options(directory: str) -> dict[str, list[str]]:
+    data = _load(directory)
+    return facet_options(data.events, data.sources)
+
+
+def get_options() -> dict[str, list[str]]:
+    return _options(data_dir())
+
+
+def headlines(data: Dataset) -> dict[str, str]:
+    return dict(zip(data.sources["source_id"], data.sources["headline"], strict=True))
+
+
+def incident_sizes(data: Dataset) -> dict[str, int]:
+    return data.events["incident_id"].value_counts().to_dict()

@@ -1,0 +1,110 @@
+"""The filter sidebar, kept in sync with the URL so a copied link reproduces the view.
+
+The URL is read once per session (and whenever it changes under us, e.g. a pasted link);
+after that the widgets are the truth and every change is written back to the query string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import streamlit as st
+
+from src.dataset import Dataset
+from src.filters import FACET_LABELS, PERIOD_LABELS, PERIODS, FilterState, period_bounds
+from src.urlstate import PARAMS, parse_query, to_query
+
+_FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
+_OWN_PARAMS = set(PARAMS) | {"period", "from", "to", "q"}
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _range_key(period: str) -> str:
+    return f"f_range_{period}"
+
+
+def _apply_url(data: Dataset, options: dict[str, list[str]]) -> None:
+    """Put the URL's filters into the widgets' session state, noting what was ignored."""
+    parsed = parse_query(_query_dict(), options)
+    state = parsed.state
+    st.session_state["f_period"] = state.period
+    for attr, key in _FACET_KEYS.items():
+        st.session_state[key] = list(state.facet(attr))
+    st.session_state["f_text"] = state.text
+    lo, hi = period_bounds(state.period, data.events)
+    start = min(max(state.date_from or lo, lo), hi)
+    end = max(min(state.date_to or hi, hi), lo)
+    st.session_state[_range_key(state.period)] = (start, end)
+    st.session_state["f_notices"] = list(parsed.notices)
+
+
+def _sync_url(state: FilterState) -> None:
+    wanted = to_query(state)
+    current = {k: v for k, v in _query_dict().items() if k in _OWN_PARAMS}
+    if current != wanted:
+        keep = {k: v for k, v in _query_dict().items() if k not in _OWN_PARAMS}
+        st.query_params.from_dict({**keep, **wanted})
+    st.session_state["f_last_query"] = _query_dict()
+
+
+def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]):
+    """Draw the filters and return the FilterState they describe, plus URL notices."""
+    if "f_period" not in st.session_state or st.session_state.get("f_last_query") != (
+        _query_dict()
+    ):
+        _apply_url(data, options)
+
+    sb = st.sidebar
+    sb.header("Filters")
+    period = sb.radio(
+        "Period",
+        list(PERIODS),
+        format_func=lambda p: PERIOD_LABELS[p],
+        key="f_period",
+    )
+    lo, hi = period_bounds(period, data.events)
+    key = _range_key(period)
+    if key not in st.session_state:
+        st.session_state[key] = (lo, hi)
+    start, end = sb.slider(
+        "Date range within the period",
+        min_value=lo,
+        max_value=hi,
+        key=key,
+        format="D MMM YYYY",
+        help="A claim is shown if its dates overlap this range.",
+    )
+    short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
+    for attr, label in FACET_LABELS.items():
+        sb.multiselect(
+            f"{label.capitalize()}",
+            options[attr],
+            key=_FACET_KEYS[attr],
+            format_func=(lambda v: short.get(v, v)) if attr == "sources" else str,
+            placeholder=f"All {label}s",
+            help="Leave empty to include all."
+            + (" Matches actor 1 or actor 2." if attr == "actors" else ""),
+        )
+    text = sb.text_input("Search summaries, quotes and claimants", key="f_text")
+
+    state = FilterState(
+        period=period,
+        date_from=start if start != lo else None,
+        date_to=end if end != hi else None,
+        text=text,
+    )
+    for attr, wkey in _FACET_KEYS.items():
+        state = state.with_facet(attr, st.session_state.get(wkey, []))
+    _sync_url(state)
+    return state, tuple(st.session_state.get("f_notices", ()))
+
+
+def clamp_dates(state: FilterState, lo: date, hi: date) -> FilterState:
+    """A state whose from/to lie inside [lo, hi] (used when a period changes under a link)."""
+    start = state.date_from and min(max(state.date_from, lo), hi)
+    end = state.date_to and max(min(state.date_to, hi), lo)
+    return replace(state, date_from=start, date_to=end)
