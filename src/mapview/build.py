@@ -22,7 +22,7 @@ from src.safe_html import esc, js_json
 
 #: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
 BASEMAPS: dict[str, tuple[str | None, str]] = {
-    "light": ("CartoDB positron", "Light (prints well)"),
+    "light": ("Esri.WorldGrayCanvas", "Light grey (prints well)"),
     "osm": ("OpenStreetMap", "OpenStreetMap"),
     "none": (None, "No basemap (offline)"),
 }
@@ -151,7 +151,8 @@ def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
     mask = (events["place_id"] == place_id) & (events["event_type"] == "Access and aid")
     rows = events[mask].sort_values("date_start")
     return [
-        f"{r.sub_event_type} {date_label(r._asdict()).split(' · ')[0]} (claimed by {r.claimant})"
+        f"{r.sub_event_type}: {date_label(r._asdict()).split(' · ')[0]} "
+        f"(claimed by {r.claimant}, {r.verification})"
         for r in rows.itertuples()
     ]
 

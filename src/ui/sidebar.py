@@ -40,6 +40,7 @@ def _apply_url(data: Dataset, options: dict[str, list[str]]) -> None:
     end = max(min(state.date_to or hi, hi), lo)
     st.session_state[_range_key(state.period)] = (start, end)
     st.session_state["f_notices"] = list(parsed.notices)
+    st.session_state["f_url_state"] = None  # filled with the widgets' reading of the URL
 
 
 def _sync_url(state: FilterState) -> None:
@@ -99,6 +100,10 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
     )
     for attr, wkey in _FACET_KEYS.items():
         state = state.with_facet(attr, st.session_state.get(wkey, []))
+    if st.session_state.get("f_url_state") is None:
+        st.session_state["f_url_state"] = state
+    elif state != st.session_state["f_url_state"]:
+        st.session_state["f_notices"] = []  # the user has moved on from the pasted link
     _sync_url(state)
     return state, tuple(st.session_state.get("f_notices", ()))
 

@@ -1,0 +1,93 @@
+"""The dashboard page under Streamlit's AppTest: widgets, URL parameters, captions, notices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
+
+
+@pytest.fixture
+def app(monkeypatch):
+    def make(data_dir: str = FIXTURE, **params: str) -> AppTest:
+        monkeypatch.setenv("KCM_DATA_DIR", data_dir)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+def param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "claims shown" in m.value)
+
+
+def test_default_view_shows_everything(app):
+    at = app()
+    assert not at.exception
+    assert headline(at).startswith("**4 of 4 claims shown**")
+    assert at.radio(key="f_period").value == "all"
+    assert dict(at.query_params) == {}
+
+
+def test_unlocated_claims_are_listed(app):
+    at = app()
+    assert any("Claims with no place (1)" in s.value for s in at.subheader)
+
+
+def test_url_sets_widgets(app):
+    at = app(period="offensive", side="Azerbaijan", source="a001")
+    assert at.radio(key="f_period").value == "offensive"
+    assert at.multiselect(key="f_sides").value == ["Azerbaijan"]
+    assert at.multiselect(key="f_sources").value == ["a001"]
+    assert headline(at).startswith("**1 of 4 claims shown**")
+
+
+def test_widget_change_updates_url_and_count(app):
+    at = app()
+    at.multiselect(key="f_types").set_value(["Statements and talks"]).run()
+    assert param(at, "type") == ["Statements and talks"]
+    assert headline(at).startswith("**2 of 4 claims shown**")
+    at.radio(key="f_period").set_value("blockade").run()
+    assert param(at, "period") == ["blockade"]
+    assert headline(at).startswith("**0 of 4 claims shown**")
+    assert any("No claims match" in i.value for i in at.info)
+
+
+def test_date_range_in_url(app):
+    at = app(**{"from": "2023-09-20", "to": "2023-09-20"})
+    assert headline(at).startswith("**1 of 4 claims shown**")
+    assert at.slider(key="f_range_all").value[0].isoformat() == "2023-09-20"
+
+
+def test_bad_url_values_give_a_notice_not_a_crash(app):
+    at = app(period="war", side="Martians", to="not-a-date", evil="<script>")
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "'war'" in text and "Martians" in text and "not-a-date" in text and "evil" in text
+    assert headline(at).startswith("**4 of 4 claims shown**")
+    # the URL is cleaned so that a copied link carries only what was understood
+    assert "side" not in at.query_params and "period" not in at.query_params
+
+
+def test_broken_data_shows_the_problems(app):
+    at = app(str(ROOT / "tests" / "fixtures" / "broken"))
+    assert not at.exception
+    assert any("do not pass validation" in e.value for e in at.error)
+    assert any("events.csv:3: date_end" in c.value for c in at.code)
+
+
+def test_bundled_data_renders(app):
+    at = app(str(ROOT / "data"))
+    assert not at.exception
+    assert "claims shown" in headline(at)

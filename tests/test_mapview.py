@@ -1,0 +1,159 @@
+"""The map builder: which layers, markers, lines and legend it emits, and that data is escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+
+from src.mapview.build import (
+    MARKER_BUDGET,
+    base_map,
+    claims_layer,
+    route_status,
+    theatre_bounds,
+)
+from src.mapview.legend import legend_html
+from src.mapview.palette import SIDE_COLOURS, TYPE_SHAPES
+from src.mapview.popup import claim_popup, date_label, figure_label
+from src.safe_html import esc, js_json
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "${alert(2)}",
+    "`;alert(3);`",
+    "\\u003cimg src=x onerror=alert(4)\\u003e",
+    '"><img src=x onerror=alert(5)>',
+    "</script><script>alert(6)</script>",
+]
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def payload_of(html: str) -> dict:
+    match = re.search(r"var d = (\{.*?\});\n", html)
+    assert match, "claims payload not found"
+    return json.loads(match.group(1))
+
+
+def test_base_map_has_routes_places_legend_and_controls(small):
+    html = render(base_map(small.places, small.events))
+    assert html.count("L.polyline(") == 1  # the fixture's one corridor
+    assert html.count("L.circleMarker(") == len(small.places[small.places["waypoints"] == ""])
+    assert "Claimant side (colour)" in html and "Event type (shape)" in html
+    assert "control_scale" in html or "L.control.scale" in html
+    assert "L.control.fullscreen" in html
+    assert 'window.kcm["routes"]' in html and 'window.kcm["places"]' in html
+
+
+def test_corridor_tooltip_carries_its_status(small):
+    status = route_status("lachin_corridor", small.events)
+    assert status == [
+        "Blockade: Dec 2022 – Sep 2023 (claimed by Reporting outlet (article a000), unverified)"
+    ]
+    html = render(base_map(small.places, small.events))
+    assert "Blockade: Dec 2022 – Sep 2023" in html
+
+
+def test_basemap_choice(small):
+    def shown_tiles(html: str) -> int:
+        names = re.findall(r"var (tile_layer_\w+) = L\.tileLayer\(", html)
+        return sum(f"{name}.addTo(" in html for name in names)
+
+    light = render(base_map(small.places, small.events, "light"))
+    assert "World_Light_Gray_Base" in light and shown_tiles(light) == 1
+    assert shown_tiles(render(base_map(small.places, small.events, "none"))) == 0
+
+
+def test_bounds_ignore_places_outside_the_theatre(small):
+    (south, west), (north, east) = theatre_bounds(small.places)
+    assert east < 49  # Baku (49.87 E) is out of theatre
+    assert south < 39.65 < north
+
+
+def test_claims_layer_one_marker_per_located_claim(small):
+    m = base_map(small.places, small.events)
+    layer, stats = claims_layer(small.events, small.places, {"a000": "A", "a001": "B"})
+    layer.add_to(m)
+    payload = payload_of(render(m))
+    located = small.events[small.events["place_id"] != ""]
+    assert stats.markers == len(payload["lat"]) == len(located)
+    assert stats.unlocated == 1
+    assert sorted(payload["ids"]) == sorted(located["event_id"])
+    assert not stats.compact
+
+
+def test_halos_only_for_approximate_places(small):
+    _, stats = claims_layer(small.events, small.places, {})
+    # fixture places are all 'exact' except the corridor, which is a line
+    assert stats.halos == 0
+
+
+def test_popup_cites_claimant_side_source_and_status(small):
+    row = small.events[small.events["event_id"] == "E001"].iloc[0].to_dict()
+    html = claim_popup(row, "Stepanakert", "exact", {"a000": "Headline zero", "a001": "One"})
+    for needle in ("NK officials", "Nagorno-Karabakh authorities", "Headline zero", "One",
+                   "Unverified", "killed: 2", "injured: 11", "precision: day", "E001"):
+        assert needle in html, needle
+
+
+def test_popup_says_not_stated_for_blank_figures(small):
+    row = small.events[small.events["event_id"] == "E002"].iloc[0].to_dict()
+    html = claim_popup(row, "Baku", "exact", {})
+    assert "killed: not stated" in html and "injured: not stated" in html
+    assert figure_label(0) == "0"
+
+
+def test_date_label_respects_precision(small):
+    row = small.events[small.events["event_id"] == "E003"].iloc[0].to_dict()
+    assert date_label(row).startswith("Dec 2022 – Sep 2023")
+    assert "precision: month" in date_label(row)
+
+
+@pytest.mark.parametrize("evil", HOSTILE)
+def test_hostile_strings_never_reach_the_page_raw(small, evil):
+    events = small.events.copy()
+    for col in ("summary", "claimant", "actor1", "quote", "figures_note", "sub_event_type"):
+        events[col] = evil
+    m = base_map(small.places, events)
+    layer, _ = claims_layer(events, small.places, {"a000": evil, "a001": evil})
+    layer.add_to(m)
+    html = render(m)
+    assert evil not in html
+    for raw in ("<script>alert", "${alert", "`;alert", "onerror=alert(5)>"):
+        assert raw not in html
+    payload = payload_of(html)
+    popup = payload["popups"][0]
+    assert "<script>" not in popup and "${" not in popup and "`" not in popup
+    assert any(e in popup for e in ("&lt;", "&gt;", "&#36;", "&#96;", "&#92;", "&quot;"))
+
+
+def test_esc_covers_template_literal_characters():
+    assert esc("a$b`c\\d<e>&'\"") == "a&#36;b&#96;c&#92;d&lt;e&gt;&amp;&#x27;&quot;"
+    assert esc(None) == "" and esc(float("nan")) == ""
+
+
+def test_js_json_cannot_close_a_script():
+    text = js_json({"x": "</script><b>${y}`"})
+    assert "</script>" not in text and "${" not in text and "`" not in text
+    assert json.loads(text) == {"x": "</script><b>${y}`"}
+
+
+def test_compact_mode_above_the_budget(small):
+    events = small.events
+    _, stats = claims_layer(events, small.places, {}, budget=1)
+    assert stats.compact
+    assert MARKER_BUDGET >= 1000
+
+
+def test_legend_lists_every_side_and_type():
+    html = legend_html()
+    for side in SIDE_COLOURS:
+        assert esc(side) in html
+    for etype in TYPE_SHAPES:
+        assert esc(etype) in html
+    assert "not independently verified" in html
