@@ -96,8 +96,17 @@ def test_halos_only_for_approximate_places(small):
 def test_popup_cites_claimant_side_source_and_status(small):
     row = small.events[small.events["event_id"] == "E001"].iloc[0].to_dict()
     html = claim_popup(row, "Stepanakert", "exact", {"a000": "Headline zero", "a001": "One"})
-    for needle in ("NK officials", "Nagorno-Karabakh authorities", "Headline zero", "One",
-                   "Unverified", "killed: 2", "injured: 11", "precision: day", "E001"):
+    for needle in (
+        "NK officials",
+        "Nagorno-Karabakh authorities",
+        "Headline zero",
+        "One",
+        "Unverified",
+        "killed: 2",
+        "injured: 11",
+        "precision: day",
+        "E001",
+    ):
         assert needle in html, needle
 
 

@@ -44,20 +44,31 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    _require(
-        is_current(DEFAULT_STATIC_DIR), "map assets missing: run `python -m src.assets fetch`"
-    )
+    _require(is_current(DEFAULT_STATIC_DIR), "map assets missing: run `python -m src.assets fetch`")
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "e2e-streamlit.log").open("w")
     env = {k: v for k, v in os.environ.items() if k != "KCM_DATA_DIR"}
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -82,7 +93,9 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    _require(Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    _require(
+        Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -59,7 +59,9 @@ def test_period_and_source_filters_change_the_map(page, app_url, data):
     assert expected < located(data, offensive)
     wait_for_claims(page, expected)
     page.wait_for_url(re.compile(r"source=a002"))
-    page.get_by_text(f"{len(apply_filters(data.events, both))} of {len(data.events)}").first.wait_for()
+    page.get_by_text(
+        f"{len(apply_filters(data.events, both))} of {len(data.events)}"
+    ).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "filtered-view.png"), full_page=True)
 
 
