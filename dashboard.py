@@ -13,8 +13,9 @@ from streamlit_folium import st_folium
 from src.assets.localize import localize_map
 from src.dataset import DataValidationError
 from src.filters import apply_filters, describe, window
-from src.mapview.build import BASEMAPS, base_map, claims_layer
+from src.mapview.build import BASEMAPS, LayerRegistry, base_map, claims_layer
 from src.mapview.legend import CAVEAT
+from src.mapview.playback import playback_features, playback_layers
 from src.ui.data import get_dataset, get_options, headlines, incident_sizes
 from src.ui.sidebar import filter_sidebar
 
@@ -50,11 +51,27 @@ st.caption(
     f"Data version {data.version}."
 )
 
+playback = st.sidebar.toggle(
+    "Playback on the map",
+    key="f_playback",
+    help="Step through the selected window with an in-map time slider (press play).",
+)
+
 places = data.places
 m = base_map(places, data.events, basemap)
 layer, stats = claims_layer(shown, places, names, incident_sizes(data))
+if playback:
+    timeline, slider = playback_layers(
+        playback_features(shown, places, names, incident_sizes(data)), start, end
+    )
+    if timeline is not None:
+        timeline.add_to(m)
+        slider.add_to(m)
+        LayerRegistry("timeline", timeline).add_to(m)
+    layer = None
 report = localize_map(m)
-localize_map(layer)
+if layer is not None:
+    localize_map(layer)
 if report.cdn_message():
     st.info(
         "Offline map assets are missing (run `scripts/setup.sh`); "

@@ -1,0 +1,95 @@
+"""In-map playback: the claims of the window as a Leaflet.Timeline with a play/step slider.
+
+Used instead of the clustered claims layer when the user asks for playback, so the map can
+step through the selected window day by day; each claim is on the map while its date span
+(start to the end of its last day) contains the slider's time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+from folium.plugins import Timeline, TimelineSlider
+from folium.utilities import JsCode
+
+from src.mapview.palette import claim_svg
+from src.mapview.popup import claim_popup
+
+_POINT_TO_LAYER = JsCode(
+    """
+    function (feature, latlng) {
+        var p = feature.properties;
+        var icon = L.divIcon({html: p.icon, className: "kcm-marker",
+            iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
+        var m = L.marker(latlng, {icon: icon, title: p.tip});
+        m.kcmId = p.event_id;
+        m.bindPopup(p.popup, {maxWidth: 380, minWidth: 280});
+        return m;
+    }
+    """
+)
+
+
+def _ms(day: date, end_of_day: bool = False) -> int:
+    moment = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def playback_features(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    headlines: dict[str, str],
+    incident_sizes: dict[str, int] | None = None,
+) -> dict:
+    """GeoJSON of the located claims with ``start``/``end`` in epoch milliseconds (UTC)."""
+    by_id = places.set_index("place_id")
+    sizes = incident_sizes or {}
+    features = []
+    for row in events[events["place_id"] != ""].to_dict("records"):
+        place = by_id.loc[row["place_id"]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(place["lon"]), float(place["lat"])],
+                },
+                "properties": {
+                    "event_id": row["event_id"],
+                    "start": _ms(row["date_start"].date()),
+                    "end": _ms(row["date_end"].date(), end_of_day=True),
+                    "icon": claim_svg(row["claimant_side"], row["event_type"]),
+                    "tip": f"{row['sub_event_type']} · {place['name']} · {row['claimant']}",
+                    "popup": claim_popup(
+                        row,
+                        place["name"],
+                        place["precision"],
+                        headlines,
+                        sizes.get(row["incident_id"], 1),
+                    ),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def playback_layers(
+    features: dict, start: date, end: date
+) -> tuple[Timeline | None, TimelineSlider | None]:
+    """The timeline layer and its slider over [start, end]; (None, None) when nothing to play."""
+    if not features["features"]:
+        return None, None
+    timeline = Timeline(features, point_to_layer=_POINT_TO_LAYER, name="Claims (playback)")
+    days = max((end - start).days + 1, 1)
+    slider = TimelineSlider(
+        auto_play=False,
+        start=_ms(start),
+        end=_ms(end, end_of_day=True),
+        date_options="D MMM YYYY",
+        enable_keyboard_controls=True,
+        show_ticks=days <= 60,
+        steps=min(days, 1000),
+        playback_duration=min(30000, max(5000, days * 500)),
+    ).add_timelines(timeline)
+    return timeline, slider
