@@ -34,16 +34,28 @@ def render(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def payloads(html: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r"var d = (\{.*?\});\n", html)]
+
+
 def payload_of(html: str) -> dict:
-    match = re.search(r"var d = (\{.*?\});\n", html)
-    assert match, "claims payload not found"
-    return json.loads(match.group(1))
+    found = [p for p in payloads(html) if "tpl" in p]
+    assert len(found) == 1, "claims payload not found"
+    return found[0]
+
+
+def popup_from(payload: dict, i: int) -> str:
+    """What the browser's popup function builds for claim i (same single-pass fill)."""
+    columns = dict(zip(payload["slots"], payload["P"], strict=True))
+    return re.sub(r"\{(\w+)\}", lambda m: payload["S"][columns[m.group(1)][i]], payload["tpl"])
 
 
 def test_base_map_has_routes_places_legend_and_controls(small):
     html = render(base_map(small.places, small.events))
     assert html.count("L.polyline(") == 1  # the fixture's one corridor
-    assert html.count("L.circleMarker(") == len(small.places[small.places["waypoints"] == ""])
+    dots = [p for p in payloads(html) if "tips" in p]
+    assert len(dots) == 1
+    assert len(dots[0]["lat"]) == int((small.places["waypoints"] == "").sum())
     assert "Claimant side (colour)" in html and "Event type (shape)" in html
     assert "control_scale" in html or "L.control.scale" in html
     assert "L.control.fullscreen" in html
@@ -85,6 +97,12 @@ def test_claims_layer_one_marker_per_located_claim(small):
     assert stats.unlocated == 1
     assert sorted(payload["ids"]) == sorted(located["event_id"])
     assert not stats.compact
+    row = located.iloc[0]
+    popup = popup_from(payload, payload["ids"].index(row["event_id"]))
+    assert (
+        claim_popup(row.to_dict(), "Stepanakert / Khankendi", "exact", {"a000": "A", "a001": "B"})
+        == popup
+    )
 
 
 def test_halos_only_for_approximate_places(small):
@@ -136,7 +154,7 @@ def test_hostile_strings_never_reach_the_page_raw(small, evil):
     for raw in ("<script>alert", "${alert", "`;alert", "onerror=alert(5)>"):
         assert raw not in html
     payload = payload_of(html)
-    popup = payload["popups"][0]
+    popup = popup_from(payload, 0)
     assert "<script>" not in popup and "${" not in popup and "`" not in popup
     assert any(e in popup for e in ("&lt;", "&gt;", "&#36;", "&#96;", "&#92;", "&quot;"))
 

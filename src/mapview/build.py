@@ -17,7 +17,7 @@ from jinja2 import Template
 
 from src.mapview.legend import legend_html, map_css
 from src.mapview.palette import ROUTE_COLOUR, claim_svg
-from src.mapview.popup import claim_popup, date_label
+from src.mapview.popup import POPUP_SLOTS, POPUP_TEMPLATE, SLOTS, PopupContext, date_label
 from src.safe_html import esc, js_json
 
 #: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
@@ -52,24 +52,41 @@ class ClaimsLayer(MacroElement):
     """
 
     _template = Template(
-        """
+        r"""
         {% macro script(this, kwargs) %}
         (function () {
             var d = {{ this.payload }};
             var group = {{ this.cluster.get_name() }};
+            var slot = {};
+            d.slots.forEach(function (name, k) { slot[name] = d.P[k]; });
+            function popupHtml(layer) {
+                var i = layer.kcmIndex;
+                return d.tpl.replace(/\{(\w+)\}/g, function (_, name) {
+                    return d.S[slot[name][i]];
+                });
+            }
             var markers = [];
             for (var i = 0; i < d.lat.length; i++) {
-                var icon = L.divIcon({html: d.icons[d.icon[i]], className: "kcm-marker",
+                var icon = L.divIcon({html: d.S[d.icon[i]], className: "kcm-marker",
                     iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
-                var m = L.marker([d.lat[i], d.lon[i]], {icon: icon, title: d.tips[i]});
+                var m = L.marker([d.lat[i], d.lon[i]], {icon: icon, title: d.T[d.tip[i]]});
+                m.kcmIndex = i;
                 m.kcmId = d.ids[i];
-                m.bindPopup(d.popups[i], {maxWidth: 380, minWidth: 280});
+                m.bindPopup(popupHtml, {maxWidth: 380, minWidth: 280});
                 markers.push(m);
             }
             group.addLayers(markers);
+            var halos = L.layerGroup();
+            d.halos.forEach(function (h) {
+                L.circle([h[0], h[1]], {radius: h[2], color: "#555555", weight: 1,
+                    dashArray: "4 4", fill: true, fillOpacity: 0.06, interactive: true})
+                    .bindTooltip(d.S[h[3]]).addTo(halos);
+            });
+            halos.addTo({{ this._parent.get_name() }});
             window.kcm = window.kcm || {};
             window.kcm.claims = group;
             window.kcm.claimMarkers = markers;
+            window.kcm.halos = halos;
         })();
         {% endmacro %}
         """
@@ -108,6 +125,34 @@ class MapControl(MacroElement):
         self.html = js_json(html)
         self.position = js_json(position)
         self.css_class = js_json(css_class)
+
+
+class PlaceDots(MacroElement):
+    """Gazetteer places as small dots with tooltips, drawn from one JSON payload.
+
+    A folium CircleMarker with a Tooltip compiles two Jinja templates per place on every
+    rerun; one payload keeps the base map cheap to rebuild however large the gazetteer.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var d = {{ this.payload }};
+            for (var i = 0; i < d.lat.length; i++) {
+                L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333", weight: 1,
+                    fillColor: "#ffffff", fillOpacity: 1})
+                    .bindTooltip(d.tips[i]).addTo({{ this._parent.get_name() }});
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "PlaceDots"
+        self.payload = js_json(payload)
 
 
 class LayerRegistry(MacroElement):
@@ -190,31 +235,53 @@ def base_map(places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light")
 
     counts = events["place_id"].value_counts()
     marks = folium.FeatureGroup(name="Places (gazetteer)")
-    for place in places[places["waypoints"] == ""].itertuples():
+    points = places[places["waypoints"] == ""]
+    tips = []
+    for place in points.itertuples():
         aliases = ", ".join(a for a in place.aliases.split("|") if a and a != place.name)
-        tip = (
+        tips.append(
             f"<b>{esc(place.name)}</b>"
             + (f"<br>also: {esc(aliases)}" if aliases else "")
             + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
             + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
         )
-        folium.CircleMarker(
-            [place.lat, place.lon],
-            radius=3,
-            color="#333333",
-            weight=1,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1,
-            tooltip=folium.Tooltip(tip),
-        ).add_to(marks)
+    PlaceDots({"lat": points["lat"].tolist(), "lon": points["lon"].tolist(), "tips": tips}).add_to(
+        marks
+    )
     marks.add_to(m)
     LayerRegistry("places", marks).add_to(m)
 
     Fullscreen(position="topleft").add_to(m)
-    MapControl(legend_html(), "bottomright", "kcm-legend").add_to(m)
+    MapControl(legend_html(), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)
     return m
+
+
+class _Interner:
+    """A string table: each distinct string is sent to the browser once."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        index = self._index.get(text)
+        if index is None:
+            index = self._index[text] = len(self.strings)
+            self.strings.append(text)
+        return index
+
+
+def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Interner) -> list[int]:
+    """One popup slot for every row, rendering each distinct field combination once."""
+    fields, render = SLOTS[slot]
+    if frame.empty:
+        return []
+    sub = frame[list(fields)]
+    # ngroup(sort=False) numbers groups by first appearance, as drop_duplicates orders them.
+    codes = sub.groupby(list(fields), dropna=False, sort=False).ngroup().to_numpy()
+    rendered = [table(render(rec, ctx)) for rec in sub.drop_duplicates().to_dict("records")]
+    return [rendered[c] for c in codes]
 
 
 def claims_layer(
@@ -235,61 +302,58 @@ def claims_layer(
             "chunkedLoading": True,
         },
     ).add_to(group)
-    by_id = places.set_index("place_id")
-    located = events[events["place_id"] != ""]
+    located = events[events["place_id"] != ""].merge(
+        places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
+            columns={"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
+        ),
+        on="place_id",
+        how="left",
+        validate="many_to_one",
+    )
     compact = len(located) > budget
-    sizes = incident_sizes or {}
-    icons: dict[tuple[str, str], int] = {}
-    payload: dict[str, list] = {k: [] for k in ("lat", "lon", "icon", "tips", "ids", "popups")}
-    for row in located.to_dict("records"):
-        place = by_id.loc[row["place_id"]]
-        key = (row["claimant_side"], row["event_type"])
-        icon = icons.setdefault(key, len(icons))
-        payload["lat"].append(round(float(place["lat"]), 5))
-        payload["lon"].append(round(float(place["lon"]), 5))
-        payload["icon"].append(icon)
-        payload["ids"].append(row["event_id"])
-        payload["tips"].append(
-            f"{row['sub_event_type']} · {place['name']} · claimed by {row['claimant']}"
-        )
-        payload["popups"].append(
-            claim_popup(
-                row,
-                place["name"],
-                place["precision"],
-                headlines,
-                sizes.get(row["incident_id"], 1),
-                compact=compact,
+    ctx = PopupContext(headlines, incident_sizes or {}, compact)
+    table = _Interner()
+    tips = _Interner()
+    payload: dict = {
+        "tpl": POPUP_TEMPLATE,
+        "slots": list(POPUP_SLOTS),
+        "P": [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS],
+        "lat": located["lat"].round(5).tolist(),
+        "lon": located["lon"].round(5).tolist(),
+        "ids": located["event_id"].tolist(),
+        "tip": [
+            tips(f"{sub} · {name} · claimed by {who}")
+            for sub, name, who in zip(
+                located["sub_event_type"], located["place_name"], located["claimant"], strict=True
             )
-        )
-    payload["icons"] = [claim_svg(side, etype) for side, etype in icons]
+        ],
+    }
+    payload["icon"] = [
+        table(claim_svg(side, etype))
+        for side, etype in zip(located["claimant_side"], located["event_type"], strict=True)
+    ]
+    halo_places = (
+        located.drop_duplicates("place_id")
+        .loc[lambda f: f["place_precision"].isin(list(HALO_RADIUS_M))]
+        .loc[lambda f: ~f["place_kind"].isin(["road", "corridor", "country"])]
+    )
+    payload["halos"] = [
+        [
+            round(float(r.lat), 5),
+            round(float(r.lon), 5),
+            HALO_RADIUS_M[r.place_precision],
+            table(esc(f"Approximate location: {r.place_name} (precision {r.place_precision})")),
+        ]
+        for r in halo_places.itertuples()
+    ]
+    payload["S"] = table.strings
+    payload["T"] = tips.strings
     ClaimsLayer(cluster, payload).add_to(group)
-
-    halo_places = sorted(set(located["place_id"]))
-    halos = 0
-    for pid in halo_places:
-        place = by_id.loc[pid]
-        radius = HALO_RADIUS_M.get(place["precision"])
-        if radius is None or place["kind"] in ("road", "corridor", "country"):
-            continue
-        folium.Circle(
-            [float(place["lat"]), float(place["lon"])],
-            radius=radius,
-            color="#555555",
-            weight=1,
-            dash_array="4 4",
-            fill=True,
-            fill_opacity=0.06,
-            tooltip=folium.Tooltip(
-                f"Approximate location: {esc(place['name'])} (precision {esc(place['precision'])})"
-            ),
-        ).add_to(group)
-        halos += 1
     stats = LayerStats(
         markers=len(located),
         unlocated=int((events["place_id"] == "").sum()),
-        halos=halos,
+        halos=len(payload["halos"]),
         compact=compact,
-        places=tuple(halo_places),
+        places=tuple(sorted(set(located["place_id"]))),
     )
     return group, stats

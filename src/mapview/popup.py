@@ -6,7 +6,9 @@ verified it; every value goes through ``esc`` on its way into HTML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -41,6 +43,115 @@ def sources_label(source_ids: str, headlines: Mapping[str, str]) -> list[str]:
     ]
 
 
+#: The popup's layout; ``{slot}`` marks are filled with escaped fragments, in Python by
+#: ``claim_popup`` or in the browser from the claims layer's string table (same template).
+POPUP_TEMPLATE = (
+    "<div class='kcm-popup'><div class='kcm-title'>{icon} {title}</div><table>"
+    "<tr><th>Date</th><td>{date}</td></tr>"
+    "<tr><th>Type</th><td>{type}</td></tr>"
+    "<tr><th>Actors</th><td>{actors}</td></tr>"
+    "<tr><th>Claimant</th><td>{claimant}</td></tr>"
+    "<tr><th>Figures</th><td>{figures}</td></tr>"
+    "<tr><th>Status</th><td>{status}</td></tr>"
+    "<tr><th>Place</th><td>{place}</td></tr>"
+    "</table>{body}<div class='kcm-sources'>{sources}</div>"
+    "<div class='kcm-incident'>{incident} · claim {claim}</div></div>"
+)
+POPUP_SLOTS: tuple[str, ...] = tuple(re.findall(r"\{(\w+)\}", POPUP_TEMPLATE))
+
+
+@dataclass(frozen=True)
+class PopupContext:
+    """What a popup needs beyond its row: headlines, incident sizes, and the size mode."""
+
+    headlines: Mapping[str, str]
+    incident_sizes: Mapping[str, int]
+    compact: bool = False
+
+
+def _actors(r: Mapping, _: PopupContext) -> str:
+    return esc(r["actor1"]) + (f" → {esc(r['actor2'])}" if r["actor2"] else "")
+
+
+def _claimant(r: Mapping, _: PopupContext) -> str:
+    side = r["claimant_side"]
+    return (
+        f"{esc(r['claimant'])} <span class='kcm-side' style='background:"
+        f"{side_colour(side)}'>{esc(side)}</span>"
+    )
+
+
+def _figures(r: Mapping, _: PopupContext) -> str:
+    note = f" <i>({esc(r['figures_note'])})</i>" if r["figures_note"] else ""
+    return f"killed: {figure_label(r['fatalities'])}, injured: {figure_label(r['injured'])}{note}"
+
+
+def _status(r: Mapping, _: PopupContext) -> str:
+    label = VERIFICATION_LABELS.get(r["verification"], r["verification"])
+    return f"<b class='kcm-ver kcm-ver-{esc(r['verification'])}'>{esc(label)}</b>"
+
+
+def _body(r: Mapping, ctx: PopupContext) -> str:
+    if ctx.compact:
+        return ""
+    body = f"<p class='kcm-summary'>{esc(r['summary'])}</p>"
+    if r["quote"]:
+        body += f"<blockquote class='kcm-quote'>“{esc(r['quote'])}”</blockquote>"
+    return body
+
+
+def _sources(r: Mapping, ctx: PopupContext) -> str:
+    cited = sources_label(r["source_ids"], ctx.headlines)
+    items = "".join(f"<li>{esc(c)}</li>" for c in cited)
+    return f"Source{'s' if len(cited) > 1 else ''}:<ul>{items}</ul>"
+
+
+def _incident(r: Mapping, ctx: PopupContext) -> str:
+    size = ctx.incident_sizes.get(r["incident_id"], 1)
+    more = f" · {size} claims about this incident" if size > 1 else ""
+    return f"Incident {esc(r['incident_id'])}{more}"
+
+
+#: slot -> (the row fields it depends on, how to render it). Declaring the fields lets the
+#: claims layer render each distinct combination once, however many claims share it.
+SLOTS: dict[str, tuple[tuple[str, ...], Callable[[Mapping, PopupContext], str]]] = {
+    "icon": (
+        ("claimant_side", "event_type"),
+        lambda r, _: claim_svg(r["claimant_side"], r["event_type"], 16),
+    ),
+    "title": (
+        ("sub_event_type", "place_name"),
+        lambda r, _: f"{esc(r['sub_event_type'])} — {esc(r['place_name'])}",
+    ),
+    "date": (
+        ("date_start", "date_end", "date_precision", "time_of_day"),
+        lambda r, _: esc(date_label(r)),
+    ),
+    "type": (
+        ("event_type", "sub_event_type"),
+        lambda r, _: f"{esc(r['event_type'])} › {esc(r['sub_event_type'])}",
+    ),
+    "actors": (("actor1", "actor2"), _actors),
+    "claimant": (("claimant", "claimant_side"), _claimant),
+    "figures": (("fatalities", "injured", "figures_note"), _figures),
+    "status": (("verification",), _status),
+    "place": (
+        ("place_name", "place_precision"),
+        lambda r, _: f"{esc(r['place_name'])} · location precision: {esc(r['place_precision'])}",
+    ),
+    "body": (("summary", "quote"), _body),
+    "sources": (("source_ids",), _sources),
+    "incident": (("incident_id",), _incident),
+    "claim": (("event_id",), lambda r, _: esc(r["event_id"])),
+}
+assert set(SLOTS) == set(POPUP_SLOTS)
+
+
+def fill_template(fragments: Mapping[str, str]) -> str:
+    """POPUP_TEMPLATE with its slots filled in one pass (fragments are never re-scanned)."""
+    return re.sub(r"\{(\w+)\}", lambda m: fragments[m.group(1)], POPUP_TEMPLATE)
+
+
 def claim_popup(
     row: Mapping,
     place_name: str,
@@ -49,49 +160,10 @@ def claim_popup(
     incident_size: int = 1,
     compact: bool = False,
 ) -> str:
-    """Popup HTML for one claim. ``compact`` leaves out the summary and quote (large data sets)."""
-    side = row["claimant_side"]
-    actors = esc(row["actor1"]) + (f" → {esc(row['actor2'])}" if row.get("actor2") else "")
-    figures_note = f" <i>({esc(row['figures_note'])})</i>" if row.get("figures_note") else ""
-    verification = VERIFICATION_LABELS.get(row["verification"], row["verification"])
-    rows = [
-        ("Date", esc(date_label(row))),
-        ("Type", f"{esc(row['event_type'])} › {esc(row['sub_event_type'])}"),
-        ("Actors", actors),
-        (
-            "Claimant",
-            f"{esc(row['claimant'])} <span class='kcm-side' style='background:"
-            f"{side_colour(side)}'>{esc(side)}</span>",
-        ),
-        (
-            "Figures",
-            f"killed: {figure_label(row.get('fatalities'))}, "
-            f"injured: {figure_label(row.get('injured'))}{figures_note}",
-        ),
-        (
-            "Status",
-            f"<b class='kcm-ver kcm-ver-{esc(row['verification'])}'>{esc(verification)}</b>",
-        ),
-        ("Place", f"{esc(place_name)} · location precision: {esc(place_precision)}"),
-    ]
-    table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    body = ""
-    if not compact:
-        body += f"<p class='kcm-summary'>{esc(row['summary'])}</p>"
-        if row.get("quote"):
-            body += f"<blockquote class='kcm-quote'>“{esc(row['quote'])}”</blockquote>"
-    srcs = "".join(f"<li>{esc(s)}</li>" for s in sources_label(row["source_ids"], headlines))
-    incident = esc(row["incident_id"])
-    if incident_size > 1:
-        incident += f" · {incident_size} claims about this incident"
-    icon = claim_svg(side, row["event_type"], 16)
-    return (
-        f"<div class='kcm-popup'><div class='kcm-title'>{icon} {esc(row['sub_event_type'])}"
-        f" — {esc(place_name)}</div><table>{table}</table>{body}"
-        f"<div class='kcm-sources'>Source{'s' if srcs.count('<li>') > 1 else ''}:"
-        f"<ul>{srcs}</ul></div><div class='kcm-incident'>Incident {incident}"
-        f" · claim {esc(row['event_id'])}</div></div>"
-    )
+    """Popup HTML for one claim: who claims it, in which article, verified or not."""
+    full = {**row, "place_name": place_name, "place_precision": place_precision}
+    ctx = PopupContext(headlines, {row["incident_id"]: incident_size}, compact)
+    return fill_template({slot: render(full, ctx) for slot, (_, render) in SLOTS.items()})
 
 
 def claim_tooltip(row: Mapping, place_name: str) -> str:
