@@ -13,7 +13,13 @@ from streamlit_folium import st_folium
 from src.assets.localize import localize_map
 from src.dataset import DataValidationError
 from src.filters import apply_filters, describe, window
-from src.mapview.build import BASEMAPS, LayerRegistry, base_map, claims_layer
+from src.mapview.build import (
+    BASEMAPS,
+    LayerRegistry,
+    base_map,
+    claims_layer,
+    outside_theatre,
+)
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
 from src.ui.data import get_dataset, get_options, headlines, incident_sizes
@@ -99,6 +105,13 @@ st_folium(
     height=640,
     key="map",
 )
+
+elsewhere = outside_theatre(shown, places)
+if elsewhere:
+    st.caption(
+        "Also on the map, outside the regional view (zoom out): "
+        + ", ".join(f"{name} ({count})" for name, count in elsewhere)
+    )
 
 sources_used = sorted({s for ids in shown["source_ids"] for s in ids.split(";") if s})
 st.markdown(

@@ -184,3 +184,18 @@ def test_legend_lists_every_side_and_type():
     for etype in TYPE_SHAPES:
         assert esc(etype) in html
     assert "not independently verified" in html
+
+
+def test_claims_outside_the_theatre_are_counted(small):
+    from src.mapview.build import outside_theatre
+
+    assert outside_theatre(small.events, small.places) == [("Baku", 1)]
+    assert outside_theatre(small.events.iloc[:0], small.places) == []
+
+
+def test_clusters_are_neutral_grey(small):
+    layer, _ = claims_layer(small.events, small.places, {})
+    m = base_map(small.places, small.events)
+    layer.add_to(m)
+    html = render(m)
+    assert "kcm-cluster" in html and "iconCreateFunction" in html

@@ -28,6 +28,15 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
 }
 #: Above this many claims, popups carry the essentials only so the page stays small.
 MARKER_BUDGET = 2000
+#: Neutral grey clusters: the default green/yellow/orange would read as claimant sides.
+_CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : n < 100 ? 36 : 42;
+    return L.divIcon({html: "<div><span>" + n + "</span></div>", className: "kcm-cluster",
+        iconSize: L.point(size, size)});
+}
+"""
 #: Radius of the uncertainty halo drawn around approximate locations, in metres.
 HALO_RADIUS_M = {"near": 6000, "region": 25000}
 
@@ -186,6 +195,14 @@ def theatre_bounds(places: pd.DataFrame) -> list[list[float]]:
     ]
 
 
+def outside_theatre(events: pd.DataFrame, places: pd.DataFrame) -> list[tuple[str, int]]:
+    """Places outside the regional view that hold shown claims, with counts, most first."""
+    far = places.loc[~places["in_theatre"], ["place_id", "name"]]
+    counts = events["place_id"].value_counts()
+    rows = [(name, int(counts.get(pid, 0))) for pid, name in far.itertuples(index=False)]
+    return sorted((r for r in rows if r[1]), key=lambda r: (-r[1], r[0]))
+
+
 def route_coordinates(place: pd.Series, places_by_id: pd.DataFrame) -> list[list[float]]:
     ids = [p for p in place["waypoints"].split(";") if p]
     return [[float(places_by_id.at[p, "lat"]), float(places_by_id.at[p, "lon"])] for p in ids]
@@ -295,6 +312,7 @@ def claims_layer(
     group = folium.FeatureGroup(name="Claims")
     cluster = MarkerCluster(
         name="Claims",
+        icon_create_function=_CLUSTER_ICON,
         options={
             "spiderfyOnMaxZoom": True,
             "showCoverageOnHover": False,

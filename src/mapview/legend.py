@@ -31,6 +31,7 @@ def legend_html(caveat: str = CAVEAT) -> str:
         f"<div><span class='kcm-line' style='border-top:4px dashed {ROUTE_COLOUR}'></span>"
         " road</div>"
         "<div><span class='kcm-halo'></span> approximate location</div>"
+        "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
     )
     return (
         "<div class='kcm-legend-title'>Claimant side (colour)</div>"
@@ -45,6 +46,11 @@ def map_css() -> str:
     return """
 .leaflet-container { background: #eef0f2; font-family: "DejaVu Sans", Arial, sans-serif; }
 .kcm-marker { background: transparent; border: none; }
+.kcm-cluster { background: rgba(60,60,60,0.25); border-radius: 50%; }
+.kcm-cluster div { width: calc(100% - 8px); height: calc(100% - 8px); margin: 4px;
+  border-radius: 50%; background: #3c3c3c; color: #fff; font: bold 12px/1 sans-serif;
+  display: flex; align-items: center; justify-content: center; border: 2px solid #fff;
+  box-sizing: border-box; }
 .kcm-legend { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 5px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 17px; color: #222;
   max-height: 70vh; overflow-y: auto; }
@@ -53,6 +59,9 @@ def map_css() -> str:
 .kcm-line { display: inline-block; width: 26px; vertical-align: middle; }
 .kcm-halo { display: inline-block; width: 14px; height: 14px; border-radius: 50%;
   border: 1px dashed #555; background: rgba(85,85,85,0.08); vertical-align: middle; }
+.kcm-cluster-key { display: inline-block; width: 16px; height: 16px; border-radius: 50%;
+  background: #3c3c3c; color: #fff; font-size: 9px; line-height: 16px; text-align: center;
+  vertical-align: middle; }
 .kcm-caveat { margin-top: 5px; font-style: italic; max-width: 210px; }
 .kcm-popup { font-size: 13px; line-height: 1.35; color: #222; }
 .kcm-popup .kcm-title { font-weight: bold; font-size: 14px; margin-bottom: 4px; }
