@@ -14,9 +14,13 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=".venv/.installed-$(cat requirements.txt "$REQS" | sha256sum | cut -c1-16)"
+quiet_pip() {  # pip, minus the warnings some machines' pip.conf causes on every package
+  .venv/bin/python -m pip "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  return "${PIPESTATUS[0]}"
+}
 if [[ ! -f "$stamp" ]]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r "$REQS"
+  quiet_pip install --quiet --upgrade pip
+  quiet_pip install --quiet -r "$REQS"
   touch "$stamp"
 fi
 
