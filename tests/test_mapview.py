@@ -78,7 +78,9 @@ def test_basemap_choice(small):
 
     light = render(base_map(small.places, small.events, "light"))
     assert "World_Light_Gray_Base" in light and shown_tiles(light) == 1
-    assert shown_tiles(render(base_map(small.places, small.events, "none"))) == 0
+    none = render(base_map(small.places, small.events, "none"))
+    assert shown_tiles(none) == 0
+    assert '"maxZoom": 18' in none  # MarkerCluster refuses a map without a max zoom
 
 
 def test_bounds_ignore_places_outside_the_theatre(small):

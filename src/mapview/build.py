@@ -224,7 +224,9 @@ def base_map(places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light")
     bounds = theatre_bounds(places)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     # max_zoom is needed when no tile layer sets it: MarkerCluster refuses a map without one.
+    # folium gives max_zoom to tile layers only; "no basemap" still needs it on the map.
     m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
+    m.options["max_zoom"] = 18
     m.get_root().header.add_child(Element(f"<style>{map_css()}</style>"))
     chosen = basemap if basemap in BASEMAPS else "light"
     for key, (tiles, label) in BASEMAPS.items():

@@ -55,6 +55,9 @@ def wait_for_claims(page: Page, expected: int, timeout: float = 30) -> dict:
 
 def open_popup(frame: Frame, event_id: str) -> str:
     """Zoom the cluster to one claim's marker, open its popup, and return the popup's text."""
+    frame.wait_for_function(
+        "(id) => window.kcm.claimMarkers.find(x => x.kcmId === id).__parent", arg=event_id
+    )
     frame.evaluate(
         """(id) => new Promise(resolve => {
             const m = window.kcm.claimMarkers.find(x => x.kcmId === id);

@@ -7,6 +7,7 @@ data, so these tests follow the data rather than a copy of today's numbers.
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
@@ -96,3 +97,52 @@ def test_hostile_url_shows_notice_and_full_map(page, app_url, data):
     page.goto(f"{app_url}/?side=%3Cscript%3Ealert(1)%3C/script%3E&period=nope")
     wait_for_claims(page, located(data, FilterState()))
     page.get_by_text("Ignored unknown period").first.wait_for()
+
+
+def test_date_slider_narrows_and_filter_keeps_zoom(page, app_url, data):
+    page.goto(f"{app_url}/?period=offensive")
+    frame = map_frame(page)
+    wait_for_claims(page, located(data, FilterState(period="offensive")))
+    frame.evaluate("() => window.map.setView([39.8, 46.75], 11)")
+    thumbs = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']")
+    thumbs.last.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # 21 Sep -> 19 Sep
+    state = FilterState(period="offensive", date_to=date(2023, 9, 19))
+    reading = wait_for_claims(page, located(data, state))
+    page.wait_for_url(re.compile(r"to=2023-09-19"))
+    assert reading["zoom"] == 11  # the claims layer was swapped, the map kept its view
+
+
+def test_hostile_text_cannot_run_script_in_a_popup(browser, data, tmp_path):
+    """Bypass validation on purpose: the builder alone must keep data inert in the browser."""
+    from src.assets.localize import inline_html
+    from src.mapview.build import base_map, claims_layer
+
+    evil = "${alert(1)}`+alert(2)+`\\\\\"'<img src=x onerror=alert(3)><script>alert(4)</script>"
+    events = data.events.copy()
+    for column in ("summary", "claimant", "quote", "actor1", "figures_note"):
+        events[column] = evil
+    m = base_map(data.places, events, "none")
+    layer, stats = claims_layer(events, data.places, {"a000": evil})
+    layer.add_to(m)
+    path = tmp_path / "hostile.html"
+    path.write_text(inline_html(m), encoding="utf-8")
+
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    # chunkedLoading: markers join the cluster's grid asynchronously
+    page.wait_for_function("() => window.kcm && window.kcm.claimMarkers[0].__parent")
+    assert page.evaluate("() => window.kcm.claims.getLayers().length") == stats.markers
+    page.evaluate(
+        """() => new Promise(resolve => {
+            const m = window.kcm.claimMarkers[0];
+            window.kcm.claims.zoomToShowLayer(m, () => { m.openPopup(); resolve(); });
+        })"""
+    )
+    text = page.locator(".leaflet-popup-content").inner_text()
+    page.close()
+    assert "${alert(1)}" in text and "<script>alert(4)</script>" in text  # shown as text
+    assert dialogs == []
