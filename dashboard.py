@@ -17,12 +17,13 @@ from src.mapview.build import (
     BASEMAPS,
     LayerRegistry,
     base_map,
-    claims_layer,
+    claims_group,
     outside_theatre,
 )
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
-from src.ui.data import get_dataset, get_options, headlines, incident_sizes
+from src.ui.briefing import briefing_mode, share_and_export
+from src.ui.data import claims_for, get_dataset, get_options, headlines, incident_sizes
 from src.ui.sidebar import filter_sidebar
 
 st.set_page_config(page_title="Karabakh Conflict Map", page_icon="🗺️", layout="wide")
@@ -38,6 +39,8 @@ names = headlines(data)
 state, notices = filter_sidebar(data, get_options(), names)
 for notice in notices:
     st.warning(notice, icon="⚠️")
+if briefing_mode(data, state):  # ?briefing=1: the 16:9 frame and its exports instead of the page
+    st.stop()
 
 basemap = st.sidebar.selectbox(
     "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
@@ -65,7 +68,8 @@ playback = st.sidebar.toggle(
 
 places = data.places
 m = base_map(places, data.events, basemap)
-layer, stats = claims_layer(shown, places, names, incident_sizes(data))
+payload, stats = claims_for(state)
+layer = claims_group(payload)
 if playback:
     timeline, slider = playback_layers(
         playback_features(shown, places, names, incident_sizes(data)), start, end
@@ -118,6 +122,7 @@ st.markdown(
     "**Sources:** "
     + ("; ".join(f"{names[s]} [{s}]" for s in sources_used) if sources_used else "none")
 )
+share_and_export(data, state)
 
 unlocated = shown[shown["place_id"] == ""]
 if not unlocated.empty:

@@ -303,25 +303,14 @@ def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Inte
     return [rendered[c] for c in codes]
 
 
-def claims_layer(
+def claims_payload(
     events: pd.DataFrame,
     places: pd.DataFrame,
     headlines: dict[str, str],
     incident_sizes: dict[str, int] | None = None,
     budget: int = MARKER_BUDGET,
-) -> tuple[folium.FeatureGroup, LayerStats]:
-    """The filtered claims as one clustered layer, plus halos for approximate locations."""
-    group = folium.FeatureGroup(name="Claims")
-    cluster = MarkerCluster(
-        name="Claims",
-        icon_create_function=_CLUSTER_ICON,
-        options={
-            "spiderfyOnMaxZoom": True,
-            "showCoverageOnHover": False,
-            "maxClusterRadius": 35,
-            "chunkedLoading": True,
-        },
-    ).add_to(group)
+) -> tuple[dict, LayerStats]:
+    """Everything the browser needs to draw the claims: plain data, so it can be cached."""
     located = events[events["place_id"] != ""].merge(
         places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
             columns={"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
@@ -368,7 +357,6 @@ def claims_layer(
     ]
     payload["S"] = table.strings
     payload["T"] = tips.strings
-    ClaimsLayer(cluster, payload).add_to(group)
     stats = LayerStats(
         markers=len(located),
         unlocated=int((events["place_id"] == "").sum()),
@@ -376,4 +364,33 @@ def claims_layer(
         compact=compact,
         places=tuple(sorted(set(located["place_id"]))),
     )
-    return group, stats
+    return payload, stats
+
+
+def claims_group(payload: dict) -> folium.FeatureGroup:
+    """The claims as one clustered layer (plus halos) drawn in the browser from ``payload``."""
+    group = folium.FeatureGroup(name="Claims")
+    cluster = MarkerCluster(
+        name="Claims",
+        icon_create_function=_CLUSTER_ICON,
+        options={
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+            "maxClusterRadius": 35,
+            "chunkedLoading": True,
+        },
+    ).add_to(group)
+    ClaimsLayer(cluster, payload).add_to(group)
+    return group
+
+
+def claims_layer(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    headlines: dict[str, str],
+    incident_sizes: dict[str, int] | None = None,
+    budget: int = MARKER_BUDGET,
+) -> tuple[folium.FeatureGroup, LayerStats]:
+    """The filtered claims as a folium layer, with counts of what it holds."""
+    payload, stats = claims_payload(events, places, headlines, incident_sizes, budget)
+    return claims_group(payload), stats

@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from src.dataset import DATA_DIR, Dataset, load_dataset
-from src.filters import facet_options
+from src.filters import FilterState, apply_filters, facet_options
+from src.mapview.build import LayerStats, claims_payload
 
 
 def data_dir() -> str:
@@ -42,3 +43,16 @@ def headlines(data: Dataset) -> dict[str, str]:
 
 def incident_sizes(data: Dataset) -> dict[str, int]:
     return data.events["incident_id"].value_counts().to_dict()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _claims(directory: str, state: FilterState) -> tuple[dict, LayerStats]:
+    data = _load(directory)
+    shown = apply_filters(data.events, state)
+    return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
+
+
+def claims_for(state: FilterState) -> tuple[dict, LayerStats]:
+    """The claims layer's browser payload for a view, cached per data folder and filters,
+    so going back to an earlier view costs nothing."""
+    return _claims(data_dir(), state)
