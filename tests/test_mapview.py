@@ -201,3 +201,12 @@ def test_clusters_are_neutral_grey(small):
     layer.add_to(m)
     html = render(m)
     assert "kcm-cluster" in html and "iconCreateFunction" in html
+
+
+def test_palette_and_popup_slots_cover_the_schema():
+    from src.mapview.popup import POPUP_SLOTS, SLOTS
+    from src.schema import CLAIMANT_SIDES, EVENT_TYPES
+
+    assert set(SIDE_COLOURS) == set(CLAIMANT_SIDES)
+    assert set(TYPE_SHAPES) == set(EVENT_TYPES)
+    assert set(SLOTS) == set(POPUP_SLOTS)

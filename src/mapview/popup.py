@@ -144,7 +144,6 @@ SLOTS: dict[str, tuple[tuple[str, ...], Callable[[Mapping, PopupContext], str]]]
     "incident": (("incident_id",), _incident),
     "claim": (("event_id",), lambda r, _: esc(r["event_id"])),
 }
-assert set(SLOTS) == set(POPUP_SLOTS)
 
 
 def fill_template(fragments: Mapping[str, str]) -> str:
