@@ -92,16 +92,25 @@ def read_raw(path: Path) -> RawTable:
     return RawTable(path, header, frame.astype("string") if len(header) else frame, problems)
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` to ``path`` so a reader never sees half a file, even on a crash."""
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so readers see the old or the new file, never a mix.
+
+    The temporary file lives in the target directory (``os.replace`` is atomic only within
+    one filesystem) and is removed if anything fails before the swap.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            frame.to_csv(handle, index=False, lineterminator="\n")
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` so a reader never sees half a file, even on a crash."""
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))

@@ -22,16 +22,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from src.csvio import atomic_write_text
 from src.geo.normalize import normalize
 
 __all__ = ["DEFAULT_CACHE_PATH", "CacheEntry", "GeocodeCache", "atomic_write_text"]
+
 
 log = logging.getLogger(__name__)
 
@@ -118,25 +119,6 @@ class CacheEntry:
             address=str(data.get("address") or ""),
             kind=data.get("kind"),
         )
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old or the new file, never a mix.
-
-    The temporary file lives in the target directory (``os.replace`` is atomic only within
-    one filesystem) and is removed if anything fails before the swap.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class GeocodeCache:

@@ -6,9 +6,6 @@ after that the widgets are the truth and every change is written back to the que
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
-
 import streamlit as st
 
 from src.dataset import Dataset
@@ -106,10 +103,3 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
         st.session_state["f_notices"] = []  # the user has moved on from the pasted link
     _sync_url(state)
     return state, tuple(st.session_state.get("f_notices", ()))
-
-
-def clamp_dates(state: FilterState, lo: date, hi: date) -> FilterState:
-    """A state whose from/to lie inside [lo, hi] (used when a period changes under a link)."""
-    start = state.date_from and min(max(state.date_from, lo), hi)
-    end = state.date_to and max(min(state.date_to, hi), lo)
-    return replace(state, date_from=start, date_to=end)
