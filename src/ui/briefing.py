@@ -1,0 +1,247 @@
+"""Streamlit glue for issue #5: the briefing view (``?briefing=1``) and "Share & export".
+
+The briefing view hides the controls and shows the briefing frame, the same standalone HTML
+document that the HTML download contains and that the PNG export photographs, so the page
+and the files agree by construction. All logic lives in :mod:`src.briefing`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from src.briefing.exports import acled_csv, claims_csv, claims_geojson
+from src.briefing.frame import (
+    DEFAULT_BASEMAP,
+    SIZES,
+    Briefing,
+    briefing_text,
+    build_briefing,
+    default_title,
+)
+from src.briefing.render import browser_problem, render_png
+from src.dataset import Dataset
+from src.filters import FilterState, apply_filters
+from src.mapview.build import BASEMAPS
+
+PARAM = "briefing"
+#: Height of the embedded frame before it sizes itself to 16:9 of the page width.
+EMBED_HEIGHT = 820
+HIDE_CONTROLS_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; }
+</style>
+"""
+
+
+def briefing_on() -> bool:
+    """Whether the URL asks for the briefing view."""
+    return st.query_params.get(PARAM, "") in ("1", "true", "on")
+
+
+def _set_briefing(key: str) -> None:
+    if st.session_state.get(key):
+        st.query_params[PARAM] = "1"
+    elif PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+def _toggle(container, key: str) -> bool:
+    st.session_state[key] = briefing_on()
+    return container.toggle(
+        "Briefing view",
+        key=key,
+        on_change=_set_briefing,
+        args=(key,),
+        help="A self-explaining 16:9 frame for slides: title, dates, filters, legend, sources "
+        "and caveat inside the picture. Also set by the link parameter briefing=1.",
+    )
+
+
+def basemap_choice() -> str:
+    """The basemap for the frame: the URL's ``basemap`` if valid, else the light one."""
+    chosen = st.query_params.get("basemap", DEFAULT_BASEMAP)
+    return chosen if chosen in BASEMAPS else DEFAULT_BASEMAP
+
+
+def share_link(briefing: bool | None = None) -> str:
+    """The full URL of the current view (filters and all), optionally forcing briefing on/off."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    if briefing is True:
+        params[PARAM] = ["1"]
+    elif briefing is False:
+        params.pop(PARAM, None)
+    base = st.context.url
+    if not base:
+        host = st.context.headers.get("host") if st.context.headers else None
+        base = f"http://{host}/" if host else ""
+    if base and not urlsplit(base).path:
+        base += "/"
+    query = urlencode(params, doseq=True)
+    return f"{base}?{query}" if query else (base or "?")
+
+
+def briefing_mode(data: Dataset, state: FilterState) -> bool:
+    """Draw the briefing toggle; in briefing view draw the frame and the exports, return True.
+
+    The toggle sits in the sidebar normally and above the frame in briefing view (where the
+    sidebar is hidden), so the view can always be left again.
+    """
+    if not briefing_on():
+        _toggle(st.sidebar, "b_toggle_sidebar")
+        return False
+
+    st.html(HIDE_CONTROLS_CSS)
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    with left:
+        _toggle(st, "b_toggle_main")
+    with right:
+        title = st.text_input(
+            "Title (inside the frame)",
+            key="b_title",
+            placeholder=default_title(state),
+            max_chars=120,
+            help="Leave empty for the default title of the period.",
+        )
+    briefing = build_briefing(data, state, title, basemap_choice())
+    components.html(briefing.html, height=EMBED_HEIGHT, scrolling=False)
+    st.caption(
+        "What you see above is exactly what the PNG and HTML exports contain. "
+        "Turn off “Briefing view” to change the filters."
+    )
+    share_and_export(data, state, title, briefing)
+    return True
+
+
+class _Once:
+    """A briefing built on first use and shared by the download callables (which Streamlit
+    runs in worker threads when clicked), so an untouched export costs nothing."""
+
+    def __init__(self, make: Callable[[], Briefing], ready: Briefing | None = None) -> None:
+        self._make = make
+        self._value = ready
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Briefing:
+        with self._lock:
+            if self._value is None:
+                self._value = self._make()
+            return self._value
+
+
+def _stem(state: FilterState) -> str:
+    parts = [state.period] + [v for name in ("sides", "types") for v in state.facet(name)]
+    slug = "".join(c if c.isalnum() else "-" for c in "-".join(parts).lower())
+    slug = "-".join(p for p in slug.split("-") if p)
+    return f"kcm-{slug}-{datetime.now(UTC):%Y%m%d-%H%M}"
+
+
+def share_and_export(
+    data: Dataset,
+    state: FilterState,
+    title: str | None = None,
+    briefing: Briefing | None = None,
+) -> None:
+    """Download buttons (PNG, HTML, CSV, GeoJSON, ACLED CSV) and the shareable links.
+
+    In briefing view ``briefing`` is the frame on the page, so the PNG and HTML are exactly
+    it; elsewhere the same frame is built when a PNG or HTML button is pressed.
+    """
+    basemap = basemap_choice()
+    frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
+    text = briefing.text if briefing else briefing_text(data, state, title)
+    shown = briefing.shown if briefing else apply_filters(data.events, state)
+    stem = _stem(state)
+    st.subheader("Share & export")
+    st.caption(
+        f"Files of the current view: {text.counts}. {text.filters_line}. {text.window}. "
+        f"{text.caveat}"
+    )
+
+    problem = browser_problem()
+    cols = st.columns(3)
+    for col, (name, size) in zip(cols, SIZES.items(), strict=False):
+        col.download_button(
+            f"PNG {size[0]}×{size[1]}" + (" – needs a browser" if problem else ""),
+            data=(lambda size=size: render_png(frame().html, size)) if not problem else b"",
+            file_name=f"{stem}-{name}.png",
+            mime="image/png",
+            icon=":material/image:",
+            disabled=bool(problem),
+            key=f"b_png_{name}",
+            on_click="ignore",
+            help="The briefing frame, rendered in headless Chromium (takes a few seconds).",
+        )
+    cols[2].download_button(
+        "HTML (works offline)",
+        data=lambda: frame().html.encode("utf-8"),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        icon=":material/code:",
+        key="b_html",
+        on_click="ignore",
+        help="The briefing frame as one file with the map's code inlined: "
+        "open it from disk, no server or internet needed (map tiles aside).",
+    )
+    if problem:
+        st.error(f"PNG export is unavailable on this server. {problem}", icon="🖼️")
+
+    meta = {
+        "title": text.title,
+        "window": text.window,
+        "filters": list(text.filters),
+        "verification": text.verification_mix,
+        "caveat": text.caveat,
+        "data_version": data.version,
+        "generated": text.generated,
+    }
+    cols = st.columns(3)
+    cols[0].download_button(
+        "CSV",
+        data=lambda: claims_csv(shown),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        key="b_csv",
+        on_click="ignore",
+        help="The shown claims in events.csv's columns; formula-like cells are neutralised.",
+    )
+    cols[1].download_button(
+        "GeoJSON",
+        data=lambda: json.dumps(
+            claims_geojson(shown, data.places, data.sources, meta), ensure_ascii=False
+        ).encode("utf-8"),
+        file_name=f"{stem}.geojson",
+        mime="application/geo+json",
+        icon=":material/map:",
+        key="b_geojson",
+        on_click="ignore",
+        help="Claims as points, routes as lines; claims with no place under 'unlocated'.",
+    )
+    cols[2].download_button(
+        "ACLED-column CSV",
+        data=lambda: acled_csv(shown, data.places, data.sources),
+        file_name=f"{stem}-acled.csv",
+        mime="text/csv",
+        icon=":material/merge:",
+        key="b_acled",
+        on_click="ignore",
+        help="ACLED's export columns, for merging; unknown fatalities are blank (ACLED: 0).",
+    )
+
+    st.markdown("**Link to this view** (the copy button is at the right of each box)")
+    st.code(share_link(briefing=False), language=None, wrap_lines=True)
+    st.markdown("**Link to this view as a briefing frame**")
+    st.code(share_link(briefing=True), language=None, wrap_lines=True)
+    st.caption(
+        "From a shell: `python -m src.briefing png --out FILE` with the same filters as the "
+        "link's parameters (e.g. `--period offensive --side Azerbaijan`); see docs/briefing.md."
+    )
