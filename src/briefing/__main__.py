@@ -50,6 +50,10 @@ FILTER_OPTIONS = {
     "q": "q",
 }
 _LIST_LIMIT = 12
+ASSETS_HINT = (
+    "the map's code is not fetched locally (run `scripts/setup.sh` or "
+    "`python -m src.assets fetch` once, with internet), so the map needs internet to draw"
+)
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -161,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("png", "html"):
         briefing = build_briefing(data, state, args.title, args.basemap)
         text = briefing.text
+        if briefing.assets_missing:
+            print(
+                f"{PROG} {args.command}: warning: {ASSETS_HINT} ({briefing.assets_missing})",
+                file=sys.stderr,
+            )
         if args.command == "html":
             payload = briefing.html.encode("utf-8")
         else:
@@ -172,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{PROG} png: {exc}", file=sys.stderr)
                 return 3
             except RenderError as exc:
-                print(f"{PROG} png: rendering failed: {exc}", file=sys.stderr)
+                hint = f" Likely cause: {ASSETS_HINT}." if briefing.assets_missing else ""
+                print(f"{PROG} png: rendering failed: {exc}.{hint}", file=sys.stderr)
                 return 1
     elif args.command == "csv":
         payload = claims_csv(shown)

@@ -26,7 +26,7 @@ import folium
 import pandas as pd
 from branca.element import Element
 
-from src.assets.localize import inline_html
+from src.assets.localize import inline_html, localize_map
 from src.briefing.mapscript import BriefingScript, label_specs
 from src.dataset import Dataset
 from src.filters import PERIOD_LABELS, FilterState, apply_filters, describe, window
@@ -446,12 +446,17 @@ def frame_markup(text: BriefingText, data: Dataset, map_div: str) -> str:
 
 @dataclass(frozen=True)
 class Briefing:
-    """A rendered frame: the HTML document, its text, and how many markers the map holds."""
+    """A rendered frame: the HTML document, its text, and how many markers the map holds.
+
+    ``assets_missing`` names the map assets that are not fetched locally (so the document
+    loads them from CDNs and needs internet to draw the map), or is ``None``.
+    """
 
     html: str
     text: BriefingText
     markers: int
     shown: pd.DataFrame
+    assets_missing: str | None = None
 
 
 def build_briefing(
@@ -461,19 +466,20 @@ def build_briefing(
     basemap: str = DEFAULT_BASEMAP,
     generated: datetime | None = None,
 ) -> Briefing:
-    """The frame for ``state`` as one standalone HTML document (assets inlined)."""
+    """The frame for ``state`` as one standalone HTML document (assets inlined where fetched)."""
     shown = apply_filters(data.events, state)
     text = briefing_text(data, state, title, generated, shown)
     m, markers = briefing_map(data, shown, basemap)
     m.get_root().header.add_child(Element(f"<title>{esc(text.title)}</title>"))
     m.get_root().header.add_child(Element(f"<style>{FRAME_CSS}</style>"))
+    missing = localize_map(m).cdn_message()
     page = inline_html(m)
     found = list(_MAP_DIV.finditer(page))
     if len(found) != 1:
         raise RuntimeError(f"expected one folium map div in the page, found {len(found)}")
     div = found[0]
     page = page[: div.start()] + frame_markup(text, data, div.group(0)) + page[div.end() :]
-    return Briefing(html=page, text=text, markers=markers, shown=shown)
+    return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)
 
 
 def briefing_html(

@@ -193,6 +193,12 @@ def share_and_export(
     )
     if problem:
         st.error(f"PNG export is unavailable on this server. {problem}", icon="🖼️")
+    if briefing is not None and briefing.assets_missing:
+        st.info(
+            "The map's code is not fetched locally (run `scripts/setup.sh`), so the PNG and "
+            f"HTML need internet to draw the map: {briefing.assets_missing}.",
+            icon="ℹ️",
+        )
 
     meta = {
         "title": text.title,

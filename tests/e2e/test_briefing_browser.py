@@ -43,6 +43,7 @@ def chromium() -> str:
         Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM} (apt-get install chromium)"
     )
     _require(is_current(DEFAULT_STATIC_DIR), "map assets missing: run `python -m src.assets fetch`")
+    ARTIFACTS.mkdir(exist_ok=True)
     return CHROMIUM
 
 
@@ -156,6 +157,29 @@ def test_frame_text_is_readable_and_the_map_complete(chromium, browser, data):
     assert reading["markers"] == briefing.markers
     assert reading["labels"] >= 5
     assert reading["title"] == DEFAULT_TITLES["offensive"]
+
+
+def test_html_file_works_from_disk_with_no_network(chromium, browser, tmp_path, data):
+    out = tmp_path / "view.html"
+    proc = run_cli("html", "--out", str(out), "--period", "offensive", "--side", "Azerbaijan")
+    assert proc.returncode == 0, proc.stderr
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    try:
+        page.goto(out.as_uri())
+        page.wait_for_function(READY, timeout=60_000)
+        markers = page.evaluate("() => window.kcmBriefing.markers")
+        scale = page.evaluate(
+            "() => document.getElementById('kcm-briefing-frame').getBoundingClientRect().width"
+        )
+    finally:
+        context.close()
+    assert markers == len(apply_filters(data.events, OFFENSIVE_AZ).query("place_id != ''"))
+    assert scale == pytest.approx(1280, abs=1)  # the frame fits the window
+    # offline, only basemap tiles fail; every script and stylesheet is inside the file
+    assert all("arcgisonline.com" in u or "openstreetmap.org" in u for u in failed), failed
 
 
 def test_dashboard_briefing_view_is_the_frame(chromium, page, app_url, data):
