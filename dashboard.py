@@ -14,7 +14,6 @@ from src.assets.localize import localize_map
 from src.dataset import DataValidationError
 from src.filters import apply_filters, describe, window
 from src.mapview.build import (
-    BASEMAPS,
     LayerRegistry,
     base_map,
     claims_group,
@@ -24,7 +23,7 @@ from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
 from src.ui.briefing import briefing_mode, share_and_export
 from src.ui.data import claims_for, get_dataset, get_options, headlines, incident_sizes
-from src.ui.sidebar import filter_sidebar
+from src.ui.sidebar import basemap_picker, filter_sidebar
 
 st.set_page_config(page_title="Karabakh Conflict Map", page_icon="🗺️", layout="wide")
 
@@ -42,9 +41,7 @@ for notice in notices:
 if briefing_mode(data, state):  # ?briefing=1: the 16:9 frame and its exports instead of the page
     st.stop()
 
-basemap = st.sidebar.selectbox(
-    "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
-)
+basemap = basemap_picker()
 
 shown = apply_filters(data.events, state)
 start, end = window(state, data.events)

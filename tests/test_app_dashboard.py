@@ -91,3 +91,18 @@ def test_bundled_data_renders(app):
     at = app(str(ROOT / "data"))
     assert not at.exception
     assert "claims shown" in headline(at)
+
+
+def test_basemap_lives_in_the_url(app):
+    at = app(basemap="osm")
+    assert at.selectbox(key="f_basemap").value == "osm"
+    at.selectbox(key="f_basemap").set_value("none").run()
+    assert param(at, "basemap") == ["none"]
+    at.selectbox(key="f_basemap").set_value("light").run()
+    assert "basemap" not in at.query_params
+
+
+def test_unknown_basemap_is_a_notice(app):
+    at = app(basemap="satellite")
+    assert any("satellite" in w.value for w in at.warning)
+    assert at.selectbox(key="f_basemap").value == "light"

@@ -10,6 +10,7 @@ import streamlit as st
 
 from src.dataset import Dataset
 from src.filters import FACET_LABELS, PERIOD_LABELS, PERIODS, FilterState, period_bounds
+from src.mapview.build import BASEMAPS
 from src.urlstate import PARAMS, parse_query, to_query
 
 _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
@@ -36,7 +37,13 @@ def _apply_url(data: Dataset, options: dict[str, list[str]]) -> None:
     start = min(max(state.date_from or lo, lo), hi)
     end = max(min(state.date_to or hi, hi), lo)
     st.session_state[_range_key(state.period)] = (start, end)
-    st.session_state["f_notices"] = list(parsed.notices)
+    notices = list(parsed.notices)
+    basemap = st.query_params.get("basemap")
+    if basemap in BASEMAPS:
+        st.session_state["f_basemap"] = basemap
+    elif basemap:
+        notices.append(f"Ignored unknown basemap {basemap!r} (use one of {', '.join(BASEMAPS)}).")
+    st.session_state["f_notices"] = notices
     st.session_state["f_url_state"] = None  # filled with the widgets' reading of the URL
 
 
@@ -103,3 +110,18 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
         st.session_state["f_notices"] = []  # the user has moved on from the pasted link
     _sync_url(state)
     return state, tuple(st.session_state.get("f_notices", ()))
+
+
+def basemap_picker() -> str:
+    """The basemap selector, kept in the URL (``basemap=``) like the filters."""
+    choice = st.sidebar.selectbox(
+        "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
+    )
+    default = next(iter(BASEMAPS))
+    if st.query_params.get("basemap", default) != choice:
+        if choice == default:
+            del st.query_params["basemap"]
+        else:
+            st.query_params["basemap"] = choice
+        st.session_state["f_last_query"] = _query_dict()
+    return choice
