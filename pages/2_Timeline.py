@@ -1,0 +1,58 @@
+"""Timeline: every claim in view over time, then a chronology grouped by day.
+
+Thin UI: spans, lanes and the chronology live in ``src/analysis/timeline.py``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from src.analysis.charts import timeline_chart
+from src.analysis.pagekit import page_header, start_page, timeline_rows
+from src.analysis.text import md
+from src.analysis.timeline import ZOOM_LABELS, ZOOMS, lane_domain, zoom_domain
+
+ctx = start_page("Timeline", "🕰️")
+page_header(
+    ctx,
+    "Timeline of claims",
+    "One mark per claim: colour = claimant side, shape = event type; the bar spans every "
+    "moment the claim's date may mean.",
+)
+
+frame, days = timeline_rows(ctx.key, ctx.shown, ctx.place_names, ctx.headlines)
+if frame.empty:
+    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    st.stop()
+
+zoom = st.radio(
+    "Show",
+    list(ZOOMS),
+    format_func=lambda z: ZOOM_LABELS[z],
+    horizontal=True,
+    key="timeline_zoom",
+)
+st.altair_chart(
+    timeline_chart(frame, zoom_domain(zoom, ctx.start, ctx.end), lane_domain(frame)),
+    width="stretch",
+)
+st.caption(
+    "Scroll over the chart to zoom in time (from decades down to hours), drag to pan, "
+    "double-click to reset. A bar covers the whole day, week, month or span an article gives; "
+    "only a stated part of the day (e.g. “Tuesday morning”) narrows it. The point marks the "
+    "middle of that span, not an exact moment."
+)
+
+st.header("Chronology")
+st.caption(f"{len(frame)} claims on {len(days)} dates, oldest first.")
+for day in days:
+    st.subheader(f"{md(day.label)} · {len(day.entries)} claim(s)")
+    lines = []
+    for e in day.entries:
+        when = f"*{md(e.time_of_day)}* · " if e.time_of_day else ""
+        lines.append(
+            f"- {when}**{md(e.claimant)}** ({md(e.claimant_side)}) · {md(e.what)} · "
+            f"{md(e.place)} · sources: {md(', '.join(e.source_ids))} · {md(e.status)} — "
+            f"{md(e.summary)} `{e.event_id}`"  # ids match ^E\d+$
+        )
+    st.markdown("\n".join(lines))

@@ -1,0 +1,102 @@
+"""Which article reported what: the articles × incidents matrix and what only one article says.
+
+A claim merged from several articles lists them all in ``source_ids``, so it counts for each;
+"only it reports" means a claim (or a whole incident) carried by no other article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from src.analysis.incidents import Discrepancy
+from src.analysis.text import split_ids
+
+
+def carried(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (claim, article carrying it): the claims exploded on ``source_ids``."""
+    out = events.assign(source_id=events["source_ids"].map(split_ids)).explode("source_id")
+    return out[out["source_id"].notna() & (out["source_id"] != "")]
+
+
+def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataFrame:
+    """Claims each article carries about each incident (0 = not covered).
+
+    Rows are every article in ``source_ids`` (in that order, even one with no claim in view),
+    columns the incidents present in ``events``, sorted.
+    """
+    rows = list(source_ids)
+    incidents = sorted(events["incident_id"].unique())
+    pairs = carried(events)
+    counts = pd.crosstab(pairs["source_id"], pairs["incident_id"]) if len(pairs) else None
+    matrix = pd.DataFrame(0, index=pd.Index(rows, name="source_id"), columns=incidents)
+    if counts is not None:
+        common = [r for r in rows if r in counts.index]
+        matrix.loc[common, counts.columns] = counts.loc[common].to_numpy()
+    matrix.columns.name = "incident_id"
+    return matrix.astype(int)
+
+
+def exclusive_claims(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Article -> the claims that it alone carries (no other article's source_ids list it)."""
+    single = events[events["source_ids"].map(lambda v: len(split_ids(v)) == 1)]
+    return {str(sid): rows for sid, rows in single.groupby("source_ids", sort=True)}
+
+
+def exclusive_incidents(events: pd.DataFrame) -> dict[str, list[str]]:
+    """Article -> the incidents that no other article reports at all."""
+    pairs = carried(events)
+    per_incident = pairs.groupby("incident_id")["source_id"].unique()
+    out: dict[str, list[str]] = {}
+    for iid, sids in per_incident.items():
+        if len(sids) == 1:
+            out.setdefault(str(sids[0]), []).append(str(iid))
+    return {sid: sorted(ids) for sid, ids in sorted(out.items())}
+
+
+def disagreement_cells(found: dict[str, list[Discrepancy]]) -> set[tuple[str, str]]:
+    """(article, incident) pairs where that article carries a claim in some discrepancy."""
+    return {(sid, d.incident_id) for ds in found.values() for d in ds for sid in d.source_ids}
+
+
+def article_summary(
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    found: dict[str, list[Discrepancy]],
+) -> pd.DataFrame:
+    """One row per article: headline, date, claims carried, what only it reports, disagreements."""
+    pairs = carried(events)
+    per_source = pairs.groupby("source_id")
+    only_claims = exclusive_claims(events)
+    only_incidents = exclusive_incidents(events)
+    cells = disagreement_cells(found)
+    rows = []
+    for src in sources.sort_values("source_id").to_dict("records"):
+        sid = src["source_id"]
+        mine = per_source.get_group(sid) if sid in per_source.groups else pairs.iloc[0:0]
+        rows.append(
+            {
+                "Article": sid,
+                "Headline": src["headline"],
+                "Published": src["published"].date()
+                if hasattr(src["published"], "date")
+                else src["published"],
+                "Claims": len(mine),
+                "Incidents": int(mine["incident_id"].nunique()),
+                "Claims only it carries": len(only_claims.get(sid, ())),
+                "Incidents only it reports": ", ".join(only_incidents.get(sid, [])),
+                "Contested incidents it reports on": len({iid for (s, iid) in cells if s == sid}),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def matrix_long(matrix: pd.DataFrame, cells: set[tuple[str, str]]) -> pd.DataFrame:
+    """The matrix as chart rows (article, incident, claims, in_discrepancy)."""
+    long = matrix.stack().rename("claims").reset_index()
+    long["in_discrepancy"] = [
+        (s, i) in cells for s, i in zip(long["source_id"], long["incident_id"], strict=True)
+    ]
+    long["covered"] = long["claims"] > 0
+    return long

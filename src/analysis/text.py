@@ -1,0 +1,75 @@
+"""Plain-text labels shared by the analysis pages, and escaping for Streamlit markdown.
+
+Data values reach ``st.markdown`` only through ``md``: a claimant or summary containing ``*``,
+``[link](…)``, ``$`` or ``<`` must be shown as written, not rendered as formatting or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from src.mapview.palette import VERIFICATION_LABELS
+from src.mapview.popup import figure_label
+
+#: Every ASCII punctuation character may be backslash-escaped in CommonMark.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def md(value: object) -> str:
+    """``value`` as literal text inside Streamlit markdown (no formatting, links, HTML, LaTeX)."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return ""
+    except (TypeError, ValueError):
+        pass
+    text = " ".join(str(value).split())  # newlines would start new markdown blocks
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def split_ids(value: object) -> list[str]:
+    """The ids of a ``;``-separated list cell, blanks dropped."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def figures_text(row: Mapping) -> str:
+    """Killed and injured as claimed, "not stated" where blank, with the figures note."""
+    text = (
+        f"killed: {figure_label(row.get('fatalities'))}, "
+        f"injured: {figure_label(row.get('injured'))}"
+    )
+    note = row.get("figures_note") or ""
+    return f"{text} ({note})" if note else text
+
+
+def verification_text(value: str) -> str:
+    return VERIFICATION_LABELS.get(value, value)
+
+
+def sources_text(source_ids: str, headlines: Mapping[str, str], width: int = 48) -> str:
+    """``a000: Headline…; a003: …`` — article ids with shortened headlines."""
+    parts = []
+    for sid in split_ids(source_ids):
+        headline = headlines.get(sid, "unknown source")
+        if len(headline) > width:
+            headline = headline[: width - 1].rstrip() + "…"
+        parts.append(f"{sid}: {headline}")
+    return "; ".join(parts)
+
+
+def md_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for ``st.table``, which renders every cell (and the index) as markdown: text
+    cells and index labels are escaped with ``md``. Column names are the code's own labels."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(md)
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = pd.Index([md(v) for v in out.index], name=out.index.name)
+    return out

@@ -1,0 +1,322 @@
+"""The four analysis pages under Streamlit's AppTest, checked against the data.
+
+Expected values come from the same pure functions the pages call, applied to the data the page
+loads, so a page that drops, double-counts or ignores a filter fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from src.analysis.coverage import coverage_matrix
+from src.analysis.incidents import contested_incidents
+from src.analysis.timeline import chronology
+from src.dataset import load_dataset
+from src.filters import FilterState, apply_filters
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = str(ROOT / "data")
+FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
+PAGES = {
+    "claims": "pages/1_Claims.py",
+    "timeline": "pages/2_Timeline.py",
+    "sources": "pages/3_Sources.py",
+    "places": "pages/4_Places.py",
+}
+AZ = FilterState(sides=("Azerbaijan",))
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset()
+
+
+@pytest.fixture
+def app(monkeypatch):
+    def make(name: str, data_dir: str = BUNDLED, **params: str) -> AppTest:
+        monkeypatch.setenv("KCM_DATA_DIR", data_dir)
+        at = AppTest.from_file(str(ROOT / PAGES[name]), default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+def summary(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "claims in view" in m.value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def chart_domain(at: AppTest) -> list[dict]:
+    """The x domain of the page's one Vega-Lite chart (the timeline's span layer)."""
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    return spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+
+
+def table(at: AppTest, index: int) -> pd.DataFrame:
+    """An ``st.table``'s data with the markdown escaping the page applies undone."""
+    return at.table[index].value.map(lambda v: unmd(v) if isinstance(v, str) else v)
+
+
+def unmd(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+# --- all pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_bundled_data(app, data, name):
+    at = app(name)
+    assert not at.exception
+    n = len(data.events)
+    assert summary(at).startswith(f"**{n} of {n} claims in view**")
+    assert any("not independently verified" in c.value for c in at.caption)
+    assert not at.warning
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_side_in_the_url_narrows_the_page(app, data, name):
+    at = app(name, side="Azerbaijan")
+    assert not at.exception
+    shown = len(apply_filters(data.events, AZ))
+    assert 0 < shown < len(data.events)
+    assert summary(at).startswith(f"**{shown} of {len(data.events)} claims in view**")
+    assert at.multiselect(key="f_sides").value == ["Azerbaijan"]
+    assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_small_fixture(app, name):
+    at = app(name, FIXTURE)
+    assert not at.exception
+    assert summary(at).startswith("**4 of 4 claims in view**")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_broken_data_shows_the_problems(app, name):
+    at = app(name, str(ROOT / "tests" / "fixtures" / "broken"))
+    assert not at.exception
+    assert any("do not pass validation" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_bad_url_gives_a_notice(app, name):
+    at = app(name, side="Martians")
+    assert not at.exception
+    assert any("Martians" in w.value for w in at.warning)
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def test_claims_counts_contested_incidents(app, data):
+    at = app("claims")
+    contested = contested_incidents(data.events)
+    assert len(contested) == 11
+    assert metric(at, "Contested incidents") == str(len(contested))
+    assert metric(at, "Incidents in view") == str(data.events["incident_id"].nunique())
+    assert len(at.table) == data.events["incident_id"].nunique()  # one card each
+    flagged = [
+        m.value for m in at.markdown if m.value.startswith("#### ") and "contested" in m.value
+    ]
+    assert sorted(v.split(" ")[1] for v in flagged) == contested
+
+
+def test_only_contested_toggle(app, data):
+    at = app("claims")
+    at.toggle(key="claims_only_contested").set_value(True).run()
+    assert len(at.table) == len(contested_incidents(data.events))
+
+
+def test_landmine_card_shows_every_claim_and_figure(app, data):
+    at = app("claims")
+    heads = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    card = table(at, next(i for i, h in enumerate(heads) if h.startswith("#### I017")))
+    claims = data.events[data.events["incident_id"] == "I017"]
+    assert sorted(card.index) == sorted(claims["event_id"])
+    assert card.loc["E049", "Killed"] == "11" and card.loc["E046", "Killed"] == "6"
+    assert card.loc["E050", "Killed"] == "not stated"  # the denial states no figure
+    assert card.loc["E050", "Status"] == "Disputed · issues a denial"
+    assert "Azerbaijani authorities (Azerbaijan)" in card["Claimant (side)"].tolist()
+    assert card.loc["E048", "Articles"].startswith("a003: ")
+    assert "four police officers" in card.loc["E048", "Says"]  # the short quote
+    text = " ".join(m.value for m in at.markdown)
+    assert "Claimed killed differ \\(6, 11\\)" in text
+
+
+def test_claims_side_filter_and_whole_incidents(app, data):
+    at = app("claims", side="Azerbaijan")
+    shown = apply_filters(data.events, AZ)
+    assert metric(at, "Contested incidents") == str(len(contested_incidents(shown)))
+    assert metric(at, "Claims compared") == str(len(shown))
+    at.toggle(key="claims_whole").set_value(True).run()
+    whole = data.events[data.events["incident_id"].isin(shown["incident_id"])]
+    assert metric(at, "Claims compared") == str(len(whole))
+    assert metric(at, "Contested incidents") == str(len(contested_incidents(whole)))
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+
+def test_timeline_chronology_matches_data(app, data):
+    at = app("timeline")
+    days = chronology(data.events, {})
+    heads = [s.value for s in at.subheader]
+    assert len(heads) == len(days)
+    tuesday = next(d for d in days if d.label == "Tuesday 19 September 2023")
+    assert f"Tuesday 19 September 2023 · {len(tuesday.entries)} claim(s)" in heads
+    assert chart_domain(at)[0]["year"] < 1990  # the whole window, back to the 1988 war
+    assert at.radio(key="timeline_zoom").value == "window"
+    at.radio(key="timeline_zoom").set_value("offensive").run()
+    assert not at.exception
+    lo, hi = chart_domain(at)
+    assert (lo["year"], lo["month"], lo["date"]) == (2023, 9, 18)  # down to hours
+    assert (hi["year"], hi["month"], hi["date"]) == (2023, 9, 21)
+
+
+def test_timeline_side_filter(app, data):
+    at = app("timeline", side="Azerbaijan")
+    entries = [line for m in at.markdown for line in m.value.splitlines() if line.startswith("- ")]
+    assert len(entries) == len(apply_filters(data.events, AZ))
+    assert all("(Azerbaijan)" in line for line in entries)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+def test_sources_coverage_row_of_a003(app, data):
+    at = app("sources")
+    matrix = frame_with(at, "I001")
+    expected = coverage_matrix(data.events, data.sources["source_id"])
+    assert list(matrix.index) == list(data.sources["source_id"])
+    assert matrix.loc["a003"].tolist() == expected.loc["a003"].tolist()
+    assert matrix.loc["a003", "I026"] == 4 and matrix.loc["a003", "I002"] == 0
+    articles = table(at, 0)
+    carried = data.events["source_ids"].str.split(";").map(lambda ids: "a003" in ids)
+    assert articles.loc["a003", "Claims"] == int(carried.sum())
+    assert articles.loc["a003", "Incidents only it reports"] == "I014"
+    assert len(at.expander) == len(data.sources)
+
+
+def test_sources_side_filter(app, data):
+    at = app("sources", side="Azerbaijan")
+    matrix = frame_with(at, "I017")
+    expected = coverage_matrix(apply_filters(data.events, AZ), data.sources["source_id"])
+    assert matrix.loc["a003"].tolist() == expected.loc["a003"].tolist()
+    assert (
+        matrix.values.sum() < coverage_matrix(data.events, data.sources["source_id"]).values.sum()
+    )
+    disagreements = frame_with(at, "Discrepancy")
+    assert set(disagreements["Incident"]) <= set(
+        contested_incidents(apply_filters(data.events, AZ))
+    )
+
+
+# --- places ----------------------------------------------------------------------------------
+
+
+def test_places_gazetteer_distance_and_stated_check(app, data):
+    at = app("places")
+    gaz = frame_with(at, "Claims in view").set_index("place_id")
+    assert len(gaz) == len(data.places)
+    counts = data.events["place_id"].value_counts()
+    assert gaz.loc["nagorno_karabakh", "Claims in view"] == counts["nagorno_karabakh"]
+    assert "Khankendi" in gaz.loc["stepanakert", "Aliases"]
+    assert gaz.loc["yevlakh", "Coordinates from"].startswith("Wikipedia infobox")
+    assert metric(at, "Geodesic distance") == "95.3 km"
+    check = table(at, 0)
+    assert check["As printed"].tolist()[0] == "60.0 km: too short (-37%)"
+    assert check["Unit swapped"].tolist()[0] == "60 mi = 96.6 km: matches (+1%)"
+    at.selectbox(key="distance_to").set_value("shusha").run()
+    assert float(metric(at, "Geodesic distance").split()[0]) < 10
+
+
+def test_places_filters(app, data):
+    at = app("places", side="Azerbaijan")
+    gaz = frame_with(at, "Claims in view").set_index("place_id")
+    shown = apply_filters(data.events, AZ)["place_id"].value_counts()
+    assert gaz.loc["baku", "Claims in view"] == shown["baku"]
+    assert gaz.loc["yerevan", "Claims in view"] == 0 < gaz.loc["yerevan", "Claims in all"]
+    at = app("places", source="a001")
+    assert len(at.table) == 0  # a003 states the distance; a001 states none
+    assert any("No stated distance" in c.value for c in at.caption)
+
+
+# --- filters carry across pages ---------------------------------------------------------------
+
+
+def test_filters_carry_from_the_map_to_a_page(monkeypatch, data):
+    monkeypatch.setenv("KCM_DATA_DIR", BUNDLED)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["side"] = "Azerbaijan"
+    at.query_params["period"] = "offensive"
+    at.run()
+    at.switch_page(PAGES["claims"])
+    at.query_params.clear()  # a browser's page switch drops the query string
+    at.run()
+    assert not at.exception
+    state = FilterState(period="offensive", sides=("Azerbaijan",))
+    shown = len(apply_filters(data.events, state))
+    assert summary(at).startswith(f"**{shown} of {len(data.events)} claims in view**")
+    assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])
+    at.switch_page(PAGES["sources"])
+    at.query_params.clear()
+    at.run()
+    assert summary(at).startswith(f"**{shown} of")
+
+
+def test_a_pasted_link_wins_over_the_carried_filters(app, data):
+    at = app("claims", side="Azerbaijan")
+    at.query_params["side"] = "Armenia"
+    at.run()
+    shown = len(apply_filters(data.events, FilterState(sides=("Armenia",))))
+    assert summary(at).startswith(f"**{shown} of")
+
+
+def test_data_is_shown_as_written_not_as_markdown(app, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(FIXTURE, data_dir)
+    events = data_dir / "events.csv"
+    hostile = "*Bold* [link](http://e.vil) $x$ :red[red]"
+    events.write_text(events.read_text().replace("NK officials", hostile), encoding="utf-8")
+    at = app("claims", str(data_dir))
+    assert not at.exception
+    cell = at.table[0].value.loc["E001", "Claimant (side)"]
+    assert "\\*Bold\\*" in cell and "\\[link\\]\\(http" in cell and "\\$x\\$" in cell
+    assert unmd(cell) == f"{hostile} (Nagorno-Karabakh authorities)"
+    at = app("timeline", str(data_dir))
+    assert any("\\[link\\]" in m.value for m in at.markdown)
+
+
+def test_places_map_uses_the_shared_basemap_and_it_carries(monkeypatch):
+    monkeypatch.setenv("KCM_DATA_DIR", BUNDLED)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["basemap"] = "none"
+    at.query_params["side"] = "Azerbaijan"
+    at.run()
+    at.switch_page(PAGES["places"])
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="f_basemap").value == "none"
+    assert at.query_params["basemap"] in ("none", ["none"])
+    at.selectbox(key="f_basemap").set_value("osm").run()
+    assert at.query_params["basemap"] in ("osm", ["osm"])
+    assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])
