@@ -11,7 +11,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from src.assets.localize import localize_map
-from src.dataset import DataValidationError
 from src.filters import apply_filters, describe, window
 from src.mapview.build import (
     LayerRegistry,
@@ -22,22 +21,14 @@ from src.mapview.build import (
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
 from src.ui.briefing import briefing_mode, share_and_export
-from src.ui.data import claims_for, get_dataset, get_options, headlines, incident_sizes
-from src.ui.sidebar import basemap_picker, filter_sidebar
+from src.ui.data import claims_for, dataset_or_stop, headlines, incident_sizes
+from src.ui.sidebar import basemap_picker, filters_with_notices
 
 st.set_page_config(page_title="Karabakh Conflict Map", page_icon="🗺️", layout="wide")
 
-try:
-    data = get_dataset()
-except DataValidationError as exc:
-    st.error("The data files do not pass validation; fix these and reload:")
-    st.code("\n".join(str(p) for p in exc.problems))
-    st.stop()
-
+data = dataset_or_stop()
 names = headlines(data)
-state, notices = filter_sidebar(data, get_options(), names)
-for notice in notices:
-    st.warning(notice, icon="⚠️")
+state = filters_with_notices(data, names)
 if briefing_mode(data, state):  # ?briefing=1: the 16:9 frame and its exports instead of the page
     st.stop()
 

@@ -45,7 +45,9 @@ st.caption(
 )
 
 st.subheader("Map of places and routes")
-m = base_map(places, ctx.shown, basemap_picker())  # the map's own sidebar choice and URL
+m = base_map(
+    places, ctx.shown, basemap_picker(), legend=False
+)  # the map's own sidebar choice and URL
 report = localize_map(m)
 if report.cdn_message():
     st.info(

@@ -210,3 +210,9 @@ def test_palette_and_popup_slots_cover_the_schema():
     assert set(SIDE_COLOURS) == set(CLAIMANT_SIDES)
     assert set(TYPE_SHAPES) == set(EVENT_TYPES)
     assert set(SLOTS) == set(POPUP_SLOTS)
+
+
+def test_legend_can_be_left_out_of_a_map_without_claims(small):
+    assert "Claimant side (colour)" not in render(
+        base_map(small.places, small.events, legend=False)
+    )

@@ -13,17 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from src.analysis.text import md
-from src.dataset import Dataset, DataValidationError
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters, describe, window
 from src.mapview.legend import CAVEAT
-from src.ui.data import get_dataset, get_options, headlines
-from src.ui.sidebar import filter_sidebar
-from src.urlstate import PARAMS, SCALAR_PARAMS
-
-#: The view's URL parameters: the filters and the map's basemap (src/ui/sidebar.py).
-_FILTER_PARAMS = set(PARAMS) | set(SCALAR_PARAMS) | {"basemap"}
-#: The sidebar's widget keys: period, one per facet, the search text, the basemap.
-_WIDGET_KEYS = {"f_period", "f_text", "f_basemap"} | {f"f_{attr}" for attr in PARAMS.values()}
+from src.ui.data import dataset_or_stop, headlines
+from src.ui.sidebar import filters_with_notices
 
 
 @dataclass(frozen=True)
@@ -44,47 +38,12 @@ class PageContext:
         return f"{self.data.version}:{self.state!r}"
 
 
-def carry_filters() -> None:
-    """Carry the filters across a page switch; call before ``filter_sidebar``.
-
-    Two things are lost when Streamlit switches pages: the query string (the new page opens
-    without it) and the widgets' values (a widget's identity includes its page, so the new
-    page's sidebar widgets would start from their defaults and then wipe the URL).
-
-    * If the URL has no filter parameter but the sidebar last wrote some (``f_last_query``),
-      they are put back and the sidebar is told to re-read the URL, the single source of
-      truth. A URL that names any filter wins, as a pasted link should.
-    * Otherwise each filter widget's value is re-assigned to its key (Streamlit's documented
-      way to keep a widget's value when the widget is re-created on another page); on an
-      ordinary rerun this changes nothing.
-    """
-    last = st.session_state.get("f_last_query") or {}
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    wanted = {k: v for k, v in last.items() if k in _FILTER_PARAMS}
-    if wanted and not any(k in _FILTER_PARAMS for k in current):
-        st.query_params.from_dict({**current, **wanted})
-        st.session_state["f_last_query"] = None  # makes filter_sidebar re-read the URL
-        return
-    for key in list(st.session_state):
-        if key in _WIDGET_KEYS or str(key).startswith("f_range_"):
-            st.session_state[key] = st.session_state[key]
-
-
 def start_page(title: str, icon: str) -> PageContext:
     """Configure the page, load the data (or show why not and stop), draw the filters."""
     st.set_page_config(page_title=f"{title} · Karabakh Conflict Map", page_icon=icon, layout="wide")
-    try:
-        data = get_dataset()
-    except DataValidationError as exc:
-        st.error("The data files do not pass validation; fix these and reload:")
-        st.code("\n".join(str(p) for p in exc.problems))
-        st.stop()
-        raise  # unreachable: st.stop() raises; keeps type checkers sure ``data`` is bound
+    data = dataset_or_stop()
     names = headlines(data)
-    carry_filters()
-    state, notices = filter_sidebar(data, get_options(), names)
-    for notice in notices:
-        st.warning(notice, icon="⚠️")
+    state = filters_with_notices(data, names)
     start, end = window(state, data.events)
     return PageContext(
         data=data,

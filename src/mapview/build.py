@@ -219,7 +219,9 @@ def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
     ]
 
 
-def base_map(places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light") -> folium.Map:
+def base_map(
+    places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light", legend: bool = True
+) -> folium.Map:
     """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change."""
     bounds = theatre_bounds(places)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
@@ -271,7 +273,8 @@ def base_map(places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light")
     LayerRegistry("places", marks).add_to(m)
 
     Fullscreen(position="topleft").add_to(m)
-    MapControl(legend_html(), "topright", "kcm-legend").add_to(m)
+    if legend:  # the claims legend means nothing on a map that draws no claims
+        MapControl(legend_html(), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)
     return m
 

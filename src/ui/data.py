@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from src.dataset import DATA_DIR, Dataset, load_dataset
+from src.dataset import DATA_DIR, Dataset, DataValidationError, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
 from src.mapview.build import LayerStats, claims_payload
 
@@ -25,6 +25,17 @@ def _load(directory: str) -> Dataset:
 def get_dataset() -> Dataset:
     """Validate and load once per process and data folder; reruns reuse it."""
     return _load(data_dir())
+
+
+def dataset_or_stop() -> Dataset:
+    """The dataset, or the validation problems on the page and a stop: never half the data."""
+    try:
+        return get_dataset()
+    except DataValidationError as exc:
+        st.error("The data files do not pass validation; fix these and reload:")
+        st.code("\n".join(str(p) for p in exc.problems))
+        st.stop()
+        raise  # unreachable: st.stop() raises
 
 
 @st.cache_data

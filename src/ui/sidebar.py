@@ -11,10 +11,15 @@ import streamlit as st
 from src.dataset import Dataset
 from src.filters import FACET_LABELS, PERIOD_LABELS, PERIODS, FilterState, period_bounds
 from src.mapview.build import BASEMAPS
+from src.ui.data import get_options
 from src.urlstate import PARAMS, parse_query, to_query
 
 _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
 _OWN_PARAMS = set(PARAMS) | {"period", "from", "to", "q"}
+#: The view's URL parameters: the filters and the basemap.
+_FILTER_PARAMS = _OWN_PARAMS | {"basemap"}
+#: The sidebar's widget keys: period, one per facet, the search text, the basemap.
+_WIDGET_KEYS = {"f_period", "f_text", "f_basemap"} | set(_FACET_KEYS.values())
 
 
 def _query_dict() -> dict[str, list[str]]:
@@ -56,8 +61,35 @@ def _sync_url(state: FilterState) -> None:
     st.session_state["f_last_query"] = _query_dict()
 
 
+def carry_filters() -> None:
+    """Carry the filters across a page switch; call before ``filter_sidebar``.
+
+    Two things are lost when Streamlit switches pages: the query string (the new page opens
+    without it) and the widgets' values (a widget's identity includes its page, so the new
+    page's sidebar widgets would start from their defaults and then wipe the URL).
+
+    * If the URL has no filter parameter but the sidebar last wrote some (``f_last_query``),
+      they are put back and the sidebar is told to re-read the URL, the single source of
+      truth. A URL that names any filter wins, as a pasted link should.
+    * Otherwise each filter widget's value is re-assigned to its key (Streamlit's documented
+      way to keep a widget's value when the widget is re-created on another page); on an
+      ordinary rerun this changes nothing.
+    """
+    last = st.session_state.get("f_last_query") or {}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v for k, v in last.items() if k in _FILTER_PARAMS}
+    if wanted and not any(k in _FILTER_PARAMS for k in current):
+        st.query_params.from_dict({**current, **wanted})
+        st.session_state["f_last_query"] = None  # makes filter_sidebar re-read the URL
+        return
+    for key in list(st.session_state):
+        if key in _WIDGET_KEYS or str(key).startswith("f_range_"):
+            st.session_state[key] = st.session_state[key]
+
+
 def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]):
     """Draw the filters and return the FilterState they describe, plus URL notices."""
+    carry_filters()
     if "f_period" not in st.session_state or st.session_state.get("f_last_query") != (
         _query_dict()
     ):
@@ -125,3 +157,11 @@ def basemap_picker() -> str:
             st.query_params["basemap"] = choice
         st.session_state["f_last_query"] = _query_dict()
     return choice
+
+
+def filters_with_notices(data: Dataset, headlines: dict[str, str]) -> FilterState:
+    """The shared sidebar on any page, with the URL's ignored values shown as warnings."""
+    state, notices = filter_sidebar(data, get_options(), headlines)
+    for notice in notices:
+        st.warning(notice, icon="⚠️")
+    return state

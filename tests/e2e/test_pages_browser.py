@@ -18,6 +18,7 @@ from src.analysis.timeline import chronology
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.mapprobe import wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -189,3 +190,9 @@ def test_filters_follow_the_sidebar_navigation(page, app_url, data):
         page.wait_for_url(re.compile(rf"/{name}\?.*side=Azerbaijan"), timeout=30_000)
         settle(page, expected)
         assert "period=offensive" in page.url
+    # and back to the map: the same view, drawn with the same claims
+    page.locator("[data-testid='stSidebarNav'] a", has_text="dashboard").first.click()
+    page.wait_for_url(re.compile(r"side=Azerbaijan"), timeout=30_000)
+    page.get_by_text(expected.replace("in view", "shown")).first.wait_for()
+    shown = apply_filters(data.events, state)
+    wait_for_claims(page, int((shown["place_id"] != "").sum()))
