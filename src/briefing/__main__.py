@@ -187,17 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "csv":
         payload = claims_csv(shown)
     elif args.command == "geojson":
-        meta = {
-            "title": text.title,
-            "window": text.window,
-            "filters": list(text.filters),
-            "verification": text.verification_mix,
-            "caveat": text.caveat,
-            "data_version": data.version,
-            "generated": text.generated,
-            "unlocated_note": "claims that name no place; listed here, not as features",
-        }
-        collection = claims_geojson(shown, data.places, data.sources, meta)
+        collection = claims_geojson(
+            shown, data.places, data.sources, text.export_meta(data.version)
+        )
         payload = (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     else:
         payload = acled_csv(shown, data.places, data.sources)

@@ -96,6 +96,19 @@ class BriefingText:
             return "Filters: none (all sources, claimant sides, claimants, actors, event types)"
         return "Filters: " + "; ".join(self.filters)
 
+    def export_meta(self, data_version: str) -> dict:
+        """The view's context carried inside a data export (GeoJSON ``metadata``)."""
+        return {
+            "title": self.title,
+            "window": self.window,
+            "filters": list(self.filters),
+            "verification": self.verification_mix,
+            "caveat": self.caveat,
+            "data_version": data_version,
+            "generated": self.generated,
+            "unlocated_note": "claims that name no place; listed here, not as features",
+        }
+
     def lines(self) -> list[str]:
         """The frame's text as plain lines (alt text, captions, tests)."""
         out = [

@@ -200,15 +200,7 @@ def share_and_export(
             icon="ℹ️",
         )
 
-    meta = {
-        "title": text.title,
-        "window": text.window,
-        "filters": list(text.filters),
-        "verification": text.verification_mix,
-        "caveat": text.caveat,
-        "data_version": data.version,
-        "generated": text.generated,
-    }
+    meta = text.export_meta(data.version)
     cols = st.columns(3)
     cols[0].download_button(
         "CSV",
