@@ -216,3 +216,12 @@ def test_legend_can_be_left_out_of_a_map_without_claims(small):
     assert "Claimant side (colour)" not in render(
         base_map(small.places, small.events, legend=False)
     )
+
+
+def test_close_place_names_go_to_opposite_sides(small):
+    from src.mapview.build import label_sides
+
+    pts = small.places.set_index("place_id").loc[["stepanakert", "shusha", "baku"]]
+    sides = label_sides(pts)
+    # Shusha (46.75 E) lies 6 km south of Stepanakert (46.75 E, a hair east): one goes left
+    assert set(sides) == {"left", "right"} and sides["baku"] == "right"

@@ -26,6 +26,8 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
     "osm": ("OpenStreetMap", "OpenStreetMap"),
     "none": (None, "No basemap (offline)"),
 }
+#: Gazetteer points named on the map itself (regions and countries would only clutter it).
+LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
 #: Above this many claims, popups carry the essentials only so the page stays small.
 MARKER_BUDGET = 2000
 #: Neutral grey clusters: the default green/yellow/orange would read as claimant sides.
@@ -149,9 +151,16 @@ class PlaceDots(MacroElement):
         (function () {
             var d = {{ this.payload }};
             for (var i = 0; i < d.lat.length; i++) {
-                L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333", weight: 1,
-                    fillColor: "#ffffff", fillOpacity: 1})
-                    .bindTooltip(d.tips[i]).addTo({{ this._parent.get_name() }});
+                var dot = L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333",
+                    weight: 1, fillColor: "#ffffff", fillOpacity: 1});
+                if (d.names[i]) {  // a permanent name keeps the map legible with no tiles
+                    dot.bindTooltip(d.names[i], {permanent: true, direction: "right",
+                        offset: [5, 0], className: "kcm-label"})
+                        .bindPopup(d.tips[i]);
+                } else {
+                    dot.bindTooltip(d.tips[i]);
+                }
+                dot.addTo({{ this._parent.get_name() }});
             }
         })();
         {% endmacro %}
@@ -181,6 +190,36 @@ class LayerRegistry(MacroElement):
         self._name = "LayerRegistry"
         self.key = js_json(key)
         self.layer = layer
+
+
+def label_sides(points: pd.DataFrame, near_deg: float = 0.06) -> pd.Series:
+    """ "left" for a place with a close eastern neighbour, so two names do not overlap."""
+    sides = pd.Series("right", index=points.index)
+    for idx, p in points.iterrows():
+        close_east = points[
+            (points["lon"] > p["lon"])
+            & ((points["lon"] - p["lon"]) < near_deg * 1.5)
+            & ((points["lat"] - p["lat"]).abs() < near_deg)
+        ]
+        if not close_east.empty:
+            sides[idx] = "left"
+    return sides
+
+
+def place_labels(points: pd.DataFrame, labelled: pd.Series) -> list[str]:
+    """Escaped name labels ("" = none); a name with a close eastern neighbour sits to the
+    left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
+    label is shifted by CSS instead)."""
+    sides = label_sides(points[labelled])
+    out = []
+    for idx, name, keep in zip(points.index, points["name"], labelled, strict=True):
+        if not keep:
+            out.append("")
+        elif sides.get(idx) == "left":
+            out.append(f"<span class='kcm-label-left'>{esc(name)}</span>")
+        else:
+            out.append(esc(name))
+    return out
 
 
 def theatre_bounds(places: pd.DataFrame) -> list[list[float]]:
@@ -266,9 +305,15 @@ def base_map(
             + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
             + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
         )
-    PlaceDots({"lat": points["lat"].tolist(), "lon": points["lon"].tolist(), "tips": tips}).add_to(
-        marks
-    )
+    labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS)
+    PlaceDots(
+        {
+            "lat": points["lat"].tolist(),
+            "lon": points["lon"].tolist(),
+            "tips": tips,
+            "names": place_labels(points, labelled),
+        }
+    ).add_to(marks)
     marks.add_to(m)
     LayerRegistry("places", marks).add_to(m)
 

@@ -46,6 +46,11 @@ def map_css() -> str:
     return """
 .leaflet-container { background: #eef0f2; font-family: "DejaVu Sans", Arial, sans-serif; }
 .kcm-marker { background: transparent; border: none; }
+.leaflet-tooltip.kcm-label { background: transparent; border: none; box-shadow: none;
+  padding: 0 2px; font-size: 11px; color: #333;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.leaflet-tooltip.kcm-label::before { display: none; }
+.kcm-label-left { position: relative; left: calc(-100% - 14px); }
 .kcm-cluster { background: rgba(60,60,60,0.25); border-radius: 50%; }
 .kcm-cluster div { width: calc(100% - 8px); height: calc(100% - 8px); margin: 4px;
   border-radius: 50%; background: #3c3c3c; color: #fff; font: bold 12px/1 sans-serif;
