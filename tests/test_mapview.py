@@ -225,3 +225,12 @@ def test_close_place_names_go_to_opposite_sides(small):
     sides = label_sides(pts)
     # Shusha (46.75 E) lies 6 km south of Stepanakert (46.75 E, a hair east): one goes left
     assert set(sides) == {"left", "right"} and sides["baku"] == "right"
+
+
+def test_place_names_can_be_left_to_the_caller(small):
+    with_names = render(base_map(small.places, small.events))
+    without = render(base_map(small.places, small.events, labels=False))
+    dots = [p for p in payloads(without) if "names" in p]
+    assert dots and not any(dots[0]["names"])
+    dots = [p for p in payloads(with_names) if "names" in p]
+    assert any(dots[0]["names"])

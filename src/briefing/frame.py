@@ -258,7 +258,12 @@ def briefing_map(
     data: Dataset, shown: pd.DataFrame, basemap: str = DEFAULT_BASEMAP
 ) -> tuple[folium.Map, int]:
     """The dashboard's map with the shown claims, framed on them, labelled for a still image."""
-    m = base_map(data.places, data.events, basemap if basemap in BASEMAPS else DEFAULT_BASEMAP)
+    m = base_map(  # the frame names places itself, in its own larger type
+        data.places,
+        data.events,
+        basemap if basemap in BASEMAPS else DEFAULT_BASEMAP,
+        labels=False,
+    )
     m.options.update(zoom_snap=0.25, zoom_animation=False, fade_animation=False)
     # Frame before the claims arrive, so the cluster layer starts at its final zoom.
     m.fit_bounds(frame_bounds(shown, data.places), padding=(28, 28))

@@ -259,7 +259,11 @@ def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
 
 
 def base_map(
-    places: pd.DataFrame, events: pd.DataFrame, basemap: str = "light", legend: bool = True
+    places: pd.DataFrame,
+    events: pd.DataFrame,
+    basemap: str = "light",
+    legend: bool = True,
+    labels: bool = True,
 ) -> folium.Map:
     """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change."""
     bounds = theatre_bounds(places)
@@ -305,7 +309,7 @@ def base_map(
             + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
             + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
         )
-    labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS)
+    labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
     PlaceDots(
         {
             "lat": points["lat"].tolist(),
