@@ -10,8 +10,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from src.analysis.pagekit import view_line
+from src.analysis.text import md, split_ids
 from src.assets.localize import localize_map
-from src.filters import apply_filters, describe, window
+from src.filters import apply_filters, window
 from src.mapview.build import (
     LayerRegistry,
     base_map,
@@ -38,11 +40,7 @@ shown = apply_filters(data.events, state)
 start, end = window(state, data.events)
 
 st.title("Karabakh Conflict Map")
-st.markdown(
-    f"**{len(shown)} of {len(data.events)} claims shown** · "
-    f"{start:%d %b %Y} – {end:%d %b %Y} · "
-    + " · ".join(describe(state, data.events, names)[1:] or ["no other filters"])
-)
+st.markdown(view_line(data, state, shown, names, "shown"))
 st.caption(
     f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
     f"Data version {data.version}."
@@ -105,10 +103,10 @@ if elsewhere:
         + ", ".join(f"{name} ({count})" for name, count in elsewhere)
     )
 
-sources_used = sorted({s for ids in shown["source_ids"] for s in ids.split(";") if s})
+sources_used = sorted({s for ids in shown["source_ids"] for s in split_ids(ids)})
 st.markdown(
     "**Sources:** "
-    + ("; ".join(f"{names[s]} [{s}]" for s in sources_used) if sources_used else "none")
+    + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")
 )
 share_and_export(data, state)
 

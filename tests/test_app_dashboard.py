@@ -106,3 +106,10 @@ def test_unknown_basemap_is_a_notice(app):
     at = app(basemap="satellite")
     assert any("satellite" in w.value for w in at.warning)
     assert at.selectbox(key="f_basemap").value == "light"
+
+
+def test_search_text_is_shown_literally_not_as_markdown(app):
+    at = app(q="[x](javascript:alert(1)) **bold**")
+    line = headline(at)
+    assert "[x](javascript" not in line and "**bold**" not in line
+    assert "\\[x\\]" in line and "\\*\\*bold\\*\\*" in line

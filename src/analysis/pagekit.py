@@ -56,13 +56,21 @@ def start_page(title: str, icon: str) -> PageContext:
     )
 
 
-def view_summary(ctx: PageContext) -> str:
-    """``**N of M claims in view** · dates · filters`` as escaped markdown."""
-    parts = describe(ctx.state, ctx.data.events, ctx.headlines)[1:] or ["no other filters"]
+def view_line(
+    data: Dataset, state: FilterState, shown: pd.DataFrame, names: dict[str, str], noun: str
+) -> str:
+    """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too)."""
+    start, end = window(state, data.events)
+    parts = describe(state, data.events, names)[1:] or ["no other filters"]
     return (
-        f"**{len(ctx.shown)} of {len(ctx.data.events)} claims in view** · "
-        f"{ctx.start:%d %b %Y} – {ctx.end:%d %b %Y} · " + " · ".join(md(p) for p in parts)
+        f"**{len(shown)} of {len(data.events)} claims {noun}** · "
+        f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md(p) for p in parts)
     )
+
+
+def view_summary(ctx: PageContext) -> str:
+    """The analysis pages' view line."""
+    return view_line(ctx.data, ctx.state, ctx.shown, ctx.headlines, "in view")
 
 
 def page_header(ctx: PageContext, title: str, what: str) -> None:
