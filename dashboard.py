@@ -54,9 +54,8 @@ playback = st.sidebar.toggle(
 
 places = data.places
 m = base_map(places, data.events, basemap)
-payload, stats = claims_for(state)
-layer = claims_group(payload)
-if playback:
+layer, stats = None, None
+if playback:  # the timeline replaces the clustered layer, so that one is not built at all
     timeline, slider = playback_layers(
         playback_features(shown, places, names, incident_sizes(data)), start, end
     )
@@ -64,10 +63,11 @@ if playback:
         timeline.add_to(m)
         slider.add_to(m)
         LayerRegistry("timeline", timeline).add_to(m)
-    layer = None
-report = localize_map(m)
-if layer is not None:
+else:
+    payload, stats = claims_for(state)
+    layer = claims_group(payload)
     localize_map(layer)
+report = localize_map(m)
 if report.cdn_message():
     st.info(
         "Offline map assets are missing (run `scripts/setup.sh`); "
@@ -80,7 +80,7 @@ if shown.empty:
         "(the map still shows places and routes).",
         icon="🔍",
     )
-elif stats.compact:
+elif stats is not None and stats.compact:
     st.info(
         f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
         icon="ℹ️",
