@@ -6,6 +6,8 @@ import time
 
 from playwright.sync_api import Frame, Page
 
+from tests.e2e.conftest import ARTIFACTS
+
 COUNT_JS = """() => {
   const k = window.kcm;
   if (!k || !k.claims || !window.map) return null;
@@ -23,13 +25,14 @@ COUNT_JS = """() => {
 }"""
 
 
-def map_frame(page: Page, timeout: float = 45) -> Frame:
+def map_frame(page: Page, timeout: float = 45, probe: str = COUNT_JS) -> Frame:
+    """The streamlit-folium iframe once ``probe`` (JS returning null until ready) succeeds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for frame in page.frames:
             if "st_folium" in frame.url:
                 try:
-                    if frame.evaluate(COUNT_JS) is not None:
+                    if frame.evaluate(probe) is not None:
                         return frame
                 except Exception:  # noqa: BLE001 - frame still loading or replaced
                     pass
@@ -49,7 +52,7 @@ def wait_for_claims(page: Page, expected: int, timeout: float = 30) -> dict:
         if last and last["claims"] == expected:
             return last
         page.wait_for_timeout(300)
-    page.screenshot(path="artifacts/failed-wait-for-claims.png", full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "failed-wait-for-claims.png"), full_page=True)
     raise AssertionError(f"expected {expected} claim markers, map shows {last}")
 
 

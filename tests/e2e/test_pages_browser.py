@@ -18,7 +18,7 @@ from src.analysis.timeline import chronology
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.mapprobe import wait_for_claims
+from tests.e2e.mapprobe import map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -151,18 +151,7 @@ def test_sources_page(page, app_url, data):
 
 
 def places_frame(page: Page, timeout_ms: int = 45_000) -> Frame:
-    waited = 0
-    while waited < timeout_ms:
-        for frame in page.frames:
-            if "st_folium" in frame.url:
-                try:
-                    if frame.evaluate(PLACES_JS) is not None:
-                        return frame
-                except Exception:  # noqa: BLE001 - frame still loading or replaced
-                    pass
-        page.wait_for_timeout(250)
-        waited += 250
-    raise AssertionError("the places map never finished drawing")
+    return map_frame(page, timeout=timeout_ms / 1000, probe=PLACES_JS)
 
 
 def test_places_page(page, app_url, data):
