@@ -35,19 +35,25 @@ def render(m: folium.Map) -> str:
 
 
 def payloads(html: str) -> list[dict]:
-    return [json.loads(m) for m in re.findall(r"var d = (\{.*?\});\n", html)]
+    """The JSON objects handed to the kcm.* functions (one call per line)."""
+    calls = re.findall(r"kcm\.\w+\([^{\n]*(\{.*?\})\);\n", html)
+    return [json.loads(m) for m in calls]
 
 
 def payload_of(html: str) -> dict:
-    found = [p for p in payloads(html) if "tpl" in p]
+    found = [p for p in payloads(html) if "popupTemplate" in p]
     assert len(found) == 1, "claims payload not found"
     return found[0]
 
 
 def popup_from(payload: dict, i: int) -> str:
     """What the browser's popup function builds for claim i (same single-pass fill)."""
-    columns = dict(zip(payload["slots"], payload["P"], strict=True))
-    return re.sub(r"\{(\w+)\}", lambda m: payload["S"][columns[m.group(1)][i]], payload["tpl"])
+    columns = dict(zip(payload["slotNames"], payload["popupSlots"], strict=True))
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: payload["strings"][columns[m.group(1)][i]],
+        payload["popupTemplate"],
+    )
 
 
 def test_base_map_has_routes_places_legend_and_controls(small):

@@ -6,6 +6,9 @@ leaves the map blank.  :func:`localize_map` therefore swaps each URL for the cop
 under ``static/vendor`` when that file exists, and keeps the CDN URL per asset when
 it does not, so a partial or missing fetch degrades to "needs internet" instead of
 "broken".  What stayed on the CDN is reported so the UI can say it once.
+
+The project's own front-end files (``static/kcm``, committed, served at
+``/app/static/kcm``) are local by construction and take the same way into an offline export.
 """
 
 from __future__ import annotations
@@ -23,9 +26,13 @@ import folium.elements
 import folium.plugins
 from branca.element import Element
 
-from . import DEFAULT_BASE_URL, DEFAULT_STATIC_DIR, manifest
+from . import DEFAULT_BASE_URL, DEFAULT_STATIC_DIR, REPO_ROOT, manifest
 
 D3_NOTE = "d3 (st_folium adds it from a CDN for branca colormaps)"
+OWN_STATIC_DIR = REPO_ROOT / "static" / "kcm"
+"""The project's own JS/CSS (committed, unlike ``static/vendor``)."""
+OWN_BASE_URL = "/app/static/kcm"
+"""URL prefix of ``OWN_STATIC_DIR`` in the running app."""
 
 
 @dataclass
@@ -75,7 +82,7 @@ def _rewrite(
     """Return a new link list with local URLs; never mutates ``links``."""
     out: list[tuple[str, str]] = []
     for name, url in links:
-        if url.startswith(base + "/"):  # already localized (idempotent)
+        if url.startswith((base + "/", OWN_BASE_URL + "/")):  # already local (idempotent)
             report.local[name] = url
             out.append((name, url))
             continue
@@ -218,35 +225,48 @@ def inline_html(
     CDN ``<script src>``/``<link>`` so the page still works when online.  The map
     is localized as a side effect.
     """
-    base = base_url.rstrip("/")
-    localize_map(m, base_url=base, static_dir=static_dir)
-    html = m.get_root().render()
-    leaflet_rel = manifest.local_path(manifest.ASSETS_BY_NAME["leaflet"])
+    localize_map(m, base_url=base_url, static_dir=static_dir)
+    return inline_assets(m.get_root().render(), base_url, static_dir)
 
-    def local_file(url: str) -> tuple[str, Path] | None:
-        if not url.startswith(base + "/"):
-            return None
-        rel = url[len(base) + 1 :]
-        path = static_dir / rel
-        return (rel, path) if path.is_file() and _inside(path, static_dir) else None
+
+def inline_assets(
+    html: str,
+    base_url: str = DEFAULT_BASE_URL,
+    static_dir: Path = DEFAULT_STATIC_DIR,
+) -> str:
+    """``html`` with its ``<script src>``/stylesheet links to local files replaced by the
+    files' contents: fetched assets under ``base_url`` and the project's own under
+    ``OWN_BASE_URL``.  Other links are left as they are."""
+    base = base_url.rstrip("/")
+    roots = ((base, static_dir), (OWN_BASE_URL, OWN_STATIC_DIR))
+    leaflet_rel = manifest.local_path(manifest.ASSETS_BY_NAME["leaflet"])
+    leaflet_js = static_dir / leaflet_rel if leaflet_rel is not None else None
+
+    def local_file(url: str) -> tuple[Path, Path] | None:
+        """(the file, the folder it must stay inside) for a local URL, else ``None``."""
+        for prefix, root in roots:
+            if url.startswith(prefix + "/"):
+                path = root / url[len(prefix) + 1 :]
+                return (path, root) if path.is_file() and _inside(path, root) else None
+        return None
 
     def script(match: re.Match[str]) -> str:
         found = local_file(match["url"])
         if found is None:
             return match[0]
-        rel, path = found
+        path, _ = found
         code = path.read_text(encoding="utf-8")
         code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
         code = code.replace("<!--", r"\x3C!--")
-        extra = _leaflet_icon_fix(path) if rel == leaflet_rel else ""
+        extra = _leaflet_icon_fix(path) if path == leaflet_js else ""
         return f"<script>{code}</script>{extra}"
 
     def stylesheet(match: re.Match[str]) -> str:
         found = local_file(match["url"])
         if found is None:
             return match[0]
-        _, path = found
-        return f"<style>{_inline_css(path.read_text(encoding='utf-8'), path, static_dir)}</style>"
+        path, root = found
+        return f"<style>{_inline_css(path.read_text(encoding='utf-8'), path, root)}</style>"
 
     # Callables as replacements: file contents are never parsed as regex templates.
     html = _SCRIPT_TAG.sub(script, html)

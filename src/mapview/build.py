@@ -8,14 +8,14 @@ choice, so changing a filter swaps the claims layer inside the running map (stre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, MarkerCluster
-from jinja2 import Template
 
-from src.mapview.legend import legend_html, map_css
+from src.mapview.frontend import GlueTemplate, KcmElement
+from src.mapview.legend import legend_html
 from src.mapview.palette import ROUTE_COLOUR, claim_svg
 from src.mapview.popup import POPUP_SLOTS, POPUP_TEMPLATE, SLOTS, PopupContext, date_label
 from src.safe_html import esc, js_json
@@ -30,15 +30,8 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
 #: Above this many claims, popups carry the essentials only so the page stays small.
 MARKER_BUDGET = 2000
-#: Neutral grey clusters: the default green/yellow/orange would read as claimant sides.
-_CLUSTER_ICON = """
-function (cluster) {
-    var n = cluster.getChildCount();
-    var size = n < 10 ? 30 : n < 100 ? 36 : 42;
-    return L.divIcon({html: "<div><span>" + n + "</span></div>", className: "kcm-cluster",
-        iconSize: L.point(size, size)});
-}
-"""
+#: Neutral grey clusters (kcm.clusterIcon): the default green/yellow/orange would read as sides.
+CLUSTER_CLASS = "kcm-cluster"
 #: Radius of the uncertainty halo drawn around approximate locations, in metres.
 HALO_RADIUS_M = {"near": 6000, "region": 25000}
 
@@ -54,7 +47,38 @@ class LayerStats:
     places: tuple[str, ...] = field(default=())
 
 
-class ClaimsLayer(MacroElement):
+class ClaimsPayload(TypedDict):
+    """What ``kcm.claimsLayer`` draws: per-marker columns indexing into string tables.
+
+    Popups are ``popupTemplate`` with each ``{slot}`` replaced by
+    ``strings[popupSlots[slotNames.index(slot)][i]]`` (escaped fragments); ``icons`` index
+    ``strings`` too; ``tooltips`` index ``tooltipStrings`` (plain text, set as a title).
+    A halo is ``[lat, lon, radius_m, strings index of its escaped tooltip]``.
+    """
+
+    popupTemplate: str
+    slotNames: list[str]
+    popupSlots: list[list[int]]
+    lat: list[float]
+    lon: list[float]
+    ids: list[str]
+    tooltips: list[int]
+    icons: list[int]
+    halos: list[list[float | int]]
+    strings: list[str]
+    tooltipStrings: list[str]
+
+
+class PlaceDotsPayload(TypedDict):
+    """Gazetteer points for ``kcm.placeDots``: escaped tooltip and name label ("" = none)."""
+
+    lat: list[float]
+    lon: list[float]
+    tips: list[str]
+    names: list[str]
+
+
+class ClaimsLayer(KcmElement):
     """All claim markers of the view, built in the browser from one compact JSON payload.
 
     One Python ``folium.Marker`` per claim costs a JS block each; a single payload of
@@ -62,125 +86,68 @@ class ClaimsLayer(MacroElement):
     scales to tens of thousands of claims inside a MarkerCluster.
     """
 
-    _template = Template(
-        r"""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var d = {{ this.payload }};
-            var group = {{ this.cluster.get_name() }};
-            var slot = {};
-            d.slots.forEach(function (name, k) { slot[name] = d.P[k]; });
-            function popupHtml(layer) {
-                var i = layer.kcmIndex;
-                return d.tpl.replace(/\{(\w+)\}/g, function (_, name) {
-                    return d.S[slot[name][i]];
-                });
-            }
-            var markers = [];
-            for (var i = 0; i < d.lat.length; i++) {
-                var icon = L.divIcon({html: d.S[d.icon[i]], className: "kcm-marker",
-                    iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
-                var m = L.marker([d.lat[i], d.lon[i]], {icon: icon, title: d.T[d.tip[i]]});
-                m.kcmIndex = i;
-                m.kcmId = d.ids[i];
-                m.bindPopup(popupHtml, {maxWidth: 380, minWidth: 280});
-                markers.push(m);
-            }
-            group.addLayers(markers);
-            var halos = L.layerGroup();
-            d.halos.forEach(function (h) {
-                L.circle([h[0], h[1]], {radius: h[2], color: "#555555", weight: 1,
-                    dashArray: "4 4", fill: true, fillOpacity: 0.06, interactive: true})
-                    .bindTooltip(d.S[h[3]]).addTo(halos);
-            });
-            halos.addTo({{ this._parent.get_name() }});
-            window.kcm = window.kcm || {};
-            window.kcm.claims = group;
-            window.kcm.claimMarkers = markers;
-            window.kcm.halos = halos;
-        })();
-        {% endmacro %}
+    _template = GlueTemplate(
         """
+        {% macro script(this, kwargs) %}
+        kcm.claimsLayer({{ this._parent.get_name() }}, {{ this.cluster.get_name() }}, {{ this.payload|tojson }});
+        {% endmacro %}
+        """  # noqa: E501
     )
 
-    def __init__(self, cluster: MarkerCluster, payload: dict) -> None:
+    def __init__(self, cluster: MarkerCluster, payload: ClaimsPayload) -> None:
         super().__init__()
         self._name = "ClaimsLayer"
         self.cluster = cluster
-        self.payload = js_json(payload)
+        self.payload = payload
 
 
-class MapControl(MacroElement):
+class MapControl(KcmElement):
     """A Leaflet control holding fixed HTML (legend, notes) at a corner of the map."""
 
-    _template = Template(
+    _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var ctl = L.control({position: {{ this.position }}});
-            ctl.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.css_class }});
-                div.innerHTML = {{ this.html }};
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            ctl.addTo({{ this._parent.get_name() }});
-        })();
+        kcm.control({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.position|tojson }}, {{ this.css_class|tojson }});
         {% endmacro %}
-        """
+        """  # noqa: E501
     )
 
     def __init__(self, html: str, position: str = "bottomright", css_class: str = "") -> None:
         super().__init__()
         self._name = "MapControl"
-        self.html = js_json(html)
-        self.position = js_json(position)
-        self.css_class = js_json(css_class)
+        self.html = html
+        self.position = position
+        self.css_class = css_class
 
 
-class PlaceDots(MacroElement):
+class PlaceDots(KcmElement):
     """Gazetteer places as small dots with tooltips, drawn from one JSON payload.
 
     A folium CircleMarker with a Tooltip compiles two Jinja templates per place on every
     rerun; one payload keeps the base map cheap to rebuild however large the gazetteer.
     """
 
-    _template = Template(
+    _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var d = {{ this.payload }};
-            for (var i = 0; i < d.lat.length; i++) {
-                var dot = L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333",
-                    weight: 1, fillColor: "#ffffff", fillOpacity: 1});
-                if (d.names[i]) {  // a permanent name keeps the map legible with no tiles
-                    dot.bindTooltip(d.names[i], {permanent: true, direction: "right",
-                        offset: [5, 0], className: "kcm-label"})
-                        .bindPopup(d.tips[i]);
-                } else {
-                    dot.bindTooltip(d.tips[i]);
-                }
-                dot.addTo({{ this._parent.get_name() }});
-            }
-        })();
+        kcm.placeDots({{ this._parent.get_name() }}, {{ this.payload|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict) -> None:
+    def __init__(self, payload: PlaceDotsPayload) -> None:
         super().__init__()
         self._name = "PlaceDots"
-        self.payload = js_json(payload)
+        self.payload = payload
 
 
-class LayerRegistry(MacroElement):
+class LayerRegistry(KcmElement):
     """Exposes named layers on ``window.kcm`` so tests can count what Leaflet really holds."""
 
-    _template = Template(
+    _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        window.kcm = window.kcm || {};
-        window.kcm[{{ this.key }}] = {{ this.layer.get_name() }};
+        window.kcm[{{ this.key|tojson }}] = {{ this.layer.get_name() }};
         {% endmacro %}
         """
     )
@@ -188,7 +155,7 @@ class LayerRegistry(MacroElement):
     def __init__(self, key: str, layer: folium.map.Layer) -> None:
         super().__init__()
         self._name = "LayerRegistry"
-        self.key = js_json(key)
+        self.key = key
         self.layer = layer
 
 
@@ -211,7 +178,7 @@ def place_labels(points: pd.DataFrame, labelled: pd.Series) -> list[str]:
     left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
     label is shifted by CSS instead)."""
     sides = label_sides(points[labelled])
-    out = []
+    out: list[str] = []
     for idx, name, keep in zip(points.index, points["name"], labelled, strict=True):
         if not keep:
             out.append("")
@@ -272,7 +239,6 @@ def base_map(
     # folium gives max_zoom to tile layers only; "no basemap" still needs it on the map.
     m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
     m.options["max_zoom"] = 18
-    m.get_root().header.add_child(Element(f"<style>{map_css()}</style>"))
     chosen = basemap if basemap in BASEMAPS else "light"
     for key, (tiles, label) in BASEMAPS.items():
         if tiles is not None:
@@ -300,7 +266,7 @@ def base_map(
     counts = events["place_id"].value_counts()
     marks = folium.FeatureGroup(name="Places (gazetteer)")
     points = places[places["waypoints"] == ""]
-    tips = []
+    tips: list[str] = []
     for place in points.itertuples():
         aliases = ", ".join(a for a in place.aliases.split("|") if a and a != place.name)
         tips.append(
@@ -361,7 +327,7 @@ def claims_payload(
     headlines: dict[str, str],
     incident_sizes: dict[str, int] | None = None,
     budget: int = MARKER_BUDGET,
-) -> tuple[dict, LayerStats]:
+) -> tuple[ClaimsPayload, LayerStats]:
     """Everything the browser needs to draw the claims: plain data, so it can be cached."""
     located = events[events["place_id"] != ""].merge(
         places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
@@ -375,21 +341,14 @@ def claims_payload(
     ctx = PopupContext(headlines, incident_sizes or {}, compact)
     table = _Interner()
     tips = _Interner()
-    payload: dict = {
-        "tpl": POPUP_TEMPLATE,
-        "slots": list(POPUP_SLOTS),
-        "P": [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS],
-        "lat": located["lat"].round(5).tolist(),
-        "lon": located["lon"].round(5).tolist(),
-        "ids": located["event_id"].tolist(),
-        "tip": [
-            tips(f"{sub} · {name} · claimed by {who}")
-            for sub, name, who in zip(
-                located["sub_event_type"], located["place_name"], located["claimant"], strict=True
-            )
-        ],
-    }
-    payload["icon"] = [
+    popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
+    tooltips = [
+        tips(f"{sub} · {name} · claimed by {who}")
+        for sub, name, who in zip(
+            located["sub_event_type"], located["place_name"], located["claimant"], strict=True
+        )
+    ]
+    icons = [
         table(claim_svg(side, etype))
         for side, etype in zip(located["claimant_side"], located["event_type"], strict=True)
     ]
@@ -398,17 +357,28 @@ def claims_payload(
         .loc[lambda f: f["place_precision"].isin(list(HALO_RADIUS_M))]
         .loc[lambda f: ~f["place_kind"].isin(["road", "corridor", "country"])]
     )
-    payload["halos"] = [
+    halos: list[list[float | int]] = [
         [
             round(float(r.lat), 5),
             round(float(r.lon), 5),
-            HALO_RADIUS_M[r.place_precision],
+            HALO_RADIUS_M[str(r.place_precision)],
             table(esc(f"Approximate location: {r.place_name} (precision {r.place_precision})")),
         ]
         for r in halo_places.itertuples()
     ]
-    payload["S"] = table.strings
-    payload["T"] = tips.strings
+    payload: ClaimsPayload = {
+        "popupTemplate": POPUP_TEMPLATE,
+        "slotNames": list(POPUP_SLOTS),
+        "popupSlots": popup_slots,
+        "lat": located["lat"].round(5).tolist(),
+        "lon": located["lon"].round(5).tolist(),
+        "ids": located["event_id"].tolist(),
+        "tooltips": tooltips,
+        "icons": icons,
+        "halos": halos,
+        "strings": table.strings,
+        "tooltipStrings": tips.strings,
+    }
     stats = LayerStats(
         markers=len(located),
         unlocated=int((events["place_id"] == "").sum()),
@@ -419,12 +389,12 @@ def claims_payload(
     return payload, stats
 
 
-def claims_group(payload: dict) -> folium.FeatureGroup:
+def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
     """The claims as one clustered layer (plus halos) drawn in the browser from ``payload``."""
     group = folium.FeatureGroup(name="Claims")
     cluster = MarkerCluster(
         name="Claims",
-        icon_create_function=_CLUSTER_ICON,
+        icon_create_function=f"kcm.clusterIcon({js_json(CLUSTER_CLASS)})",
         options={
             "spiderfyOnMaxZoom": True,
             "showCoverageOnHover": False,

@@ -8,6 +8,7 @@ step through the selected window day by day; each claim is on the map while its 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any, TypedDict
 
 import pandas as pd
 from folium.plugins import Timeline, TimelineSlider
@@ -16,19 +17,31 @@ from folium.utilities import JsCode
 from src.mapview.palette import claim_svg
 from src.mapview.popup import claim_popup
 
-_POINT_TO_LAYER = JsCode(
-    """
-    function (feature, latlng) {
-        var p = feature.properties;
-        var icon = L.divIcon({html: p.icon, className: "kcm-marker",
-            iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
-        var m = L.marker(latlng, {icon: icon, title: p.tip});
-        m.kcmId = p.event_id;
-        m.bindPopup(p.popup, {maxWidth: 380, minWidth: 280});
-        return m;
-    }
-    """
-)
+#: Leaflet.Timeline's pointToLayer: the claims layer's marker (``static/kcm/map.js``, loaded
+#: by the base map's elements).
+_POINT_TO_LAYER = JsCode("kcm.playbackMarker")
+
+
+class PlaybackProperties(TypedDict):
+    """One playback feature's properties: the time span (epoch ms) and escaped HTML."""
+
+    event_id: str
+    start: int
+    end: int
+    icon: str
+    tip: str
+    popup: str
+
+
+class PlaybackFeature(TypedDict):
+    type: str
+    geometry: dict[str, Any]
+    properties: PlaybackProperties
+
+
+class PlaybackCollection(TypedDict):
+    type: str
+    features: list[PlaybackFeature]
 
 
 def _ms(day: date, end_of_day: bool = False) -> int:
@@ -41,11 +54,11 @@ def playback_features(
     places: pd.DataFrame,
     headlines: dict[str, str],
     incident_sizes: dict[str, int] | None = None,
-) -> dict:
+) -> PlaybackCollection:
     """GeoJSON of the located claims with ``start``/``end`` in epoch milliseconds (UTC)."""
     by_id = places.set_index("place_id")
     sizes = incident_sizes or {}
-    features = []
+    features: list[PlaybackFeature] = []
     for row in events[events["place_id"] != ""].to_dict("records"):
         place = by_id.loc[row["place_id"]]
         features.append(
@@ -75,7 +88,7 @@ def playback_features(
 
 
 def playback_layers(
-    features: dict, start: date, end: date
+    features: PlaybackCollection, start: date, end: date
 ) -> tuple[Timeline | None, TimelineSlider | None]:
     """The timeline layer and its slider over [start, end]; (None, None) when nothing to play."""
     if not features["features"]:
