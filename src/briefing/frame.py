@@ -18,16 +18,18 @@ and every data value reaches the HTML through :func:`src.safe_html.esc` or ``js_
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypedDict
 
 import folium
+import jinja2
 import pandas as pd
-from branca.element import Element
+from markupsafe import Markup
 
-from src.assets.localize import inline_html, localize_map
-from src.briefing.mapscript import BriefingScript, label_specs
+from src.assets.localize import inline_assets, localize_map
+from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
 from src.filters import PERIOD_LABELS, FilterState, apply_filters, describe, window
 from src.mapview.build import (
@@ -38,6 +40,7 @@ from src.mapview.build import (
     route_coordinates,
     theatre_bounds,
 )
+from src.mapview.frontend import own_file, strict_dumps
 from src.mapview.palette import (
     ROUTE_COLOUR,
     TYPE_SHAPES,
@@ -68,7 +71,6 @@ MIN_HALF_LAT, MIN_HALF_LON = 0.28, 0.42
 TILE_WAIT_MS = 6000
 
 _VERIFICATION_WORDS = {k: v.lower() for k, v in VERIFICATION_LABELS.items()}
-_MAP_DIV = re.compile(r'<div class="folium-map" id="(?P<id>map_[0-9a-f]+)" ></div>')
 
 
 @dataclass(frozen=True)
@@ -275,190 +277,100 @@ def briefing_map(
     colours = {
         str(r.event_id): side_colour(r.claimant_side) for r in located.itertuples(index=False)
     }
-    BriefingScript(
-        {
-            "expected": stats.markers,
-            "colours": colours,
-            "labels": label_specs(data.places, shown),
-            "tileWaitMs": TILE_WAIT_MS if basemap != "none" else 0,
-        }
-    ).add_to(m)
+    config: BriefingConfig = {
+        "expected": stats.markers,
+        "colours": colours,
+        "labels": label_specs(data.places, shown),
+        "tileWaitMs": TILE_WAIT_MS if basemap != "none" else 0,
+    }
+    BriefingScript(config).add_to(m)
     return m, stats.markers
 
 
-FRAME_CSS = """
-html, body { margin: 0; padding: 0; width: 100%; height: 100%; overflow: hidden;
-  background: #5b6470; }
-.kcm-bf { position: absolute; left: 0; top: 0; width: 1920px; height: 1080px;
-  transform-origin: 0 0; display: flex; flex-direction: column; background: #ffffff;
-  color: #1d2329; font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
-  line-height: 1.3; overflow: hidden; box-sizing: border-box; }
-.kcm-bf * { box-sizing: border-box; }
-.kcm-bf-head { flex: 0 0 auto; padding: 20px 34px 16px; background: #1f2a36; color: #fff;
-  border-bottom: 6px solid #c9a227; }
-.kcm-bf-title { font-size: 40px; font-weight: bold; margin: 0 0 8px; line-height: 1.15; }
-.kcm-bf-window { font-size: 25px; margin: 0 0 6px; }
-.kcm-bf-window b { color: #ffd866; }
-.kcm-bf-filters, .kcm-bf-counts { font-size: 21px; margin: 0; color: #e6ebf0; }
-.kcm-bf-body { flex: 1 1 auto; display: flex; min-height: 0; }
-.kcm-bf-map { flex: 1 1 auto; position: relative; min-width: 0; border-right: 1px solid #ccd; }
-.kcm-bf-panel { flex: 0 0 600px; padding: 16px 24px 12px; font-size: 17px; overflow: hidden;
-  display: flex; flex-direction: column; gap: 10px; background: #f7f8fa; }
-.kcm-bf-panel h2 { font-size: max(14px, 1.08em); margin: 0 0 5px; font-weight: bold; color: #1f2a36;
-  text-transform: uppercase; letter-spacing: 0.03em; line-height: 1.2; }
-.kcm-bf-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 3px 14px; }
-.kcm-bf-item { display: flex; align-items: center; gap: 7px; line-height: 1.2; }
-.kcm-bf-item svg { flex: 0 0 auto; }
-.kcm-bf-item .n { color: #555; }
-.kcm-bf-line { display: inline-block; width: 30px; flex: 0 0 auto; }
-.kcm-bf-halo { display: inline-block; width: 18px; height: 18px; border-radius: 50%;
-  border: 1.5px dashed #555; background: rgba(85, 85, 85, 0.08); flex: 0 0 auto; }
-.kcm-bf-ring { display: inline-block; width: 22px; height: 22px; border-radius: 50%;
-  flex: 0 0 auto; box-shadow: 0 0 0 1px #fff, 0 1px 3px rgba(0, 0, 0, 0.5); }
-.kcm-bf-caveat { border-left: 6px solid #b3261e; background: #fdecea; padding: 8px 12px;
-  font-size: max(14px, 1em); }
-.kcm-bf-caveat p { margin: 0; }
-.kcm-bf-caveat .mix { font-weight: bold; margin-bottom: 3px; }
-.kcm-bf-sources ol { margin: 0; padding-left: 0; list-style: none; }
-.kcm-bf-sources li { margin: 0 0 4px; line-height: 1.22; }
-.kcm-bf-sources .sid { font-weight: bold; }
-.kcm-bf-sources .when { color: #555; font-size: max(14px, 0.9em); }
-.kcm-bf-outside { font-size: max(14px, 0.94em); color: #333; }
-.kcm-bf-foot { margin-top: auto; font-size: max(14px, 0.88em); color: #333;
-  border-top: 1px solid #ccd; padding-top: 6px; }
-.kcm-bf-foot p { margin: 0; }
-.kcm-bf .leaflet-control-zoom, .kcm-bf .leaflet-control-fullscreen,
-.kcm-bf .leaflet-control-layers, .kcm-bf .kcm-legend { display: none !important; }
-.kcm-bf .leaflet-control-attribution { font-size: 14px; }
-.kcm-bf .leaflet-control-scale-line { font-size: 14px; }
-.kcm-bf .leaflet-container { background: #e9edf1; }
-.kcm-bf .kcm-marker svg { transform: scale(1.35); transform-origin: 50% 50%; }
-.kcm-label-icon { background: none; border: none; }
-.kcm-label { position: absolute; left: 9px; top: -10px; white-space: nowrap; font-size: 16px;
-  color: #20262c; font-weight: normal;
-  text-shadow: -2px 0 #fff, 2px 0 #fff, 0 -2px #fff, 0 2px #fff, 0 0 4px #fff; }
-.kcm-label-claims { font-weight: bold; }
-.kcm-label-region { font-size: 20px; font-style: italic; color: #4a4f55; font-weight: normal; }
-.kcm-bf-cluster { background: none; border: none; }
-.kcm-ring { border-radius: 50%; display: flex; align-items: center; justify-content: center;
-  box-shadow: 0 0 0 2px #fff, 0 1px 5px rgba(0, 0, 0, 0.55); }
-.kcm-ring span { background: #fff; border-radius: 50%; width: 62%; height: 62%;
-  display: flex; align-items: center; justify-content: center; font: bold 16px "DejaVu Sans",
-  Arial, sans-serif; color: #111; }
-"""
+#: The frame's stylesheet (``static/kcm/briefing-frame.css``), read for tests and checks.
+FRAME_CSS = own_file("briefing-frame.css")
+FRAME_ID = "kcm-briefing-frame"
+#: The panel's font size, and the smallest it may shrink to when a long source list overflows.
+PANEL_PX, PANEL_MIN_PX = 17, 14
 
-#: Scales the 1920×1080 frame to the window (in-app iframe, a downloaded file in a browser)
-#: and shrinks the panel's font, never below 14 px, if a long source list would overflow.
-FIT_JS = """
-<script>
-(function () {
-  var f = document.getElementById("kcm-briefing-frame");
-  function fit() {
-    var s = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
-    if (!isFinite(s) || s <= 0) s = 1;
-    f.style.transform = Math.abs(s - 1) < 0.001 ? "" : "scale(" + s + ")";
-    f.style.left = Math.max(0, (window.innerWidth - 1920 * s) / 2) + "px";
-  }
-  function fitHost() {
-    try {
-      var host = window.frameElement;  // embedded in the dashboard: take 16:9 of its width
-      if (!host) return;
-      var want = Math.round(host.clientWidth * 1080 / 1920);
-      if (want > 0 && Math.abs(host.clientHeight - want) > 2) host.style.height = want + "px";
-    } catch (e) { /* a cross-origin host keeps the height it gave */ }
-  }
-  function shrink(el, px, min) {
-    while (el.scrollHeight > el.clientHeight + 1 && px > min) {
-      px -= 0.5;
-      el.style.fontSize = px + "px";
-    }
-    if (el.scrollHeight > el.clientHeight + 1) el.setAttribute("data-overflow", "1");
-  }
-  shrink(document.querySelector(".kcm-bf-panel"), 17, 14);
-  fitHost();
-  fit();
-  window.addEventListener("resize", function () { fitHost(); fit(); });
-})();
-</script>
-"""
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    finalize=lambda value: value if isinstance(value, Markup) else Markup(esc(value)),
+    undefined=jinja2.StrictUndefined,
+)
+# The project's escaping (also ``$``, backticks, backslashes) for every value the template
+# prints; ``tojson`` as strict as the map's glue.
+_TEMPLATES.policies["json.dumps_function"] = strict_dumps
+_TEMPLATES.policies["json.dumps_kwargs"] = {}
 
 
-def _legend_html(text: BriefingText, data: Dataset) -> str:
-    sides = "".join(
-        f"<div class='kcm-bf-item'>{marker_svg('circle', side_colour(side), 20)}"
-        f"<span>{esc(side)} <span class='n'>({n})</span></span></div>"
-        for side, n in text.sides
-    )
-    types = "".join(
-        f"<div class='kcm-bf-item'>{marker_svg(TYPE_SHAPES.get(etype, 'circle'), '#666666', 20)}"
-        f"<span>{esc(etype)} <span class='n'>({n})</span></span></div>"
-        for etype, n in text.types
-    )
+class LegendItem(TypedDict):
+    svg: Markup
+    name: str
+    n: int
+
+
+class LegendRoute(TypedDict):
+    style: str
+    name: str
+
+
+class FrameLegend(TypedDict):
+    """What the panel's legend shows: the sides and types present, routes, cluster ring."""
+
+    sides: list[LegendItem]
+    types: list[LegendItem]
+    routes: list[LegendRoute]
+    route_colour: str
+    ring: str
+
+
+def frame_legend(text: BriefingText, data: Dataset) -> FrameLegend:
+    """The legend of what the frame shows (sides and types with their counts)."""
     colours = [side_colour(side) for side, _ in text.sides] or ["#999999"]
     step = 100 / len(colours)
-    ring = (
-        "conic-gradient("
-        + ",".join(f"{c} {i * step:.1f}% {(i + 1) * step:.1f}%" for i, c in enumerate(colours))
-        + ")"
-    )
+    stops = ",".join(f"{c} {i * step:.1f}% {(i + 1) * step:.1f}%" for i, c in enumerate(colours))
     routes = data.places[data.places["waypoints"] != ""]
-    lines = "".join(
-        f"<div class='kcm-bf-item'><span class='kcm-bf-line' style='border-top:5px "
-        f"{'dashed' if r.kind == 'road' else 'solid'} {ROUTE_COLOUR}'></span>"
-        f"<span>{esc(r.name)}</span></div>"
-        for r in routes.itertuples()
-    )
-    extra = (
-        "<div class='kcm-bf-item'><span class='kcm-bf-halo'></span>"
-        "<span>approximate location</span></div>"
-        f"<div class='kcm-bf-item'><span class='kcm-bf-ring' style='background:{ring}'></span>"
-        "<span>several claims at one place (ring = their sides)</span></div>"
-    )
-    if not text.sides:
-        return "<section><h2>Legend</h2><p>No claims match these filters.</p></section>"
-    return (
-        "<section><h2>Claimant side (colour)</h2>"
-        f"<div class='kcm-bf-grid'>{sides}</div></section>"
-        "<section><h2>Event type (shape)</h2>"
-        f"<div class='kcm-bf-grid'>{types}</div></section>"
-        f"<section><div class='kcm-bf-grid'>{lines}{extra}</div></section>"
-    )
+    return {
+        "sides": [
+            {"svg": Markup(marker_svg("circle", side_colour(side), 20)), "name": side, "n": n}
+            for side, n in text.sides
+        ],
+        "types": [
+            {
+                "svg": Markup(marker_svg(TYPE_SHAPES.get(etype, "circle"), "#666666", 20)),
+                "name": etype,
+                "n": n,
+            }
+            for etype, n in text.types
+        ],
+        "routes": [
+            {"style": "dashed" if r.kind == "road" else "solid", "name": str(r.name)}
+            for r in routes.itertuples()
+        ],
+        "route_colour": ROUTE_COLOUR,
+        "ring": f"conic-gradient({stops})",
+    }
 
 
-def frame_markup(text: BriefingText, data: Dataset, map_div: str) -> str:
-    """The frame's HTML around ``map_div`` (the folium map's own div)."""
-    filters = esc(text.filters_line)
-    sources = "".join(
-        f"<li><span class='sid'>[{esc(sid)}]</span> {esc(headline)} "
-        f"<span class='when'>({esc(when)})</span></li>"
-        for sid, headline, when in text.sources
-    )
-    outside = ""
-    if text.outside:
-        outside = (
-            "<p class='kcm-bf-outside'>Not on this map (located elsewhere): "
-            + esc(", ".join(f"{name} {n}" for name, n in text.outside))
-            + "</p>"
-        )
-    return (
-        "<div class='kcm-bf' id='kcm-briefing-frame' role='figure' "
-        f"aria-label='{esc(' · '.join(text.lines()[:3]))}'>"
-        "<header class='kcm-bf-head'>"
-        f"<div class='kcm-bf-title'>{esc(text.title)}</div>"
-        f"<p class='kcm-bf-window'><b>{esc(text.window)}</b> · {esc(text.period)}</p>"
-        f"<p class='kcm-bf-filters'>{filters}</p>"
-        f"<p class='kcm-bf-counts'>{esc(text.counts)}</p>"
-        "</header><div class='kcm-bf-body'>"
-        f"<div class='kcm-bf-map'>{map_div}</div>"
-        "<aside class='kcm-bf-panel'>"
-        f"<div class='kcm-bf-caveat'><p class='mix'>Shown: {esc(text.verification_mix)}</p>"
-        f"<p>{esc(text.caveat)}</p></div>"
-        f"{_legend_html(text, data)}{outside}"
-        f"<section class='kcm-bf-sources'><h2>Sources ({len(text.sources)})</h2>"
-        f"<ol>{sources or '<li>none</li>'}</ol></section>"
-        f"<div class='kcm-bf-foot'><p>{esc(text.data_line)}</p><p>{esc(text.generated)}</p>"
-        "<p>Each marker is one claim: who claims it (colour), what kind (shape).</p></div>"
-        "</aside></div></div>" + FIT_JS
+def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
+    """The frame document around the rendered parts of ``m`` (assets not yet inlined)."""
+    root = m.get_root()
+    root.render()  # lets every element put its links and code into the figure's parts
+    return _TEMPLATES.get_template("frame.html").render(
+        text=text,
+        legend=frame_legend(text, data),
+        aria_label=" · ".join(text.lines()[:3]),
+        outside_line=", ".join(f"{name} {n}" for name, n in text.outside),
+        frame_id=FRAME_ID,
+        width=FRAME_W,
+        height=FRAME_H,
+        panel_px=PANEL_PX,
+        min_px=PANEL_MIN_PX,
+        folium_header=Markup(root.header.render()),
+        folium_html=Markup(root.html.render()),
+        folium_script=Markup(root.script.render()),
     )
 
 
@@ -488,15 +400,8 @@ def build_briefing(
     shown = apply_filters(data.events, state)
     text = briefing_text(data, state, title, generated, shown)
     m, markers = briefing_map(data, shown, basemap)
-    m.get_root().header.add_child(Element(f"<title>{esc(text.title)}</title>"))
-    m.get_root().header.add_child(Element(f"<style>{FRAME_CSS}</style>"))
     missing = localize_map(m).cdn_message()
-    page = inline_html(m)
-    found = list(_MAP_DIV.finditer(page))
-    if len(found) != 1:
-        raise RuntimeError(f"expected one folium map div in the page, found {len(found)}")
-    div = found[0]
-    page = page[: div.start()] + frame_markup(text, data, div.group(0)) + page[div.end() :]
+    page = inline_assets(frame_page(text, data, m))
     return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)
 
 

@@ -32,7 +32,7 @@ def own_file(name: str) -> str:
     return (OWN_STATIC_DIR / name).read_text(encoding="utf-8")
 
 
-def _strict_dumps(obj: Any, **_: Any) -> str:
+def strict_dumps(obj: Any, **_: Any) -> str:
     """``json.dumps`` for the ``tojson`` policy: already safe inside a script."""
     return js_json(obj)
 
@@ -42,7 +42,7 @@ class _GlueEnvironment(FoliumEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.policies["json.dumps_function"] = _strict_dumps
+        self.policies["json.dumps_function"] = strict_dumps
         self.policies["json.dumps_kwargs"] = {}
 
 
