@@ -29,17 +29,13 @@ from src.briefing.render import browser_problem, render_png
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.build import BASEMAPS
+from src.mapview.frontend import own_file
 
 PARAM = "briefing"
 #: Height of the embedded frame before it sizes itself to 16:9 of the page width.
 EMBED_HEIGHT = 820
-HIDE_CONTROLS_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; }
-</style>
-"""
+#: The briefing view shows the frame only (static/kcm/hide-controls.css).
+HIDE_CONTROLS_CSS = f"<style>{own_file('hide-controls.css')}</style>"
 
 
 def briefing_on() -> bool:
