@@ -12,8 +12,11 @@ photographed for the PNG, so the three agree by construction. Its JavaScript and
 inlined (:func:`src.assets.localize.inline_html`): it opens from a file with no server and no
 internet; only the basemap tiles need the network, and the map reads without them.
 
-Everything here is pure (no Streamlit): the text is a :class:`BriefingText` the tests read,
-and every data value reaches the HTML through :func:`src.safe_html.esc` or ``js_json``.
+The document is ``templates/frame.html`` (autoescaping Jinja): the folium map's rendered
+header, div and script are placed in it marked safe, every piece of text is passed as data and
+escaped there by :func:`src.safe_html.esc`; styles and code are ``static/kcm`` files.
+
+Everything here is pure (no Streamlit): the text is a :class:`BriefingText` the tests read.
 """
 
 from __future__ import annotations
@@ -403,13 +406,3 @@ def build_briefing(
     missing = localize_map(m).cdn_message()
     page = inline_assets(frame_page(text, data, m))
     return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)
-
-
-def briefing_html(
-    data: Dataset,
-    state: FilterState,
-    title: str | None = None,
-    basemap: str = DEFAULT_BASEMAP,
-    generated: datetime | None = None,
-) -> str:
-    return build_briefing(data, state, title, basemap, generated).html

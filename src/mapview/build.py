@@ -17,7 +17,14 @@ from folium.plugins import Fullscreen, MarkerCluster
 from src.mapview.frontend import GlueTemplate, KcmElement
 from src.mapview.legend import legend_html
 from src.mapview.palette import ROUTE_COLOUR, claim_svg
-from src.mapview.popup import POPUP_SLOTS, POPUP_TEMPLATE, SLOTS, PopupContext, date_label
+from src.mapview.popup import (
+    POPUP_SLOTS,
+    POPUP_TEMPLATE,
+    SLOTS,
+    PopupContext,
+    date_label,
+    marker_title,
+)
 from src.safe_html import esc, js_json
 
 #: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
@@ -343,7 +350,7 @@ def claims_payload(
     tips = _Interner()
     popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
     tooltips = [
-        tips(f"{sub} · {name} · claimed by {who}")
+        tips(marker_title(sub, name, who))
         for sub, name, who in zip(
             located["sub_event_type"], located["place_name"], located["claimant"], strict=True
         )

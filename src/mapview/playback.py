@@ -15,7 +15,7 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from src.mapview.palette import claim_svg
-from src.mapview.popup import claim_popup
+from src.mapview.popup import claim_popup, marker_title
 
 #: Leaflet.Timeline's pointToLayer: the claims layer's marker (``static/kcm/map.js``, loaded
 #: by the base map's elements).
@@ -73,7 +73,7 @@ def playback_features(
                     "start": _ms(row["date_start"].date()),
                     "end": _ms(row["date_end"].date(), end_of_day=True),
                     "icon": claim_svg(row["claimant_side"], row["event_type"]),
-                    "tip": f"{row['sub_event_type']} · {place['name']} · {row['claimant']}",
+                    "tip": marker_title(row["sub_event_type"], place["name"], row["claimant"]),
                     "popup": claim_popup(
                         row,
                         place["name"],

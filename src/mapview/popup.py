@@ -165,8 +165,6 @@ def claim_popup(
     return fill_template({slot: render(full, ctx) for slot, (_, render) in SLOTS.items()})
 
 
-def claim_tooltip(row: Mapping, place_name: str) -> str:
-    return esc(
-        f"{row['sub_event_type']} · {place_name} · claimed by {row['claimant']} "
-        f"({row['claimant_side']}) · {row['verification']}"
-    )
+def marker_title(sub_event_type: str, place_name: str, claimant: str) -> str:
+    """A marker's hover title (plain text: the browser sets it as an attribute)."""
+    return f"{sub_event_type} · {place_name} · claimed by {claimant}"
