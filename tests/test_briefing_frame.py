@@ -293,3 +293,10 @@ def test_labels_put_places_with_claims_first(data):
     stepanakert = next(s for s in specs if s["name"].startswith("Stepanakert"))
     assert stepanakert["always"]  # the regional capital is always named
     assert all(s["area"] for s in specs if s["name"] in ("Nagorno-Karabakh", "Azerbaijan"))
+
+
+def test_template_escapes_like_esc(data):
+    """The frame template prints every value through ``esc`` (``$``, backticks too)."""
+    html = build_briefing(data, FilterState(), title="${x}`\\y").html
+    assert "&#36;{x}&#96;&#92;y" in html
+    assert "${x}`" not in html

@@ -240,3 +240,28 @@ def test_place_names_can_be_left_to_the_caller(small):
     assert dots and not any(dots[0]["names"])
     dots = [p for p in payloads(with_names) if "names" in p]
     assert any(dots[0]["names"])
+
+
+def test_glue_tojson_is_as_strict_as_js_json():
+    """Payloads reach the page through the elements' ``tojson``: it must not be Jinja's
+    looser default (which leaves ``$``, backticks and U+2028 alone)."""
+    from src.mapview.frontend import GlueTemplate
+
+    hostile = "</script><img onerror=x>${a}`'\u2028"
+    out = GlueTemplate("{{ v|tojson }}").render(v={"k": hostile})
+    for raw in ("<", ">", "&", "$", "`", "'", "\u2028"):
+        assert raw not in out, raw
+    assert json.loads(out) == {"k": hostile}
+
+
+def test_own_front_end_files_are_served_and_inlined(small):
+    """The map's own JS/CSS are linked under /app/static/kcm and embedded offline."""
+    from src.assets.localize import OWN_BASE_URL, inline_html, localize_map
+
+    m = base_map(small.places, small.events)
+    report = localize_map(m)
+    assert f"{OWN_BASE_URL}/map.js" in report.local.values()
+    assert not any(url.startswith(OWN_BASE_URL) for url in report.cdn.values())
+    html = inline_html(m)
+    assert OWN_BASE_URL not in html
+    assert "kcm.claimsLayer = function" in html and ".kcm-popup {" in html
