@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from src.mapview.build import route_coordinates
-from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES
+from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES, split_list
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8
 _NUMERIC_KINDS = ("int", "float")
@@ -209,8 +209,7 @@ def claims_csv(events: pd.DataFrame) -> bytes:
 def _headlines(source_ids: str, headlines: Mapping[str, str]) -> list[str]:
     return [
         f"{headlines.get(sid, 'unknown source')} [{sid}]"
-        for sid in str(source_ids).split(";")
-        if sid
+        for sid in split_list(source_ids, "source_ids")
     ]
 
 
@@ -271,7 +270,7 @@ def claims_geojson(
                     "place_id": place.place_id,
                     "name": place.name,
                     "kind": place.kind,
-                    "waypoints": place.waypoints.split(";"),
+                    "waypoints": split_list(place.waypoints, "waypoints"),
                     "claim_ids": list(on_route["event_id"]),
                 },
             }
@@ -359,7 +358,7 @@ def acled_row(
     iso, region = COUNTRY_CODES.get(country, ("", ""))
 
     sources = []
-    for sid in str(row["source_ids"]).split(";"):
+    for sid in split_list(row["source_ids"], "source_ids"):
         if sid in sources_by_id.index:
             src = sources_by_id.loc[sid]
             sources.append(str(src["outlet"]) or f"{src['headline']} [{sid}]")

@@ -5,7 +5,7 @@ Kept next to the palette it explains so the legend can never disagree with the m
 
 from __future__ import annotations
 
-from src.mapview.palette import (
+from src.palette import (
     ROUTE_COLOUR,
     SIDE_COLOURS,
     TYPE_SHAPES,

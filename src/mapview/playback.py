@@ -13,8 +13,8 @@ import pandas as pd
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
-from src.mapview.palette import claim_svg
 from src.mapview.popup import claim_popup
+from src.palette import claim_svg
 
 _POINT_TO_LAYER = JsCode(
     """
