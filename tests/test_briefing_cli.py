@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from src.briefing import __main__ as cli
-from src.briefing.exports import write_atomic
 from src.briefing.render import parse_size
+from src.csvio import atomic_write_bytes as write_atomic
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
 
