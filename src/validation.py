@@ -341,10 +341,11 @@ def typed_frame(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
         text = raw[col.name].astype("string").str.strip()
+        blank_is_na = text.mask(text == "")
         if col.kind == "int":
-            out[col.name] = pd.to_numeric(text.replace("", pd.NA), errors="raise").astype("Int64")
+            out[col.name] = pd.to_numeric(blank_is_na, errors="raise").astype("Int64")
         elif col.kind == "float":
-            out[col.name] = pd.to_numeric(text.replace("", pd.NA), errors="raise").astype(float)
+            out[col.name] = pd.to_numeric(blank_is_na, errors="raise").astype(float)
         elif col.kind == "date":
             out[col.name] = pd.to_datetime(text, format="%Y-%m-%d")
         elif col.kind == "bool":

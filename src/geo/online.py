@@ -205,7 +205,7 @@ def _call_through(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any
     return func(*args, **kwargs)
 
 
-class _PacedRateLimiter(RateLimiter):
+class _PacedRateLimiter(RateLimiter):  # type: ignore[misc]  # geopy has no types: Any base
     """geopy's RateLimiter with an injectable clock and sleep (tests never really sleep)."""
 
     def __init__(
