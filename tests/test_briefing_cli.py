@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -208,14 +206,8 @@ def test_png_without_a_browser_says_how_to_get_one(tmp_path, monkeypatch, capsys
     assert not out.exists()
 
 
-def test_module_entry_point_runs(tmp_path):
+def test_module_entry_point_runs(tmp_path, capsys):
     out = tmp_path / "x.csv"
-    proc = subprocess.run(
-        [sys.executable, "-m", "src.briefing", "csv", "--out", str(out), "--side", "Nobody"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 2, proc.stderr
-    assert "Nobody" in proc.stderr and not out.exists()
+    code = run("csv", "--out", str(out), "--side", "Nobody")
+    assert code == 2, capsys.readouterr().err
+    assert "Nobody" in capsys.readouterr().err and not out.exists()
