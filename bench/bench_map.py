@@ -11,16 +11,13 @@ from __future__ import annotations
 import random
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from src.dataset import load_dataset  # noqa: E402
-from src.filters import FilterState, apply_filters  # noqa: E402
-from src.mapview.build import base_map, claims_layer  # noqa: E402
-from src.schema import CLAIMANT_SIDES, EVENT_TAXONOMY, VERIFICATION  # noqa: E402
+from src.dataset import load_dataset
+from src.filters import FilterState, apply_filters
+from src.mapview.build import base_map, claims_layer
+from src.schema import CLAIMANT_SIDES, EVENT_TAXONOMY, VERIFICATION
 
 
 def synthetic(n: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
+import secrets
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,25 +94,63 @@ def read_raw(path: Path) -> RawTable:
     return RawTable(path, header, frame.astype("string") if len(header) else frame, problems)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old or the new file, never a mix.
+def _open_temp(directory: Path, name: str) -> tuple[int, Path]:
+    """A new, exclusively created temporary file next to the target, opened for writing.
+
+    Created with mode 0o666 so the umask decides its permissions, as for any new file (mkstemp
+    would make it 0600, and ``os.replace`` would hand that mode on to the target).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name for {name} in {directory}")
+
+
+def atomic_write_bytes(
+    path: Path, data: bytes, *, check: Callable[[Path], object] | None = None
+) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
 
     The temporary file lives in the target directory (``os.replace`` is atomic only within
-    one filesystem) and is removed if anything fails before the swap.
+    one filesystem) and is removed if anything fails before the swap. An existing target
+    keeps its permission bits; a new one gets the umask's default. ``check`` is called with
+    the complete temporary file before the swap: if it raises, the target stays untouched.
     """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = _open_temp(path.parent, path.name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if check is not None:
+            check(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
+def atomic_write_text(
+    path: Path, text: str, *, check: Callable[[Path], object] | None = None
+) -> None:
+    """:func:`atomic_write_bytes` for UTF-8 text (newlines written as given)."""
+    atomic_write_bytes(path, text.encode("utf-8"), check=check)
+
+
+def write_csv_atomic(
+    frame: pd.DataFrame, path: Path, *, check: Callable[[Path], object] | None = None
+) -> None:
     """Write ``frame`` to ``path`` so a reader never sees half a file, even on a crash."""
-    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"), check=check)

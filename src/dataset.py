@@ -7,17 +7,44 @@ and a broken file stops loading with the same ``file:line: field: message`` list
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from src.csvio import Problem, RawTable
-from src.schema import EVENTS, PLACES, SOURCES, TableSpec
-from src.validation import default_paths, validate_files, validate_table
+from src.schema import EVENTS, PLACES, SOURCES
+from src.validation import Reference, default_paths, typed_frame, validate_files, validate_table
+
+__all__ = [
+    "DATA_DIR",
+    "DATA_DIR_ENV",
+    "REPO_ROOT",
+    "DataValidationError",
+    "Dataset",
+    "default_data_dir",
+    "load_dataset",
+    "load_places",
+    "typed_frame",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The bundled dataset of the project.
 DATA_DIR = REPO_ROOT / "data"
+#: Names another dataset folder for the app and every ``kcm`` command.
+DATA_DIR_ENV = "KCM_DATA_DIR"
+
+
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The dataset folder when none is given: ``KCM_DATA_DIR`` if set, else the bundled data/.
+
+    The app, the pages and every command resolve it here, so they always agree.
+    """
+    env = os.environ if env is None else env
+    value = env.get(DATA_DIR_ENV, "").strip()
+    return Path(value) if value else DATA_DIR
 
 
 class DataValidationError(ValueError):
@@ -28,24 +55,6 @@ class DataValidationError(ValueError):
         shown = "\n".join(str(p) for p in problems[:50])
         more = f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the data files:\n{shown}{more}")
-
-
-def typed_frame(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
-    """Convert a validated all-text frame to the column kinds the schema declares."""
-    out = pd.DataFrame(index=raw.index)
-    for col in spec.columns:
-        text = raw[col.name].astype("string").str.strip()
-        if col.kind == "int":
-            out[col.name] = pd.to_numeric(text.replace("", pd.NA), errors="raise").astype("Int64")
-        elif col.kind == "float":
-            out[col.name] = text.astype(float)
-        elif col.kind == "date":
-            out[col.name] = pd.to_datetime(text, format="%Y-%m-%d")
-        elif col.kind == "bool":
-            out[col.name] = text == "true"
-        else:
-            out[col.name] = text.astype(object).astype(str)
-    return out.reset_index(names="line")
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         sources=frames["sources"],
         places=frames["places"],
         events=frames["events"],
-        version=_fingerprint(list(paths.values())),
+        version=_fingerprint([paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]),
     )
 
 
@@ -91,7 +100,7 @@ def load_places(path: Path = DATA_DIR / PLACES.filename) -> pd.DataFrame:
     place_ids = (
         {str(v) for v in raw.frame["place_id"]} if "place_id" in raw.frame.columns else set()
     )
-    problems = validate_table(PLACES, raw, {"waypoints": place_ids})
+    problems = validate_table(PLACES, raw, {"waypoints": Reference.ids("waypoint", place_ids)})
     if problems:
         raise DataValidationError(problems)
     return typed_frame(PLACES, raw.frame)

@@ -12,19 +12,22 @@ from datetime import date
 
 import pandas as pd
 
-#: Named windows of the conflict. ``None`` bounds are open (the data's own first/last date).
-PERIODS: dict[str, tuple[date | None, date | None]] = {
-    "all": (None, None),
-    "background": (None, date(2020, 11, 10)),  # up to the Russia-brokered 2020 ceasefire
-    "blockade": (date(2022, 12, 12), date(2023, 9, 18)),
-    "offensive": (date(2023, 9, 19), date(2023, 9, 21)),
-}
-PERIOD_LABELS: dict[str, str] = {
-    "all": "All dates",
-    "background": "Background (to the Nov 2020 ceasefire)",
-    "blockade": "Blockade (12 Dec 2022 – 18 Sep 2023)",
-    "offensive": "Offensive (19–21 Sep 2023)",
-}
+from src.labels import FACET_LABELS, PERIOD_LABELS
+from src.schema import PERIODS, split_list
+
+__all__ = [
+    "FACETS",
+    "FACET_LABELS",
+    "PERIODS",
+    "PERIOD_LABELS",
+    "FilterState",
+    "apply_filters",
+    "data_bounds",
+    "describe",
+    "facet_options",
+    "period_bounds",
+    "window",
+]
 
 #: Filter field -> the events column(s) it matches.
 FACETS: dict[str, tuple[str, ...]] = {
@@ -33,13 +36,6 @@ FACETS: dict[str, tuple[str, ...]] = {
     "claimants": ("claimant",),
     "actors": ("actor1", "actor2"),
     "types": ("event_type",),
-}
-FACET_LABELS: dict[str, str] = {
-    "sources": "source",
-    "sides": "claimant side",
-    "claimants": "claimant",
-    "actors": "actor",
-    "types": "event type",
 }
 
 
@@ -90,17 +86,13 @@ def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
     return (p_lo or lo, p_hi or hi)
 
 
-def _split_ids(series: pd.Series) -> pd.Series:
-    return series.fillna("").str.split(";")
-
-
 def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """The claims that pass every active filter; a claim is in a window if its dates overlap it."""
     start, end = window(state, events)
     keep = (events["date_start"].dt.date <= end) & (events["date_end"].dt.date >= start)
     if state.sources:
         wanted = set(state.sources)
-        keep &= _split_ids(events["source_ids"]).map(lambda ids: bool(wanted & set(ids)))
+        keep &= events["source_ids"].map(lambda ids: bool(wanted & set(split_list(ids))))
     if state.sides:
         keep &= events["claimant_side"].isin(state.sides)
     if state.claimants:

@@ -6,8 +6,12 @@ allowed value is changed here once and nowhere else.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
+
+from pandas import NA as _NA
 
 Kind = Literal["id", "text", "int", "float", "date", "bool", "choice", "list"]
 
@@ -67,7 +71,16 @@ CLAIMANT_SIDES: tuple[str, ...] = (
 )
 VERIFICATION: tuple[str, ...] = ("unverified", "disputed", "denied", "confirmed")
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
-TIMES_OF_DAY: tuple[str, ...] = ("morning", "afternoon", "evening", "night")
+#: Named parts of the day and the hours each covers (night runs past midnight, to 06:00).
+TIME_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (22, 30),
+}
+TIMES_OF_DAY: tuple[str, ...] = tuple(TIME_OF_DAY_HOURS)
+#: A time_of_day cell: one of TIMES_OF_DAY or a clock time HH:MM.
+TIME_OF_DAY_PATTERN = rf"^({'|'.join(TIMES_OF_DAY)}|([01]\d|2[0-3]):[0-5]\d)$"
 PLACE_KINDS: tuple[str, ...] = (
     "city",
     "town",
@@ -83,7 +96,51 @@ LINE_KINDS: tuple[str, ...] = ("road", "corridor")
 #: ACLED's geo_precision 1-3, in words.
 LOCATION_PRECISIONS: tuple[str, ...] = ("exact", "near", "region")
 
-LIST_SEPARATORS = {"aliases": "|", "waypoints": ";", "source_ids": ";"}
+#: Compass points a stated direction may name, clockwise from north.
+COMPASS_POINTS: tuple[str, ...] = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+#: Units a stated distance may be given in.
+DISTANCE_UNITS: tuple[str, ...] = ("km", "mi")
+
+# --- key dates ------------------------------------------------------------------------------
+
+#: The Russia-brokered ceasefire that ended the 2020 war.
+CEASEFIRE_2020 = date(2020, 11, 10)
+BLOCKADE_START = date(2022, 12, 12)
+BLOCKADE_END = date(2023, 9, 18)
+OFFENSIVE_START = date(2023, 9, 19)
+OFFENSIVE_END = date(2023, 9, 21)
+#: Named windows of the conflict; ``None`` bounds are open (the data's own first/last date).
+PERIODS: dict[str, tuple[date | None, date | None]] = {
+    "all": (None, None),
+    "background": (None, CEASEFIRE_2020),
+    "blockade": (BLOCKADE_START, BLOCKADE_END),
+    "offensive": (OFFENSIVE_START, OFFENSIVE_END),
+}
+
+# --- list cells -----------------------------------------------------------------------------
+
+#: The separator of each list column; a column not named here is an id list (``;``).
+LIST_SEPARATORS: dict[str, str] = {"aliases": "|", "waypoints": ";", "source_ids": ";"}
+ID_LIST_SEPARATOR = ";"
+
+
+def split_list(value: object, column: str = "source_ids") -> list[str]:
+    """The items of a list cell of ``column`` (default: an id list), stripped, blanks dropped.
+
+    The one splitter for every list cell, so a separator is changed in ``LIST_SEPARATORS``
+    alone. Missing values (None, NaN, pandas NA) are an empty list.
+    """
+    if value is None or value is _NA or (isinstance(value, float) and math.isnan(value)):
+        return []
+    sep = LIST_SEPARATORS.get(column, ID_LIST_SEPARATOR)
+    return [part.strip() for part in str(value).split(sep) if part.strip()]
+
+
+def join_list(items: list[str] | tuple[str, ...], column: str = "source_ids") -> str:
+    """The cell text of a list, the inverse of :func:`split_list`."""
+    return LIST_SEPARATORS.get(column, ID_LIST_SEPARATOR).join(items)
+
+
 #: A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 QUOTE_MAX_WORDS = 25
@@ -100,7 +157,13 @@ class Column:
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: The minimum itself is not allowed (a distance must be > 0, not >= 0).
+    minimum_exclusive: bool = False
+    #: At most this many words (verbatim quotes).
+    max_words: int | None = None
     unique: bool = False
+    #: What a valid value is, in words ("a source id like a003"): errors say "'x' is not …".
+    hint: str = ""
     description: str = ""
 
 
@@ -111,6 +174,8 @@ class TableSpec:
     name: str
     filename: str
     columns: tuple[Column, ...]
+    #: The file may be absent (the dataset then has no such rows).
+    optional: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -130,7 +195,13 @@ SOURCES = TableSpec(
     name="sources",
     filename="sources.csv",
     columns=(
-        Column("source_id", "id", pattern=SOURCE_ID_PATTERN, unique=True),
+        Column(
+            "source_id",
+            "id",
+            pattern=SOURCE_ID_PATTERN,
+            unique=True,
+            hint="a source id like a003",
+        ),
         Column("file", "text", unique=True, description="the seed article's file name"),
         Column("headline", "text"),
         Column("published", "date"),
@@ -176,7 +247,7 @@ EVENTS = TableSpec(
             "time_of_day",
             "text",
             required=False,
-            pattern=r"^(morning|afternoon|evening|night|([01]\d|2[0-3]):[0-5]\d)$",
+            pattern=TIME_OF_DAY_PATTERN,
         ),
         Column("place_id", "id", required=False, description="blank = unlocated claim"),
         Column("event_type", "choice", allowed=EVENT_TYPES),
@@ -191,9 +262,38 @@ EVENTS = TableSpec(
         Column("figures_note", "text", required=False),
         Column("verification", "choice", allowed=VERIFICATION),
         Column("summary", "text"),
-        Column("quote", "text", required=False),
+        Column("quote", "text", required=False, max_words=QUOTE_MAX_WORDS),
         Column("notes", "text", required=False),
     ),
 )
 
-TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS)
+STATED_DISTANCES = TableSpec(
+    name="stated_distances",
+    filename="stated_distances.csv",
+    optional=True,
+    columns=(
+        Column("source_id", "id", pattern=SOURCE_ID_PATTERN, hint="a source id like a003"),
+        Column("from_place", "text", description="the place name as the article writes it"),
+        Column("to_place", "text", description="the place name as the article writes it"),
+        Column("value", "float", minimum=0.0, minimum_exclusive=True, hint="a positive number"),
+        Column("unit", "choice", allowed=DISTANCE_UNITS),
+        Column(
+            "direction",
+            "choice",
+            required=False,
+            allowed=COMPASS_POINTS,
+            hint="a compass point (N, NE … NW)",
+            description="where to_place lies from from_place, if the article says",
+        ),
+        Column(
+            "quote",
+            "text",
+            max_words=QUOTE_MAX_WORDS,
+            description="the part of the sentence that states the distance, verbatim",
+        ),
+        Column("notes", "text", required=False),
+    ),
+)
+
+#: Every table of a dataset folder, in the order they are validated (references first).
+TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS, STATED_DISTANCES)

@@ -1,4 +1,4 @@
-"""Validation of the dataset's three CSV files against ``src.schema``, reporting every problem.
+"""Validation of the dataset's CSV files against ``src.schema``, reporting every problem.
 
 The checks are pandera schemas generated from the column specs, so the rules live in one place
 and a failure comes back with the row's line number and the column, which is exactly what an
@@ -7,8 +7,9 @@ editor of the CSV needs: ``events.csv:14: date_end: before date_start``.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,20 +18,64 @@ import pandas as pd
 import pandera.pandas as pa
 
 from src.csvio import Problem, RawTable, display_path, read_raw
+from src.geo.gazetteer import Gazetteer, GazetteerError
 from src.schema import (
     EVENT_TAXONOMY,
     EVENTS,
     FORMULA_PREFIXES,
     LINE_KINDS,
-    LIST_SEPARATORS,
     PLACES,
-    QUOTE_MAX_WORDS,
-    SOURCES,
+    STATED_DISTANCES,
+    TABLES,
     Column,
     TableSpec,
+    split_list,
 )
 
 _HTML = re.compile(r"[<>]")
+_REQUIRED = "required (must not be blank)"
+
+#: A row-level rule: (column to blame, test on the frame -> one bool per row, message).
+RowRule = tuple[str, Callable[[pd.DataFrame], Iterable[bool]], str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a column's values must resolve to: ``lookup`` returns the canonical id of a value
+    or raises LookupError with a sentence for the user (its ``str``)."""
+
+    label: str
+    lookup: Callable[[str], str]
+
+    @classmethod
+    def ids(cls, label: str, known: Collection[str]) -> Reference:
+        """A reference to a set of ids, e.g. the source_ids of sources.csv."""
+        pool = frozenset(known)
+
+        def lookup(value: str) -> str:
+            if value not in pool:
+                raise LookupError(f"unknown {label} {value!r}")
+            return value
+
+        return cls(label, lookup)
+
+    def problem(self, value: str) -> str | None:
+        """Why ``value`` does not resolve, or None if it does."""
+        try:
+            self.lookup(value)
+        except LookupError as exc:
+            return str(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else str(exc)
+        return None
+
+    def resolve(self, value: str) -> str | None:
+        """The canonical id of ``value``, or None."""
+        try:
+            return self.lookup(value)
+        except LookupError:
+            return None
+
+
+References = Mapping[str, Reference]
 
 
 def _is_iso_date(value: str) -> bool:
@@ -47,85 +92,114 @@ def _is_int(value: str) -> bool:
 
 def _is_float(value: str) -> bool:
     try:
-        return pd.notna(float(value)) and value.strip().lower() not in ("inf", "-inf", "nan")
+        return math.isfinite(float(value))
     except ValueError:
         return False
 
 
-def _element_check(test: Callable[[str], bool], message: str) -> pa.Check:
-    """A per-cell check that leaves blank cells to the 'required' check."""
-    return pa.Check(
-        lambda v: v == "" or bool(test(v)),
-        element_wise=True,
-        error=message,
-        name=message,
-    )
+@dataclass(frozen=True)
+class _Rule:
+    """A per-cell test (blank cells are left to the 'required' check) and how to word a
+    failing value."""
+
+    test: Callable[[str], bool]
+    describe: Callable[[str], str]
 
 
-def _split(value: str, column: str) -> list[str]:
-    sep = LIST_SEPARATORS.get(column, ";")
-    return [part.strip() for part in value.split(sep)] if value.strip() else []
+def _range_test(col: Column) -> Callable[[str], bool]:
+    lo = -math.inf if col.minimum is None else col.minimum
+    hi = math.inf if col.maximum is None else col.maximum
+
+    def test(v: str) -> bool:
+        if not _is_float(v):
+            return True  # reported as "not a number"
+        x = float(v)
+        return (x > lo if col.minimum_exclusive else x >= lo) and x <= hi
+
+    return test
 
 
-def _column_checks(col: Column, refs: dict[str, set[str]]) -> list[pa.Check]:
-    checks: list[pa.Check] = []
-    if col.required:
-        checks.append(
-            pa.Check(lambda s: s.str.strip() != "", error="must not be blank", name="required")
-        )
+def _range_text(col: Column) -> str:
+    if col.minimum is not None and col.maximum is not None:
+        return f"out of range [{col.minimum:g}, {col.maximum:g}]"
+    if col.minimum is not None:
+        return f"not {'>' if col.minimum_exclusive else '>='} {col.minimum:g}"
+    return f"not <= {col.maximum:g}"
+
+
+def _value_rules(col: Column) -> list[_Rule]:
+    """Rules on what a value *is* (type, closed list, pattern, range); a column's ``hint``
+    words all of their failures the same way."""
+    rules: list[tuple[Callable[[str], bool], Callable[[str], str]]] = []
     if col.kind == "choice":
         allowed = set(col.allowed)
-        listed = ", ".join(col.allowed) if len(col.allowed) <= 9 else "see src/schema.py"
-        checks.append(_element_check(lambda v: v in allowed, f"not one of ({listed})"))
+        listed = ", ".join(col.allowed) if len(col.allowed) <= 9 else "the list in src/schema.py"
+        rules.append((lambda v: v in allowed, lambda v: f"{v!r} is not one of {listed}"))
     elif col.kind == "date":
-        checks.append(_element_check(_is_iso_date, "not an ISO date (YYYY-MM-DD)"))
+        rules.append((_is_iso_date, lambda v: f"{v!r} is not an ISO date (YYYY-MM-DD)"))
     elif col.kind == "int":
-        checks.append(_element_check(_is_int, "not a whole number >= 0 (blank = not stated)"))
+        rules.append((_is_int, lambda v: f"{v!r} is not a whole number >= 0 (blank = not stated)"))
     elif col.kind == "bool":
-        checks.append(_element_check(lambda v: v in ("true", "false"), "not true or false"))
+        rules.append((lambda v: v in ("true", "false"), lambda v: f"{v!r} is not true or false"))
     elif col.kind == "float":
-        checks.append(_element_check(_is_float, "not a number"))
-        lo, hi = col.minimum, col.maximum
-        checks.append(
-            _element_check(
-                lambda v: not _is_float(v) or lo <= float(v) <= hi,
-                f"out of range [{lo:g}, {hi:g}]",
-            )
-        )
-    elif col.kind in ("text", "id", "list"):
-        checks.append(
-            _element_check(
-                lambda v: not v.startswith(FORMULA_PREFIXES),
-                "starts with a spreadsheet formula character (= + - @)",
-            )
-        )
-        checks.append(
-            _element_check(lambda v: _HTML.search(v) is None, "contains HTML markup (< or >)")
-        )
+        rules.append((_is_float, lambda v: f"{v!r} is not a number"))
+        if col.minimum is not None or col.maximum is not None:
+            rules.append((_range_test(col), lambda v: f"{v!r} is {_range_text(col)}"))
     if col.pattern:
         pattern = re.compile(col.pattern)
-        checks.append(
-            _element_check(
-                lambda v: pattern.fullmatch(v) is not None, f"does not match {col.pattern}"
+        rules.append(
+            (
+                lambda v: pattern.fullmatch(v) is not None,
+                lambda v: f"{v!r} does not match {col.pattern}",
             )
         )
-    ref = refs.get(col.name)
-    if ref is not None:
-        if col.kind == "list":
-            checks.append(
-                _element_check(
-                    lambda v, c=col.name: all(p in ref for p in _split(v, c)),
-                    f"refers to an unknown {col.name.rstrip('s')}",
-                )
+    if col.hint:
+        return [_Rule(test, lambda v: f"{v!r} is not {col.hint}") for test, _ in rules]
+    return [_Rule(test, describe) for test, describe in rules]
+
+
+def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
+    rules = _value_rules(col)
+    if col.kind in ("text", "id", "list"):
+        rules.append(
+            _Rule(
+                lambda v: not v.startswith(FORMULA_PREFIXES),
+                lambda v: f"starts with {v[0]!r}, which spreadsheets run as a formula",
             )
-        else:
-            checks.append(_element_check(lambda v: v in ref, f"unknown {col.name}"))
-    return checks
+        )
+        rules.append(
+            _Rule(lambda v: _HTML.search(v) is None, lambda v: "contains HTML markup (< or >)")
+        )
+    if col.max_words is not None:
+        limit = col.max_words
+        rules.append(
+            _Rule(
+                lambda v: len(v.split()) <= limit,
+                lambda v: f"{len(v.split())} words; quotes are at most {limit} words",
+            )
+        )
+    if ref is not None:
+        well_formed = [r.test for r in _value_rules(col)]
+
+        def items(v: str) -> list[str]:
+            return split_list(v, col.name) if col.kind == "list" else [v]
+
+        def test(v: str) -> bool:
+            # a malformed value is already reported; an unknown well-formed one is reported here
+            if not all(t(v) for t in well_formed):
+                return True
+            return all(ref.problem(item) is None for item in items(v))
+
+        def describe(v: str) -> str:
+            return "; ".join(p for item in items(v) if (p := ref.problem(item)) is not None)
+
+        rules.append(_Rule(test, describe))
+    return rules
 
 
-def _row_checks(spec: TableSpec, refs: dict[str, set[str]]) -> list[tuple[str, Callable, str]]:
-    """Rules spanning several columns of a row: (column to blame, test on the frame, message)."""
-    rules: list[tuple[str, Callable, str]] = []
+def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
+    """Rules spanning several columns of a row."""
+    rules: list[RowRule] = []
     if spec is EVENTS:
         rules.append(
             (
@@ -150,52 +224,73 @@ def _row_checks(spec: TableSpec, refs: dict[str, set[str]]) -> list[tuple[str, C
                 "does not belong to the row's event_type",
             )
         )
-        rules.append(
-            (
-                "quote",
-                lambda df: df["quote"].map(lambda q: len(q.split()) <= QUOTE_MAX_WORDS),
-                f"longer than {QUOTE_MAX_WORDS} words",
-            )
-        )
     if spec is PLACES:
         rules.append(
             (
                 "waypoints",
                 lambda df: [
-                    (k in LINE_KINDS) == (len(_split(w, "waypoints")) >= 2)
+                    (k in LINE_KINDS) == (len(split_list(w, "waypoints")) >= 2)
                     for k, w in zip(df["kind"], df["waypoints"], strict=True)
                 ],
                 "roads and corridors need 2+ waypoints; other places none",
             )
         )
+    places = refs.get("from_place")
+    if spec is STATED_DISTANCES and places is not None:
+
+        def distinct(df: pd.DataFrame) -> list[bool]:
+            ends = zip(df["from_place"], df["to_place"], strict=True)
+            return [(a := places.resolve(f)) is None or a != places.resolve(t) for f, t in ends]
+
+        rules.append(("to_place", distinct, "is the same place as from_place"))
     return rules
 
 
-def build_schema(spec: TableSpec, refs: dict[str, set[str]] | None = None) -> pa.DataFrameSchema:
-    """The pandera schema for one table; ``refs`` maps a column to the ids it must resolve to."""
+Describers = dict[tuple[str, str], Callable[[str], str]]
+
+
+def build_schema(
+    spec: TableSpec, refs: References | None = None
+) -> tuple[pa.DataFrameSchema, Describers]:
+    """The pandera schema for one table, and how to word each element check's failures.
+
+    ``refs`` maps a column to what its values must resolve to (ids of another table, or
+    gazetteer names).
+    """
     refs = refs or {}
-    columns = {
-        col.name: pa.Column(
-            pd.StringDtype(),
-            checks=_column_checks(col, refs),
-            unique=col.unique,
-            nullable=False,
-            required=True,
+    describers: Describers = {}
+    columns: dict[str, pa.Column] = {}
+    for col in spec.columns:
+        checks: list[pa.Check] = []
+        if col.required:
+            checks.append(pa.Check(lambda s: s.str.strip() != "", error=_REQUIRED, name=_REQUIRED))
+        for i, rule in enumerate(_column_rules(col, refs.get(col.name))):
+            key = f"rule {i}"
+            describers[(col.name, key)] = rule.describe
+            checks.append(
+                pa.Check(
+                    lambda v, t=rule.test: v == "" or bool(t(v)),
+                    element_wise=True,
+                    error=key,
+                    name=key,
+                )
+            )
+        columns[col.name] = pa.Column(
+            pd.StringDtype(), checks=checks, unique=col.unique, nullable=False, required=True
         )
-        for col in spec.columns
-    }
     frame_checks = [
         pa.Check(
             (lambda df, t=test: pd.Series(list(t(df)), index=df.index)),
             error=f"{column}: {message}",
             name=f"{column}: {message}",
         )
-        for column, test, message in _row_checks(spec, refs)
+        for column, test, message in _row_rules(spec, refs)
     ]
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
+    schema = pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
+    return schema, describers
 
 
-def _problems_from(err: pa.errors.SchemaErrors, name: str) -> list[Problem]:
+def _problems_from(err: pa.errors.SchemaErrors, name: str, describers: Describers) -> list[Problem]:
     problems: list[Problem] = []
     for case in err.failure_cases.itertuples(index=False):
         line = int(case.index) if pd.notna(case.index) else 1
@@ -208,19 +303,18 @@ def _problems_from(err: pa.errors.SchemaErrors, name: str) -> list[Problem]:
         else:
             column, message = str(case.column), check
             value = case.failure_case
+            describe = describers.get((column, check))
             if check == "field_uniqueness":
                 message = f"duplicate value {value!r}"
             elif check == "column_in_dataframe":
                 message, line = "required column is missing", 1
-            elif check != "must not be blank" and value is not None and pd.notna(value):
-                message = f"{check}: {value!r}"
+            elif describe is not None and value is not None and pd.notna(value):
+                message = describe(str(value))
         problems.append(Problem(name, line, column, message))
     return problems
 
 
-def validate_table(
-    spec: TableSpec, raw: RawTable, refs: dict[str, set[str]] | None = None
-) -> list[Problem]:
+def validate_table(spec: TableSpec, raw: RawTable, refs: References | None = None) -> list[Problem]:
     """Every problem of one CSV file, in file order."""
     name = display_path(raw.path)
     problems = list(raw.problems)
@@ -232,13 +326,33 @@ def validate_table(
     problems += [Problem(name, 1, c, "unknown column") for c in extra]
     if missing or raw.frame.empty:
         return problems
+    schema, describers = build_schema(spec, refs)
     try:
-        build_schema(spec, refs).validate(raw.frame, lazy=True)
+        schema.validate(raw.frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        problems += _problems_from(err, name)
+        problems += _problems_from(err, name, describers)
     order = {name: i for i, name in enumerate(spec.column_names)}
     unique = dict.fromkeys(problems)  # a row-level rule fails once per column in pandera
     return sorted(unique, key=lambda p: (p.line, order.get(p.field, -1)))
+
+
+def typed_frame(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
+    """Convert a validated all-text frame to the column kinds the schema declares."""
+    out = pd.DataFrame(index=raw.index)
+    for col in spec.columns:
+        text = raw[col.name].astype("string").str.strip()
+        blank_is_na = text.mask(text == "")
+        if col.kind == "int":
+            out[col.name] = pd.to_numeric(blank_is_na, errors="raise").astype("Int64")
+        elif col.kind == "float":
+            out[col.name] = pd.to_numeric(blank_is_na, errors="raise").astype(float)
+        elif col.kind == "date":
+            out[col.name] = pd.to_datetime(text, format="%Y-%m-%d")
+        elif col.kind == "bool":
+            out[col.name] = text == "true"
+        else:
+            out[col.name] = text.astype(object).astype(str)
+    return out.reset_index(names="line")
 
 
 def _ids(raw: RawTable, column: str) -> set[str]:
@@ -247,9 +361,44 @@ def _ids(raw: RawTable, column: str) -> set[str]:
     return {str(v).strip() for v in raw.frame[column] if str(v).strip()}
 
 
+def place_reference(raw_places: RawTable) -> Reference | None:
+    """Place *names* as the gazetteer resolves them (aliases, spellings), or None if the
+    gazetteer cannot be built (places.csv has problems of its own, reported there)."""
+    if raw_places.problems or not raw_places.header or raw_places.frame.empty:
+        return None
+    try:
+        gazetteer = Gazetteer.from_frame(typed_frame(PLACES, raw_places.frame))
+    except (GazetteerError, KeyError, ValueError):
+        return None
+    return gazetteer_reference(gazetteer)
+
+
+def gazetteer_reference(gazetteer: Gazetteer) -> Reference:
+    """A Reference resolving names through ``gazetteer.lookup`` to place_ids."""
+
+    def lookup(value: str) -> str:
+        place_id = gazetteer.lookup(value).place_id  # PlaceNotFound is a LookupError
+        assert place_id is not None  # gazetteer answers always name their place
+        return place_id
+
+    return Reference("place", lookup)
+
+
+def stated_distance_refs(
+    places: Reference | None, source_ids: Collection[str] | None
+) -> dict[str, Reference]:
+    """What stated_distances.csv refers to: gazetteer names and sources.csv's ids."""
+    refs: dict[str, Reference] = {}
+    if places is not None:
+        refs["from_place"] = refs["to_place"] = places
+    if source_ids is not None:
+        refs["source_id"] = Reference.ids("source", source_ids)
+    return refs
+
+
 @dataclass
 class ValidationResult:
-    """The three raw tables and everything wrong with them."""
+    """The raw tables and everything wrong with them."""
 
     tables: dict[str, RawTable]
     problems: list[Problem]
@@ -259,35 +408,53 @@ class ValidationResult:
         return not self.problems
 
 
-def validate_files(paths: dict[str, Path]) -> ValidationResult:
-    """Validate sources, places and events together, including references between them."""
-    raws = {spec.name: read_raw(paths[spec.name]) for spec in (SOURCES, PLACES, EVENTS)}
-    place_ids = _ids(raws["places"], "place_id")
-    source_ids = _ids(raws["sources"], "source_id")
-    refs = {
+def validate_files(paths: Mapping[str, Path]) -> ValidationResult:
+    """Validate every table of ``paths`` together, including references between them.
+
+    An optional table (stated_distances) whose file does not exist is simply absent.
+    """
+    raws: dict[str, RawTable] = {}
+    for spec in TABLES:
+        path = paths.get(spec.name)
+        if path is None or (spec.optional and not path.exists()):
+            continue
+        raws[spec.name] = read_raw(path)
+    place_ids = _ids(raws["places"], "place_id") if "places" in raws else set()
+    source_ids = _ids(raws["sources"], "source_id") if "sources" in raws else set()
+    refs: dict[str, References] = {
         "sources": {},
-        "places": {"waypoints": place_ids},
-        "events": {"place_id": place_ids, "source_ids": source_ids},
+        "places": {"waypoints": Reference.ids("waypoint", place_ids)},
+        "events": {
+            "place_id": Reference.ids("place", place_ids),
+            "source_ids": Reference.ids("source", source_ids),
+        },
     }
+    if "stated_distances" in raws:
+        places = place_reference(raws["places"]) if "places" in raws else None
+        refs["stated_distances"] = stated_distance_refs(places, source_ids)
     problems: list[Problem] = []
-    for spec in (SOURCES, PLACES, EVENTS):
-        problems += validate_table(spec, raws[spec.name], refs[spec.name])
+    for spec in TABLES:
+        if spec.name in raws:
+            problems += validate_table(spec, raws[spec.name], refs[spec.name])
     return ValidationResult(raws, problems)
 
 
 def default_paths(data_dir: Path) -> dict[str, Path]:
-    return {spec.name: data_dir / spec.filename for spec in (SOURCES, PLACES, EVENTS)}
+    """Where each table of a dataset folder lives."""
+    return {spec.name: Path(data_dir) / spec.filename for spec in TABLES}
 
 
 def resolve_paths(args: Iterable[str], data_dir: Path) -> dict[str, Path]:
     """Map command-line paths (directories, or files named like the tables) onto the tables."""
     paths = default_paths(data_dir)
+    # the longest table name first, so "stated_distances" is never taken for another table
+    by_name = sorted(TABLES, key=lambda spec: -len(spec.name))
     for arg in args:
         path = Path(arg)
         if path.is_dir():
             paths = default_paths(path)
             continue
-        for spec in (SOURCES, PLACES, EVENTS):
+        for spec in by_name:
             if spec.name in path.name:
                 paths[spec.name] = path
                 break

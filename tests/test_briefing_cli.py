@@ -6,15 +6,13 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from src.briefing import __main__ as cli
-from src.briefing.exports import write_atomic
 from src.briefing.render import parse_size
+from src.csvio import atomic_write_bytes as write_atomic
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
 
@@ -208,14 +206,8 @@ def test_png_without_a_browser_says_how_to_get_one(tmp_path, monkeypatch, capsys
     assert not out.exists()
 
 
-def test_module_entry_point_runs(tmp_path):
+def test_module_entry_point_runs(tmp_path, capsys):
     out = tmp_path / "x.csv"
-    proc = subprocess.run(
-        [sys.executable, "-m", "src.briefing", "csv", "--out", str(out), "--side", "Nobody"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 2, proc.stderr
-    assert "Nobody" in proc.stderr and not out.exists()
+    code = run("csv", "--out", str(out), "--side", "Nobody")
+    assert code == 2, capsys.readouterr().err
+    assert "Nobody" in capsys.readouterr().err and not out.exists()

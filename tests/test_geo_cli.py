@@ -1,15 +1,14 @@
-"""``python -m src.geo``: in-process with a fixture gazetteer and fakes, and as a subprocess
-against the real data/places.csv for the "done when" checks. Nothing here uses the network:
-online paths always get an injected fake geocoder."""
+"""``kcm geo``: in-process with a fixture gazetteer and fakes, and against the real
+data/places.csv for the "done when" checks. Nothing here uses the network: online paths
+always get an injected fake geocoder. (tests/test_cli.py runs the installed command once.)"""
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -316,17 +315,19 @@ def test_refresh_write_changes_only_coords_of_ok_rows(places_copy: Path) -> None
 # --- the real gazetteer, as a user runs it -------------------------------------------------
 
 
-def cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KCM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "src.geo", *args, "--cache", str(tmp_path / "geocode.json")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@dataclass
+class Completed:
+    """What a finished ``kcm geo`` run left: its exit code and output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, tmp_path: Path) -> Completed:
+    """``kcm geo ARGS`` in-process on the real data (no KCM_* variables), private cache."""
+    code, out, err = run([*args, "--cache", str(tmp_path / "geocode.json")], env={})
+    return Completed(code, out, err)
 
 
 def test_real_khankendi_equals_stepanakert(tmp_path: Path) -> None:
@@ -353,3 +354,29 @@ def test_real_typo_exits_1_with_suggestion(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "error: unknown place 'Stepanakertt'. Did you mean: Stepanakert?" in result.stderr
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664])
+def test_refresh_write_keeps_the_files_permissions(places_copy: Path, mode: int) -> None:
+    places_copy.chmod(mode)
+    code, out, _ = run(
+        ["refresh", "--online", "--write", "--places", str(places_copy)],
+        geocoder=refresh_fake(),
+        limiter=make_rate_limiter(0.0),
+    )
+    assert "wrote 4 row(s)" in out.splitlines()[-1], out
+    assert stat.S_IMODE(places_copy.stat().st_mode) == mode
+
+
+def test_data_option_picks_places_and_cache(tmp_path: Path) -> None:
+    data = tmp_path / "other"
+    data.mkdir()
+    shutil.copyfile(FIXTURE, data / "places.csv")
+    code, out, err = run(["lookup", "Khankendi", "--json", "--data", str(data)])
+    assert code == 0, err
+    assert json.loads(out)["place_id"] == "stepanakert"
+    # without --data, KCM_DATA_DIR names the folder; an empty one has no places.csv
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(["lookup", "Khankendi"], env={"KCM_DATA_DIR": str(empty)})
+    assert code == 2 and str(empty / "places.csv") in err

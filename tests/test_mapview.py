@@ -16,8 +16,8 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.legend import legend_html
-from src.mapview.palette import SIDE_COLOURS, TYPE_SHAPES
 from src.mapview.popup import claim_popup, date_label, figure_label
+from src.palette import SIDE_COLOURS, TYPE_SHAPES
 from src.safe_html import esc, js_json
 
 HOSTILE = [

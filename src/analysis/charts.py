@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from src.analysis.timeline import LANE_SEP
-from src.mapview.palette import SIDE_COLOURS, TYPE_SHAPES, marker_svg
+from src.palette import SIDE_COLOURS, TYPE_SHAPES, marker_svg
 from src.schema import EVENT_TYPES
 
 #: Vega's own symbol names for the shapes it has; the rest become SVG paths.

@@ -10,34 +10,27 @@ reinterpreted (km ↔ miles), because a unit slip is the commonest error in such
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from geopy.distance import geodesic
+from geopy.distance import Distance, geodesic
 
-from src.csvio import Problem, read_raw
+from src.csvio import Problem, display_path, read_raw
 from src.dataset import DATA_DIR
-from src.geo.gazetteer import Gazetteer, Place, PlaceNotFound
-from src.schema import FORMULA_PREFIXES, QUOTE_MAX_WORDS, SOURCE_ID_PATTERN
+from src.geo.gazetteer import Gazetteer, Place
+from src.schema import COMPASS_POINTS, DISTANCE_UNITS, STATED_DISTANCES
+from src.validation import gazetteer_reference, stated_distance_refs, validate_table
 
-FILENAME = "stated_distances.csv"
-COLUMNS: tuple[str, ...] = (
-    "source_id",
-    "from_place",
-    "to_place",
-    "value",
-    "unit",
-    "direction",
-    "quote",
-    "notes",
-)
-KM_PER_MILE = 1.609344
-UNITS: dict[str, float] = {"km": 1.0, "mi": KM_PER_MILE}
+FILENAME = STATED_DISTANCES.filename
+COLUMNS: tuple[str, ...] = STATED_DISTANCES.column_names
+#: geopy's name of each unit the schema allows.
+_GEOPY_UNITS: dict[str, str] = {"km": "kilometers", "mi": "miles"}
+#: Kilometres per unit, from geopy's own conversions.
+UNITS: dict[str, float] = {u: float(Distance(**{_GEOPY_UNITS[u]: 1}).km) for u in DISTANCE_UNITS}
 UNIT_WORDS: dict[str, str] = {"km": "kilometres", "mi": "miles"}
-COMPASS: tuple[str, ...] = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+COMPASS: tuple[str, ...] = COMPASS_POINTS
 #: Relative error within which a stated distance "matches" the geodesic one.
 TOLERANCE = 0.10
 #: Roads are rarely more than this factor longer than the straight line in this terrain.
@@ -112,23 +105,21 @@ def direction_agrees(direction: str, bearing: float) -> bool:
 
 # --- loading ---------------------------------------------------------------------------------
 
-_DIRECTION_WORDS = {
-    "north": "N",
-    "northeast": "NE",
-    "east": "E",
-    "southeast": "SE",
-    "south": "S",
-    "southwest": "SW",
-    "west": "W",
-    "northwest": "NW",
-}
 
-
-def _direction(text: str) -> str | None:
-    key = re.sub(r"[\s\-]", "", text).casefold()
-    if text.upper() in COMPASS:
-        return text.upper()
-    return _DIRECTION_WORDS.get(key)
+def _header_problem(name: str, problems: list[Problem]) -> list[Problem]:
+    """Missing and unknown columns as one line: the row checks cannot run without them."""
+    missing = [p.field for p in problems if p.line == 1 and p.message.endswith("column is missing")]
+    extra = [p.field for p in problems if p.line == 1 and p.message == "unknown column"]
+    if not missing and not extra:
+        return problems
+    detail = []
+    if missing:
+        detail.append(f"missing column(s) {', '.join(missing)}")
+    if extra:
+        detail.append(f"unknown column(s) {', '.join(extra)}")
+    header = Problem(name, 1, "-", "; ".join(detail) + f" (expected {COLUMNS})")
+    named = set(missing + extra)
+    return [header, *(p for p in problems if p.line != 1 or p.field not in named)]
 
 
 def load_stated_distances(
@@ -136,102 +127,42 @@ def load_stated_distances(
     gazetteer: Gazetteer,
     source_ids: Iterable[str] | None = None,
 ) -> list[StatedDistance]:
-    """Read and validate the stated distances; raise StatedDistanceError listing every problem.
+    """Validate (``schema.STATED_DISTANCES``, as ``kcm validate`` does) and read the stated
+    distances; raise StatedDistanceError listing every problem.
 
     A missing file means "no stated distances" (an empty list), so other datasets need none.
     """
     if not path.exists():
         return []
     raw = read_raw(path)
-    problems = list(raw.problems)
-    name = problems[0].file if problems else _display(path)
-    missing = [c for c in COLUMNS if c not in raw.header]
-    extra = [c for c in raw.header if c not in COLUMNS]
-    if raw.header and (missing or extra):
-        detail = []
-        if missing:
-            detail.append(f"missing column(s) {', '.join(missing)}")
-        if extra:
-            detail.append(f"unknown column(s) {', '.join(extra)}")
-        problems.append(Problem(name, 1, "-", "; ".join(detail) + f" (expected {COLUMNS})"))
+    known = None if source_ids is None else {str(s) for s in source_ids}
+    places = gazetteer_reference(gazetteer)
+    refs = stated_distance_refs(places, known)
+    problems = validate_table(STATED_DISTANCES, raw, refs)
     if problems:
-        raise StatedDistanceError(problems)
-    known = set(source_ids) if source_ids is not None else None
+        raise StatedDistanceError(_header_problem(display_path(path), problems))
     out: list[StatedDistance] = []
     for line, row in raw.frame.iterrows():
         cell = {c: str(row[c]).strip() for c in COLUMNS}
-        before = len(problems)
-
-        def bad(field: str, message: str, _line: int = int(line)) -> None:
-            problems.append(Problem(name, _line, field, message))
-
-        for col, text in cell.items():
-            if text.startswith(FORMULA_PREFIXES):
-                bad(col, f"starts with {text[0]!r}, which spreadsheets run as a formula")
-        sid = cell["source_id"]
-        if not re.fullmatch(SOURCE_ID_PATTERN, sid):
-            bad("source_id", f"{sid!r} is not a source id like a003")
-        elif known is not None and sid not in known:
-            bad("source_id", f"unknown source {sid!r} (not in sources.csv)")
-        ends: dict[str, Place] = {}
-        for col in ("from_place", "to_place"):
-            if not cell[col]:
-                bad(col, "required")
-                continue
-            try:
-                result = gazetteer.lookup(cell[col])
-            except PlaceNotFound as exc:  # AmbiguousPlace too
-                bad(col, str(exc))
-                continue
-            ends[col] = gazetteer.place(result.place_id)
-        if len(ends) == 2 and ends["from_place"].place_id == ends["to_place"].place_id:
-            bad("to_place", "is the same place as from_place")
-        try:
-            value = float(cell["value"])
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError
-        except ValueError:
-            bad("value", f"{cell['value']!r} is not a positive number")
-            value = math.nan
-        if cell["unit"] not in UNITS:
-            bad("unit", f"{cell['unit']!r} is not one of {', '.join(UNITS)}")
-        direction = ""
-        if cell["direction"]:
-            parsed = _direction(cell["direction"])
-            if parsed is None:
-                bad("direction", f"{cell['direction']!r} is not a compass point (N, NE … NW)")
-            else:
-                direction = parsed
-        words = len(cell["quote"].split())
-        if not words:
-            bad("quote", "required: the sentence part that states the distance, verbatim")
-        elif words > QUOTE_MAX_WORDS:
-            bad("quote", f"{words} words; quotes are at most {QUOTE_MAX_WORDS}")
-        if len(problems) == before:
-            out.append(
-                StatedDistance(
-                    line=int(line),
-                    source_id=sid,
-                    from_name=cell["from_place"],
-                    to_name=cell["to_place"],
-                    from_place=ends["from_place"],
-                    to_place=ends["to_place"],
-                    value=value,
-                    unit=cell["unit"],
-                    direction=direction,
-                    quote=cell["quote"],
-                    notes=cell["notes"],
-                )
+        ends = [
+            gazetteer.place(refs["from_place"].lookup(cell[c])) for c in ("from_place", "to_place")
+        ]
+        out.append(
+            StatedDistance(
+                line=int(str(line)),
+                source_id=cell["source_id"],
+                from_name=cell["from_place"],
+                to_name=cell["to_place"],
+                from_place=ends[0],
+                to_place=ends[1],
+                value=float(cell["value"]),
+                unit=cell["unit"],
+                direction=cell["direction"],
+                quote=cell["quote"],
+                notes=cell["notes"],
             )
-    if problems:
-        raise StatedDistanceError(problems)
+        )
     return out
-
-
-def _display(path: Path) -> str:
-    from src.csvio import display_path
-
-    return display_path(path)
 
 
 def default_path(data_dir: Path = DATA_DIR) -> Path:
@@ -346,7 +277,7 @@ class Measurement:
 
     @property
     def miles(self) -> float:
-        return self.km / KM_PER_MILE
+        return float(Distance(kilometers=self.km).miles)
 
     @property
     def involves_line(self) -> bool:

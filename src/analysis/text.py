@@ -11,8 +11,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from src.mapview.palette import VERIFICATION_LABELS
+from src.labels import verification_label
 from src.mapview.popup import figure_label
+from src.schema import split_list
+
+#: Re-exported (the same function): the analysis modules and pages import it from here.
+split_ids = split_list
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
@@ -31,13 +35,6 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def split_ids(value: object) -> list[str]:
-    """The ids of a ``;``-separated list cell, blanks dropped."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
 def figures_text(row: Mapping) -> str:
     """Killed and injured as claimed, "not stated" where blank, with the figures note."""
     text = (
@@ -49,7 +46,7 @@ def figures_text(row: Mapping) -> str:
 
 
 def verification_text(value: str) -> str:
-    return VERIFICATION_LABELS.get(value, value)
+    return verification_label(value)
 
 
 def sources_text(source_ids: str, headlines: Mapping[str, str], width: int = 48) -> str:

@@ -15,18 +15,11 @@ import pandas as pd
 
 from src.analysis.text import split_ids, verification_text
 from src.mapview.popup import date_label
-from src.schema import CLAIMANT_SIDES
+from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY
 
-#: Hours a named part of the day covers (night runs past midnight).
-TIME_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
-    "morning": (6, 12),
-    "afternoon": (12, 18),
-    "evening": (18, 24),
-    "night": (22, 30),
-}
 #: A clock time in the data (``HH:MM``) is drawn this far either side: reports round times.
 CLOCK_SLACK = timedelta(minutes=15)
-_TIME_ORDER = {"": 0, "morning": 1, "afternoon": 2, "evening": 3, "night": 4}
+_TIME_ORDER = {"": 0, **{name: i for i, name in enumerate(TIMES_OF_DAY, start=1)}}
 LANE_SEP = "|"
 
 

@@ -1,4 +1,5 @@
-"""CLI: ``python -m src.assets fetch [--dest DIR] [--force]`` / ``status [--dest DIR]``.
+"""CLI: ``kcm assets fetch [--dest DIR] [--force]`` / ``status [--dest DIR]``
+(``python -m src.assets`` is the same).
 
 Exit codes: 0 ok, 1 fetch failed (the app then uses CDNs) or assets missing.
 """
@@ -12,18 +13,16 @@ from pathlib import Path
 from . import DEFAULT_STATIC_DIR, fetch, manifest
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m src.assets", description="Local copies of the map's JS/CSS assets."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The subcommands of ``kcm assets``."""
+    parser.description = "Local copies of the map's JS/CSS assets."
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     get = sub.add_parser("fetch", help="download the pinned npm packages into --dest")
     get.add_argument("--dest", type=Path, default=DEFAULT_STATIC_DIR)
     get.add_argument("--force", action="store_true", help="refetch even if up to date")
     get.add_argument("--timeout", type=float, default=300.0, help="seconds per npm pack")
     show = sub.add_parser("status", help="list which assets are present in --dest")
     show.add_argument("--dest", type=Path, default=DEFAULT_STATIC_DIR)
-    return parser
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -52,10 +51,16 @@ def _status(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def run(args: argparse.Namespace) -> int:
+    """Run parsed arguments; returns the process exit code."""
+    return _fetch(args) if args.command == "fetch" else _status(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    args = _parser().parse_args(argv)
-    return _fetch(args) if args.command == "fetch" else _status(args)
+    parser = argparse.ArgumentParser(prog="python -m src.assets")
+    configure(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""Briefing exports from a shell: ``python -m src.briefing {png,html,csv,geojson,acled}``.
+"""Briefing exports from a shell: ``kcm briefing {png,html,csv,geojson,acled}``.
 
 The filter options are the dashboard's URL parameters (same names, same values, read by the
 same parser), so a view can be scripted from a copied link::
 
-    python -m src.briefing png --out offensive-az.png --period offensive --side Azerbaijan
-    python -m src.briefing html --out view.html --period blockade --type "Access and aid"
-    python -m src.briefing csv --out claims.csv --source a002 --from 2023-09-19
+    kcm briefing png --out offensive-az.png --period offensive --side Azerbaijan
+    kcm briefing html --out view.html --period blockade --type "Access and aid"
+    kcm briefing csv --out claims.csv --source a002 --from 2023-09-19
+
+``python -m src.briefing`` is the same command.
 
 Repeat an option or separate values with commas to give several. An unknown value is an
 error (exit 2) rather than silently ignored. Files are written atomically. Exit 3 means no
@@ -21,15 +23,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from src.briefing.exports import acled_csv, claims_csv, claims_geojson, write_atomic
+from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import DEFAULT_BASEMAP, SIZES, briefing_text, build_briefing
 from src.briefing.render import BrowserUnavailable, RenderError, parse_size, render_png
-from src.dataset import DATA_DIR, Dataset, DataValidationError, load_dataset
+from src.cli import add_data_option
+from src.csvio import atomic_write_bytes
+from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import PERIODS, FilterState, apply_filters, facet_options
 from src.mapview.build import BASEMAPS
 from src.urlstate import PARAMS, parse_query
 
-PROG = "python -m src.briefing"
+PROG = "kcm briefing"
 COMMANDS = {
     "png": "the briefing frame as a PNG image (headless Chromium)",
     "html": "the briefing frame as one standalone HTML file (works offline)",
@@ -52,7 +56,7 @@ FILTER_OPTIONS = {
 _LIST_LIMIT = 12
 ASSETS_HINT = (
     "the map's code is not fetched locally (run `scripts/setup.sh` or "
-    "`python -m src.assets fetch` once, with internet), so the map needs internet to draw"
+    "`kcm assets fetch` once, with internet), so the map needs internet to draw"
 )
 
 
@@ -74,18 +78,14 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--q", help="text search in summaries, quotes and claimants")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Briefing-ready exports of a filtered view of the Karabakh Conflict Map.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The export subcommands of ``kcm briefing``."""
+    parser.description = "Briefing-ready exports of a filtered view of the Karabakh Conflict Map."
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("--out", required=True, type=Path, help="file to write")
-        cmd.add_argument(
-            "--data-dir", type=Path, default=None, help=f"dataset folder (default: {DATA_DIR})"
-        )
+        add_data_option(cmd, "--data-dir")
         if name in ("png", "html"):
             cmd.add_argument("--title", default="", help="frame title (default: by period)")
             cmd.add_argument(
@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
             )
             cmd.add_argument("--timeout", type=float, default=60, help="seconds (default 60)")
         _add_filters(cmd)
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog)
+    configure(parser)
     return parser
 
 
@@ -138,18 +143,19 @@ def resolve_state(args: argparse.Namespace, data: Dataset) -> tuple[FilterState,
     return parsed.state, [_notice_as_error(n, options) for n in parsed.notices]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Write the export the arguments describe; 0 written, 1 data/render error, 2 usage,
+    3 no browser for png."""
     size = (0, 0)
     if args.command == "png":
         try:
             size = parse_size(args.size)
-        except ValueError as exc:
-            parser.error(str(exc))  # exits 2
+        except ValueError as exc:  # a usage error, like argparse's own: exit 2
+            print(f"{PROG} png: error: argument --size: {exc}", file=sys.stderr)
+            raise SystemExit(2) from exc
 
     try:
-        data = load_dataset(args.data_dir or DATA_DIR)
+        data = load_dataset(Path(args.data) if args.data else default_data_dir())
     except DataValidationError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
@@ -194,13 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         payload = acled_csv(shown, data.places, data.sources)
 
-    write_atomic(args.out, payload)
+    atomic_write_bytes(args.out, payload)
     what = f"{size[0]}x{size[1]} PNG" if args.command == "png" else args.command.upper()
     print(
         f"wrote {args.out} ({what}, {len(payload):,} bytes): {text.counts}; "
         f"{text.filters_line}; {text.window}"
     )
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``kcm briefing ARGS`` in-process (also ``python -m src.briefing``)."""
+    return run(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -15,17 +15,14 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from src.mapview.build import route_coordinates
-from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES
+from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES, split_list
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8
 _NUMERIC_KINDS = ("int", "float")
@@ -167,23 +164,6 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode(CSV_ENCODING)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so no reader sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --- claims CSV -----------------------------------------------------------------------------
 
 
@@ -209,8 +189,7 @@ def claims_csv(events: pd.DataFrame) -> bytes:
 def _headlines(source_ids: str, headlines: Mapping[str, str]) -> list[str]:
     return [
         f"{headlines.get(sid, 'unknown source')} [{sid}]"
-        for sid in str(source_ids).split(";")
-        if sid
+        for sid in split_list(source_ids, "source_ids")
     ]
 
 
@@ -271,7 +250,7 @@ def claims_geojson(
                     "place_id": place.place_id,
                     "name": place.name,
                     "kind": place.kind,
-                    "waypoints": place.waypoints.split(";"),
+                    "waypoints": split_list(place.waypoints, "waypoints"),
                     "claim_ids": list(on_route["event_id"]),
                 },
             }
@@ -359,7 +338,7 @@ def acled_row(
     iso, region = COUNTRY_CODES.get(country, ("", ""))
 
     sources = []
-    for sid in str(row["source_ids"]).split(";"):
+    for sid in split_list(row["source_ids"], "source_ids"):
         if sid in sources_by_id.index:
             src = sources_by_id.loc[sid]
             sources.append(str(src["outlet"]) or f"{src['headline']} [{sid}]")

@@ -35,6 +35,7 @@ from src.assets.localize import inline_assets, localize_map
 from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
 from src.filters import PERIOD_LABELS, FilterState, apply_filters, describe, window
+from src.labels import PERIOD_TITLES, VERIFICATION_LABELS
 from src.mapview.build import (
     BASEMAPS,
     base_map,
@@ -44,15 +45,9 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
-from src.mapview.palette import (
-    ROUTE_COLOUR,
-    TYPE_SHAPES,
-    VERIFICATION_LABELS,
-    marker_svg,
-    side_colour,
-)
+from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.safe_html import esc
-from src.schema import VERIFICATION
+from src.schema import VERIFICATION, split_list
 
 #: The frame's layout size in CSS pixels; other output sizes scale it (same picture).
 FRAME_W, FRAME_H = 1920, 1080
@@ -62,12 +57,7 @@ SIZES: dict[str, tuple[int, int]] = {"1920x1080": (1920, 1080), "1280x720": (128
 CAVEAT_LINE = "Claims are as reported by the parties and have not been independently verified."
 DEFAULT_BASEMAP = "light"
 TITLE_MAX = 120
-DEFAULT_TITLES: dict[str, str] = {
-    "all": "Nagorno-Karabakh conflict: claims by the parties",
-    "background": "Nagorno-Karabakh to the 2020 ceasefire: claims by the parties",
-    "blockade": "The Lachin corridor blockade: claims by the parties",
-    "offensive": "Azerbaijan's September 2023 offensive in Nagorno-Karabakh: claims",
-}
+DEFAULT_TITLES: dict[str, str] = PERIOD_TITLES
 #: Smallest half-extent of the map frame in degrees, so one place is not shown at street level.
 MIN_HALF_LAT, MIN_HALF_LON = 0.28, 0.42
 #: How long the PNG waits for basemap tiles before shooting without them.
@@ -158,7 +148,7 @@ def verification_mix(shown: pd.DataFrame) -> tuple[tuple[tuple[str, int], ...], 
 
 
 def _source_ids(shown: pd.DataFrame) -> list[str]:
-    return sorted({s for ids in shown["source_ids"] for s in str(ids).split(";") if s})
+    return sorted({s for ids in shown["source_ids"] for s in split_list(ids, "source_ids")})
 
 
 def _count_by(series: pd.Series) -> tuple[tuple[str, int], ...]:

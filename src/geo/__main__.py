@@ -1,8 +1,10 @@
-"""``python -m src.geo``: look up, measure and re-check places from the command line.
+"""``kcm geo``: look up, measure and re-check places from the command line.
 
-    python -m src.geo lookup NAME [--online] [--json] [--places PATH] [--cache PATH]
-    python -m src.geo distance A B [--json] [--places PATH]
-    python -m src.geo refresh --online [--write] [--places PATH] [--max-drift-km KM]
+    kcm geo lookup NAME [--online] [--json] [--data DIR] [--places PATH] [--cache PATH]
+    kcm geo distance A B [--json] [--data DIR] [--places PATH]
+    kcm geo refresh --online [--write] [--data DIR] [--places PATH] [--max-drift-km KM]
+
+``python -m src.geo`` is the same command.
 
 Offline by default: ``lookup`` consults the gazetteer and the cache only, unless ``--online``
 or ``KCM_GEOCODER_ONLINE=1``. ``refresh`` exists to audit the gazetteer's coordinates against
@@ -21,25 +23,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from geopy.distance import geodesic
 from geopy.extra.rate_limiter import RateLimiter
 
-from src.geo.cache import DEFAULT_CACHE_PATH
 from src.geo.chain import build_chain, online_requested
 from src.geo.gazetteer import Gazetteer, GazetteerError, Place, PlaceNotFound
 from src.geo.online import (
     REGION,
     SERVICES,
+    GeopyGeocoder,
     OnlineGeocodeError,
+    OnlineGeocoder,
     ServiceConfigError,
     ServiceUnavailable,
     make_online_geocoder,
 )
 from src.geo.result import GeoResult
 
-KM_PER_MILE = 1.609344
 #: refresh stops asking a service after this many "unavailable" answers in a row.
 MAX_CONSECUTIVE_OUTAGES = 3
 
@@ -48,16 +50,27 @@ class UsageError(Exception):
     """A problem with the arguments or the input files: exit code 2."""
 
 
-def _default_places() -> Path:
-    from src.dataset import DATA_DIR
+def _data_dir(args: argparse.Namespace, deps: _Deps) -> Path:
+    from src.dataset import default_data_dir
 
-    return DATA_DIR / "places.csv"
+    return Path(args.data) if args.data else default_data_dir(deps.env)
 
 
-def _load_gazetteer(path: Path | None) -> tuple[Gazetteer, Path]:
+def _places_path(args: argparse.Namespace, deps: _Deps) -> Path:
+    """``--places``, else places.csv of ``--data`` (default: KCM_DATA_DIR, else data/)."""
+    from src.schema import PLACES
+
+    return Path(args.places) if args.places else _data_dir(args, deps) / PLACES.filename
+
+
+def _cache_path(args: argparse.Namespace, deps: _Deps) -> Path:
+    """``--cache``, else the dataset folder's cache/geocode.json."""
+    return Path(args.cache) if args.cache else _data_dir(args, deps) / "cache" / "geocode.json"
+
+
+def _load_gazetteer(path: Path) -> tuple[Gazetteer, Path]:
     from src.dataset import DataValidationError, load_places
 
-    path = path or _default_places()
     try:
         return Gazetteer.from_frame(load_places(path)), path
     except DataValidationError as err:
@@ -91,13 +104,13 @@ def _format_result(result: GeoResult) -> str:
 
 
 def _cmd_lookup(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextIO) -> int:
-    gazetteer, _ = _load_gazetteer(args.places)
+    gazetteer, _ = _load_gazetteer(_places_path(args, deps))
     try:
         chain = build_chain(
             gazetteer,
             online=args.online,
             env=deps.env,
-            cache=args.cache,
+            cache=_cache_path(args, deps),
             service=args.service,
             geocoder=deps.geocoder,
             limiter=deps.limiter,
@@ -126,7 +139,7 @@ def _cmd_lookup(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextIO)
 
 
 def _cmd_distance(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextIO) -> int:
-    gazetteer, _ = _load_gazetteer(args.places)
+    gazetteer, _ = _load_gazetteer(_places_path(args, deps))
     ends: list[GeoResult] = []
     for name in (args.a, args.b):
         try:
@@ -135,8 +148,8 @@ def _cmd_distance(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextI
             print(f"error: {exc}", file=err)
             return 1
     a, b = ends
-    km = geodesic((a.lat, a.lon), (b.lat, b.lon)).km
-    miles = km / KM_PER_MILE
+    distance = geodesic((a.lat, a.lon), (b.lat, b.lon))
+    km, miles = float(distance.km), float(distance.miles)
     if args.json:
         payload = {
             "from": {"place_id": a.place_id, "name": a.name, "lat": a.lat, "lon": a.lon},
@@ -189,7 +202,7 @@ def _query_for(place: Place) -> str:
 
 
 def _refresh_all(
-    gazetteer: Gazetteer, online: Any, max_drift_km: float, err: TextIO
+    gazetteer: Gazetteer, online: OnlineGeocoder, max_drift_km: float, err: TextIO
 ) -> list[_Drift]:
     results: list[_Drift] = []
     outages = 0
@@ -227,7 +240,8 @@ def _print_table(rows: list[list[str]], out: TextIO) -> None:
 
 def _write_coords(path: Path, drifts: list[_Drift], service: str) -> int:
     """Rewrite only lat, lon and coord_source of the refreshed rows; every other cell stays
-    as written. The new file is validated before it replaces the old one."""
+    as written. The new file is validated before it replaces the old one, which keeps its
+    permissions."""
     from src.csvio import read_raw, write_csv_atomic
     from src.dataset import DataValidationError, load_places
 
@@ -250,22 +264,17 @@ def _write_coords(path: Path, drifts: list[_Drift], service: str) -> int:
         changed += int(mask.sum())
     if not changed:
         return 0
-    staging = path.with_name(f".{path.name}.refresh.csv")
     try:
-        write_csv_atomic(frame, staging)
-        load_places(staging)  # never install a file the loader would reject
-        os.replace(staging, path)
+        write_csv_atomic(frame, path, check=load_places)  # never install a rejected file
     except DataValidationError as exc:
         raise UsageError(f"refusing to write {path}: result would be invalid:\n{exc}") from exc
-    finally:
-        staging.unlink(missing_ok=True)
     return changed
 
 
 def _cmd_refresh(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextIO) -> int:
     if not online_requested(args.online, deps.env):
         raise UsageError("refresh asks an online service: pass --online (or KCM_GEOCODER_ONLINE=1)")
-    gazetteer, path = _load_gazetteer(args.places)
+    gazetteer, path = _load_gazetteer(_places_path(args, deps))
     try:
         online = make_online_geocoder(
             args.service, env=deps.env, geocoder=deps.geocoder, limiter=deps.limiter
@@ -302,17 +311,19 @@ class _Deps:
     """What tests inject instead of the real world."""
 
     env: Mapping[str, str]
-    geocoder: Any = None
+    geocoder: GeopyGeocoder | None = None
     limiter: RateLimiter | None = None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m src.geo", description="Gazetteer lookups and geocoding (offline first)."
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the geo subcommands to ``parser`` (``kcm geo`` and ``python -m src.geo``)."""
+    from src.cli import add_data_option
+
+    parser.description = "Gazetteer lookups and geocoding (offline first)."
     common = argparse.ArgumentParser(add_help=False)
+    add_data_option(common)
     common.add_argument(
-        "--places", type=Path, default=None, help="places CSV (default: data/places.csv)"
+        "--places", type=Path, default=None, help="places CSV (default: DIR/places.csv)"
     )
     online = argparse.ArgumentParser(add_help=False)
     online.add_argument(
@@ -326,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(SERVICES),
         help="online geocoder (default: nominatim; keyed ones need their KCM_* env var)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lookup = sub.add_parser("lookup", parents=[common, online], help="locate a place name")
     lookup.add_argument("name")
@@ -334,8 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument(
         "--cache",
         type=Path,
-        default=DEFAULT_CACHE_PATH,
-        help="online-answer cache (default: data/cache/geocode.json)",
+        default=None,
+        help="online-answer cache (default: DIR/cache/geocode.json)",
     )
     lookup.set_defaults(handler=_cmd_lookup)
 
@@ -360,28 +371,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="answers further than this from the gazetteer are 'suspect' and never written",
     )
     refresh.set_defaults(handler=_cmd_refresh)
+
+
+def build_parser(prog: str = "kcm geo") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog)
+    configure(parser)
     return parser
 
 
-def main(
-    argv: Sequence[str] | None = None,
+def run(
+    args: argparse.Namespace,
     *,
     env: Mapping[str, str] | None = None,
-    geocoder: Any = None,
+    geocoder: GeopyGeocoder | None = None,
     limiter: RateLimiter | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """Run the CLI; the keyword arguments let tests inject a fake geocoder and environment."""
+    """Run parsed arguments; the keyword arguments let tests inject fakes and an environment."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = build_parser().parse_args(argv)
     deps = _Deps(env=os.environ if env is None else env, geocoder=geocoder, limiter=limiter)
     try:
         return int(args.handler(args, deps, out, err))
     except UsageError as exc:
         print(f"error: {exc}", file=err)
         return 2
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    geocoder: GeopyGeocoder | None = None,
+    limiter: RateLimiter | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """``kcm geo ARGS`` in-process; the keyword arguments are those of :func:`run`."""
+    args = build_parser().parse_args(argv)
+    return run(args, env=env, geocoder=geocoder, limiter=limiter, stdout=stdout, stderr=stderr)
 
 
 if __name__ == "__main__":

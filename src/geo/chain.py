@@ -17,13 +17,18 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from geopy.extra.rate_limiter import RateLimiter
 
 from src.geo.cache import DEFAULT_CACHE_PATH, CacheEntry, GeocodeCache
 from src.geo.gazetteer import AmbiguousPlace, Gazetteer, PlaceNotFound
-from src.geo.online import NotFound, OnlineAnswer, OnlineGeocodeError, OnlineGeocoder
+from src.geo.online import (
+    GeopyGeocoder,
+    NotFound,
+    OnlineAnswer,
+    OnlineGeocodeError,
+    OnlineGeocoder,
+)
 from src.geo.online import make_online_geocoder as _make_online_geocoder
 from src.geo.result import GeoResult, Provenance, point_geometry
 
@@ -170,7 +175,7 @@ def build_chain(
     env: Mapping[str, str] | None = None,
     cache: GeocodeCache | Path | None = DEFAULT_CACHE_PATH,
     service: str = "nominatim",
-    geocoder: Any = None,
+    geocoder: GeopyGeocoder | None = None,
     limiter: RateLimiter | None = None,
 ) -> GeocodeChain:
     """The chain as the CLI and app use it: online only if ``online_requested(online, env)``.

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from src.geo.normalize import loose_key, normalize
 from src.geo.result import GeoResult, Provenance, point_geometry
-from src.schema import LINE_KINDS, LIST_SEPARATORS
+from src.schema import LINE_KINDS, split_list
 
 __all__ = [
     "AmbiguousPlace",
@@ -136,14 +136,6 @@ class Place:
         return tuple(label for label in seen if label.strip())
 
 
-def _split(value: Any, column: str) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ()
-    text = str(value)
-    sep = LIST_SEPARATORS[column]
-    return tuple(part.strip() for part in text.split(sep) if part.strip())
-
-
 def _float(value: Any) -> float:
     try:
         number = float(value)
@@ -197,12 +189,12 @@ class Gazetteer:
             places[place_id] = Place(
                 place_id=place_id,
                 name=_text(row["name"]) or place_id,
-                aliases=_split(row["aliases"], "aliases"),
+                aliases=tuple(split_list(row["aliases"], "aliases")),
                 kind=_text(row["kind"]),
                 lat=_float(row["lat"]),
                 lon=_float(row["lon"]),
                 precision=_text(row["precision"]),
-                waypoints=_split(row["waypoints"], "waypoints"),
+                waypoints=tuple(split_list(row["waypoints"], "waypoints")),
                 coord_source=_text(row.get("coord_source")),
             )
         if problems:

@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from geopy import exc as geopy_exc
 from geopy.extra.rate_limiter import RateLimiter
@@ -48,6 +48,7 @@ __all__ = [
     "OnlineGeocoder",
     "OutOfRegion",
     "RateLimited",
+    "GeopyGeocoder",
     "Region",
     "ServiceConfigError",
     "ServiceUnavailable",
@@ -90,6 +91,16 @@ class Region:
 
 #: Armenia + Azerbaijan (incl. Nakhchivan) with a small margin.
 REGION = Region(south=38.3, west=43.4, north=41.95, east=50.9)
+
+
+class GeopyGeocoder(Protocol):
+    """What the chain needs from a geopy geocoder (``geopy.geocoders.Nominatim`` …, or a test
+    fake): ``geocode`` answering ``None``, one Location-like object (``latitude``,
+    ``longitude``, ``address``, ``raw``) or a list of them."""
+
+    def geocode(
+        self, query: str, *, exactly_one: bool = ..., timeout: float | None = ..., **kwargs: Any
+    ) -> Any: ...
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -194,7 +205,7 @@ def _call_through(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any
     return func(*args, **kwargs)
 
 
-class _PacedRateLimiter(RateLimiter):
+class _PacedRateLimiter(RateLimiter):  # type: ignore[misc]  # geopy has no types: Any base
     """geopy's RateLimiter with an injectable clock and sleep (tests never really sleep)."""
 
     def __init__(
@@ -358,14 +369,12 @@ def _kind_of(location: Any) -> str | None:
 class OnlineGeocoder:
     """One geopy geocoder, paced by its service's limiter and bounded to ``region``.
 
-    ``geocoder`` is anything with geopy's ``geocode(query, exactly_one=..., **kwargs)``
-    returning ``None``, a Location-like object (``latitude``, ``longitude``, ``address``) or
-    a list of them.
+    ``geocoder`` is anything with geopy's ``geocode`` (see ``GeopyGeocoder``).
     """
 
     def __init__(
         self,
-        geocoder: Any,
+        geocoder: GeopyGeocoder,
         service: str,
         *,
         limiter: RateLimiter | None = None,
@@ -422,7 +431,7 @@ def make_online_geocoder(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     env: Mapping[str, str] | None = None,
-    geocoder: Any = None,
+    geocoder: GeopyGeocoder | None = None,
     limiter: RateLimiter | None = None,
 ) -> OnlineGeocoder:
     """Build the OnlineGeocoder for ``service`` (see SERVICES).

@@ -16,7 +16,6 @@ from folium.plugins import Fullscreen, MarkerCluster
 
 from src.mapview.frontend import GlueTemplate, KcmElement
 from src.mapview.legend import legend_html
-from src.mapview.palette import ROUTE_COLOUR, claim_svg
 from src.mapview.popup import (
     POPUP_SLOTS,
     POPUP_TEMPLATE,
@@ -25,7 +24,9 @@ from src.mapview.popup import (
     date_label,
     marker_title,
 )
+from src.palette import ROUTE_COLOUR, claim_svg
 from src.safe_html import esc, js_json
+from src.schema import split_list
 
 #: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
 BASEMAPS: dict[str, tuple[str | None, str]] = {
@@ -217,7 +218,7 @@ def outside_theatre(events: pd.DataFrame, places: pd.DataFrame) -> list[tuple[st
 
 
 def route_coordinates(place: pd.Series, places_by_id: pd.DataFrame) -> list[list[float]]:
-    ids = [p for p in place["waypoints"].split(";") if p]
+    ids = split_list(place["waypoints"], "waypoints")
     return [[float(places_by_id.at[p, "lat"]), float(places_by_id.at[p, "lon"])] for p in ids]
 
 
@@ -275,7 +276,7 @@ def base_map(
     points = places[places["waypoints"] == ""]
     tips: list[str] = []
     for place in points.itertuples():
-        aliases = ", ".join(a for a in place.aliases.split("|") if a and a != place.name)
+        aliases = ", ".join(a for a in split_list(place.aliases, "aliases") if a != place.name)
         tips.append(
             f"<b>{esc(place.name)}</b>"
             + (f"<br>also: {esc(aliases)}" if aliases else "")

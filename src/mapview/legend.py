@@ -6,7 +6,7 @@ its look is in ``static/kcm/map.css``.
 
 from __future__ import annotations
 
-from src.mapview.palette import (
+from src.palette import (
     ROUTE_COLOUR,
     SIDE_COLOURS,
     TYPE_SHAPES,

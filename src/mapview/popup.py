@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from src.mapview.palette import VERIFICATION_LABELS, claim_svg, side_colour
+from src.labels import VERIFICATION_LABELS
+from src.palette import claim_svg, side_colour
 from src.safe_html import esc
+from src.schema import split_list
 
 
 def date_label(row: Mapping) -> str:
@@ -39,7 +41,8 @@ def figure_label(value: object) -> str:
 
 def sources_label(source_ids: str, headlines: Mapping[str, str]) -> list[str]:
     return [
-        f"{headlines.get(sid, 'unknown source')} [{sid}]" for sid in source_ids.split(";") if sid
+        f"{headlines.get(sid, 'unknown source')} [{sid}]"
+        for sid in split_list(source_ids, "source_ids")
     ]
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from src.dataset import DATA_DIR, Dataset, DataValidationError, load_dataset
+from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
 from src.mapview.build import LayerStats, claims_payload
 
 
 def data_dir() -> str:
     """The data folder: ``KCM_DATA_DIR`` if set (other datasets, benchmarks), else data/."""
-    return os.environ.get("KCM_DATA_DIR") or str(DATA_DIR)
+    return str(default_data_dir())
 
 
 @st.cache_data(show_spinner="Loading and validating data…")

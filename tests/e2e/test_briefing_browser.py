@@ -22,7 +22,7 @@ from src.assets.fetch import is_current
 from src.briefing.frame import CAVEAT_LINE, DEFAULT_TITLES, build_briefing
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
-from src.mapview.palette import SIDE_COLOURS
+from src.palette import SIDE_COLOURS
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT, _require
 
 pytestmark = pytest.mark.e2e

@@ -24,12 +24,6 @@ TYPE_SHAPES: dict[str, str] = {
     "Access and aid": "hexagon",
     "Statements and talks": "circle",
 }
-VERIFICATION_LABELS: dict[str, str] = {
-    "unverified": "Unverified",
-    "disputed": "Disputed",
-    "denied": "Denied by another party",
-    "confirmed": "Confirmed",
-}
 ROUTE_COLOUR = "#6A3D9A"
 
 # SVG path data in a 20x20 box, centred on (10, 10).

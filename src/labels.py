@@ -1,0 +1,60 @@
+"""Words the app shows for the schema's values: one place for every label, so the map, the
+pages, the briefing frame and the exports never word the same thing two ways.
+
+Pure data (no Streamlit, no pandas). Side and event-type names are the schema's closed lists
+themselves; they are re-exported here in display order for code that only needs labels.
+"""
+
+from __future__ import annotations
+
+from src.schema import CLAIMANT_SIDES, EVENT_TYPES
+
+__all__ = [
+    "EVENT_TYPE_NAMES",
+    "FACET_LABELS",
+    "PERIOD_LABELS",
+    "PERIOD_TITLES",
+    "SIDE_NAMES",
+    "VERIFICATION_LABELS",
+    "verification_label",
+]
+
+#: Claimant sides and event types, in the order legends and charts list them.
+SIDE_NAMES: tuple[str, ...] = CLAIMANT_SIDES
+EVENT_TYPE_NAMES: tuple[str, ...] = EVENT_TYPES
+
+VERIFICATION_LABELS: dict[str, str] = {
+    "unverified": "Unverified",
+    "disputed": "Disputed",
+    "denied": "Denied by another party",
+    "confirmed": "Confirmed",
+}
+
+#: The sidebar's and captions' name of each period (``schema.PERIODS`` holds the dates).
+PERIOD_LABELS: dict[str, str] = {
+    "all": "All dates",
+    "background": "Background (to the Nov 2020 ceasefire)",
+    "blockade": "Blockade (12 Dec 2022 – 18 Sep 2023)",
+    "offensive": "Offensive (19–21 Sep 2023)",
+}
+#: A briefing frame's default title for each period.
+PERIOD_TITLES: dict[str, str] = {
+    "all": "Nagorno-Karabakh conflict: claims by the parties",
+    "background": "Nagorno-Karabakh to the 2020 ceasefire: claims by the parties",
+    "blockade": "The Lachin corridor blockade: claims by the parties",
+    "offensive": "Azerbaijan's September 2023 offensive in Nagorno-Karabakh: claims",
+}
+
+#: Filter field -> how captions and the sidebar name it.
+FACET_LABELS: dict[str, str] = {
+    "sources": "source",
+    "sides": "claimant side",
+    "claimants": "claimant",
+    "actors": "actor",
+    "types": "event type",
+}
+
+
+def verification_label(value: str) -> str:
+    """The label of a verification value (the value itself if it has none)."""
+    return VERIFICATION_LABELS.get(value, value)
