@@ -27,8 +27,10 @@ CANDIDATES: Final = (
 #: No sandbox (containers run as root, where Chromium's sandbox refuses to start), no GPU
 #: (headless servers have none), and no background requests (tests and exports stay offline).
 CHROMIUM_ARGS: Final = ("--no-sandbox", "--disable-gpu", "--disable-background-networking")
-#: What to run on Debian/Ubuntu to get the browser and the font the PNG tests measure.
-APT_INSTALL: Final = "apt-get install -y chromium fonts-dejavu-core"
+#: Debian packages the browser tests need: the browser, and a font for the PNGs' text.
+APT_PACKAGES: Final = ("chromium", "fonts-dejavu-core")
+#: The command that installs them (scripts/test.sh runs it itself when it is root).
+APT_INSTALL: Final = "apt-get update && apt-get install -y " + " ".join(APT_PACKAGES)
 
 
 def chromium_path(environ: Mapping[str, str] | None = None) -> str | None:

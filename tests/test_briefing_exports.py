@@ -21,7 +21,7 @@ from src.briefing.exports import (
     neutralise,
     time_precision,
 )
-from src.dataset import DATA_DIR, load_dataset
+from src.dataset import DATA_DIR, Dataset
 from src.filters import FilterState, apply_filters
 from src.schema import ACLED_EVENT_TYPES, EVENT_TAXONOMY, EVENTS
 
@@ -36,8 +36,8 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 def read_csv(payload: bytes) -> list[dict[str, str]]:
