@@ -18,14 +18,8 @@ from src.analysis.coverage import coverage_matrix, matrix_long
 from src.analysis.incidents import figure_frame
 from src.analysis.text import md, md_frame, split_ids
 from src.analysis.timeline import lane_domain, timeline_frame
-from src.dataset import load_dataset
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
 from src.schema import EVENT_TYPES
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
 
 
 def layers(spec: dict) -> list[dict]:

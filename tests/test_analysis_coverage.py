@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from src.analysis.coverage import (
     article_summary,
     carried,
@@ -14,12 +12,6 @@ from src.analysis.coverage import (
     matrix_long,
 )
 from src.analysis.incidents import all_discrepancies
-from src.dataset import load_dataset
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
 
 
 def test_merged_claim_counts_for_each_article(small):

@@ -19,7 +19,7 @@ from src.analysis.distances import (
     measure,
     verdict,
 )
-from src.dataset import load_dataset, load_places
+from src.dataset import load_places
 from src.geo import Gazetteer
 
 SEEDS = Path("/work/shared/seeds")
@@ -32,8 +32,8 @@ def gazetteer() -> Gazetteer:
 
 
 @pytest.fixture(scope="module")
-def stated(gazetteer):
-    return load_stated_distances(default_path(), gazetteer, load_dataset().sources["source_id"])
+def stated(gazetteer, bundled):
+    return load_stated_distances(default_path(), gazetteer, bundled.sources["source_id"])
 
 
 def test_yevlakh_stepanakert_geodesic(gazetteer):
@@ -79,10 +79,8 @@ def test_check_table(stated):
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="seed articles not available")
-def test_quotes_are_verbatim_in_the_article(stated):
-    files = dict(
-        zip(load_dataset().sources["source_id"], load_dataset().sources["file"], strict=True)
-    )
+def test_quotes_are_verbatim_in_the_article(stated, bundled):
+    files = dict(zip(bundled.sources["source_id"], bundled.sources["file"], strict=True))
     for s in stated:
         assert s.quote in (SEEDS / files[s.source_id]).read_text(encoding="utf-8")
 

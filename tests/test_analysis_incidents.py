@@ -20,12 +20,6 @@ from src.analysis.incidents import (
     incident_title,
     self_contradictions,
 )
-from src.dataset import load_dataset
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
 
 
 def names(data) -> dict[str, str]:

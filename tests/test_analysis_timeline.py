@@ -16,7 +16,6 @@ from src.analysis.timeline import (
     timeline_frame,
     zoom_domain,
 )
-from src.dataset import load_dataset
 
 T = pd.Timestamp
 
@@ -64,11 +63,6 @@ def test_lanes_never_overlap_within_a_side():
         }
     )
     assert assign_lanes(frame).tolist() == [0, 1, 0, 0]
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
 
 
 def test_bundled_frame_has_one_row_per_claim_and_no_lane_clash(bundled):

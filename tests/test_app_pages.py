@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from src.analysis.coverage import coverage_matrix
 from src.analysis.incidents import contested_incidents
 from src.analysis.timeline import chronology
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +34,8 @@ AZ = FilterState(sides=("Azerbaijan",))
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 @pytest.fixture

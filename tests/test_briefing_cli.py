@@ -13,7 +13,7 @@ import pytest
 from src.briefing import __main__ as cli
 from src.briefing.render import parse_size
 from src.csvio import atomic_write_bytes as write_atomic
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "valid"
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 def run(*argv: str) -> int:

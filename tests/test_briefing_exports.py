@@ -12,7 +12,6 @@ import pytest
 
 from src.briefing.exports import (
     ACLED_COLUMNS,
-    GEO_PRECISION,
     acled_csv,
     acled_table,
     claims_csv,
@@ -21,7 +20,7 @@ from src.briefing.exports import (
     neutralise,
     time_precision,
 )
-from src.dataset import DATA_DIR, load_dataset
+from src.dataset import DATA_DIR, Dataset
 from src.filters import FilterState, apply_filters
 from src.schema import ACLED_EVENT_TYPES, EVENT_TAXONOMY, EVENTS
 
@@ -36,8 +35,8 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 def read_csv(payload: bytes) -> list[dict[str, str]]:
@@ -172,17 +171,18 @@ def test_acled_columns_and_one_row_per_claim(data):
 
 
 def test_acled_geo_precision_and_coordinates_follow_the_gazetteer(data):
+    acled_code = {"exact": "1", "near": "2", "region": "3"}  # ACLED's geo_precision codes
     table = acled_table(data.events, data.places, data.sources)
     places = data.places.set_index("place_id")
     for (_, row), pid in zip(table.iterrows(), data.events["place_id"], strict=True):
         if not pid:
             assert row["geo_precision"] == row["latitude"] == row["location"] == ""
             continue
-        assert row["geo_precision"] == str(GEO_PRECISION[places.at[pid, "precision"]])
+        assert row["geo_precision"] == acled_code[places.at[pid, "precision"]]
         assert float(row["latitude"]) == pytest.approx(places.at[pid, "lat"], abs=1e-4)
         assert float(row["longitude"]) == pytest.approx(places.at[pid, "lon"], abs=1e-4)
         assert row["location"] == places.at[pid, "name"]
-    assert GEO_PRECISION == {"exact": 1, "near": 2, "region": 3}
+    assert set(table["geo_precision"]) == {"", *acled_code.values()}  # every code exercised
 
 
 def test_acled_numbers_are_never_neutralised(data):

@@ -29,7 +29,7 @@ from src.briefing.frame import (
     verification_mix,
 )
 from src.briefing.mapscript import label_specs
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.build import theatre_bounds
 
@@ -38,8 +38,8 @@ OFFENSIVE_AZ = FilterState(period="offensive", sides=("Azerbaijan",))
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 @pytest.fixture(scope="module")

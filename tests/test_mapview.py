@@ -6,12 +6,13 @@ import json
 import re
 
 import folium
+import pandas as pd
 import pytest
 
 from src.mapview.build import (
-    MARKER_BUDGET,
     base_map,
     claims_layer,
+    claims_payload,
     route_status,
     theatre_bounds,
 )
@@ -114,9 +115,30 @@ def test_claims_layer_one_marker_per_located_claim(small):
 
 
 def test_halos_only_for_approximate_places(small):
-    _, stats = claims_layer(small.events, small.places, {})
-    # fixture places are all 'exact' except the corridor, which is a line
-    assert stats.halos == 0
+    """One halo per approximate (near/region) place, wider for region; none for exact places
+    or for lines (the corridor is 'region' but drawn as its route)."""
+    places = small.places.copy()
+    places.loc[places["place_id"] == "shusha", "precision"] = "near"
+    places.loc[places["place_id"] == "lachin", "precision"] = "region"
+    extra = small.events.iloc[[0, 0, 0]].copy()
+    extra["event_id"] = ["E101", "E102", "E103"]
+    extra["place_id"] = ["shusha", "shusha", "lachin"]
+    events = pd.concat([small.events, extra], ignore_index=True)
+
+    assert claims_layer(small.events, small.places, {})[1].halos == 0  # all exact, one line
+    m = base_map(places, events)
+    layer, stats = claims_layer(events, places, {})
+    layer.add_to(m)
+    payload = payload_of(render(m))
+    assert stats.halos == len(payload["halos"]) == 2  # Shusha once for its two claims
+    by_place = {payload["S"][tip]: (lat, lon, radius) for lat, lon, radius, tip in payload["halos"]}
+    shusha = by_place.pop("Approximate location: Shusha (precision near)")
+    lachin = by_place.pop("Approximate location: Lachin (precision region)")
+    assert by_place == {}
+    at = places.set_index("place_id")
+    assert shusha[:2] == (at.at["shusha", "lat"], at.at["shusha", "lon"])
+    assert lachin[:2] == (at.at["lachin", "lat"], at.at["lachin", "lon"])
+    assert 0 < shusha[2] < lachin[2]
 
 
 def test_popup_cites_claimant_side_source_and_status(small):
@@ -178,11 +200,19 @@ def test_js_json_cannot_close_a_script():
     assert json.loads(text) == {"x": "</script><b>${y}`"}
 
 
-def test_compact_mode_above_the_budget(small):
+def test_compact_mode_above_the_budget(small, bundled):
+    """Above the marker budget popups drop summary and quote; the bundled data stays full."""
     events = small.events
     _, stats = claims_layer(events, small.places, {}, budget=1)
     assert stats.compact
-    assert MARKER_BUDGET >= 1000
+    located = int((events["place_id"] != "").sum())
+    assert not claims_layer(events, small.places, {}, budget=located)[1].compact
+    compact, _ = claims_payload(events, small.places, {}, budget=1)
+    full, _ = claims_payload(events, small.places, {}, budget=located)
+    i = full["ids"].index("E001")
+    assert "kcm-summary" in popup_from(full, i) and "kcm-summary" not in popup_from(compact, i)
+    _, real = claims_layer(bundled.events, bundled.places, {})
+    assert not real.compact and real.markers == int((bundled.events["place_id"] != "").sum())
 
 
 def test_legend_lists_every_side_and_type():

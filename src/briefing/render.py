@@ -13,22 +13,19 @@ Where no browser is available, :class:`BrowserUnavailable` says so and how to ge
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from src.briefing.frame import FRAME_H, FRAME_W
+from src.browser import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 INSTALL_HINT = (
     "Install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`; elsewhere Google Chrome "
     "or Chromium) or point the KCM_CHROMIUM environment variable at a Chromium/Chrome binary. "
     "The Python package `playwright` drives it (pinned in requirements-dev.txt: "
     "`scripts/setup.sh --dev` or `pip install -r requirements-dev.txt`)."
 )
-_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
 class BrowserUnavailable(RuntimeError):
@@ -37,19 +34,6 @@ class BrowserUnavailable(RuntimeError):
 
 class RenderError(RuntimeError):
     """The browser ran but the frame did not finish drawing in time."""
-
-
-def chromium_path() -> str | None:
-    """The browser binary to drive: ``KCM_CHROMIUM``, else a Chromium/Chrome on the PATH."""
-    env = os.environ.get("KCM_CHROMIUM")
-    if env:
-        return env
-    for name in _CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    fallback = Path("/usr/bin/chromium")
-    return str(fallback) if fallback.exists() else None
 
 
 def browser_problem() -> str | None:

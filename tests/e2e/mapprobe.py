@@ -1,12 +1,27 @@
-"""Reading what Leaflet really drew inside streamlit-folium's iframe."""
+"""Reading what Leaflet really drew inside streamlit-folium's iframe.
+
+Every wait is a Playwright wait on a condition (``expect``, ``wait_for_function`` polling in
+the page), never a fixed pause. streamlit-folium may replace its iframe, and a rerun swaps the
+claims layer, so a wait that loses its frame resolves the iframe again and carries on until
+its deadline; the probes read ``window.kcm`` afresh on every poll.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from typing import Any
 
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import ARTIFACTS
+
+#: The component's iframe (its title is the component's name, ``streamlit_folium.st_folium``).
+MAP_IFRAME = "iframe[title*='st_folium']"
+#: How often the in-page probes poll, in ms (Playwright polls inside the browser).
+POLL_MS = 100
 
 COUNT_JS = """() => {
   const k = window.kcm;
@@ -24,36 +39,96 @@ COUNT_JS = """() => {
   };
 }"""
 
+# Errors that mean "the frame went away under us", not "the probe is broken".
+_GONE = ("detached", "Execution context was destroyed", "navigat", "Target closed")
 
-def map_frame(page: Page, timeout: float = 45, probe: str = COUNT_JS) -> Frame:
-    """The streamlit-folium iframe once ``probe`` (JS returning null until ready) succeeds."""
+
+def _ms_left(deadline: float) -> float:
+    return max(1.0, (deadline - time.monotonic()) * 1000)
+
+
+def _current_frame(page: Page, deadline: float) -> Frame:
+    """The map iframe's frame as it is now (waiting for the one iframe to be there)."""
+    iframe = page.locator(MAP_IFRAME)
+    expect(iframe, "exactly one map iframe on the page").to_have_count(
+        1, timeout=_ms_left(deadline)
+    )
+    handle = iframe.element_handle(timeout=_ms_left(deadline))
+    frame = handle.content_frame()
+    if frame is None:  # only if the element stopped being an iframe
+        raise PlaywrightError("map iframe detached")
+    return frame
+
+
+def _read(page: Page) -> Any:
+    """One best-effort reading of the map, for failure messages."""
+    try:
+        frame = page.locator(MAP_IFRAME).first.element_handle(timeout=1000).content_frame()
+        return frame.evaluate(COUNT_JS) if frame else "no map iframe"
+    except PlaywrightError as exc:
+        return f"unreadable ({str(exc).splitlines()[0]})"
+
+
+def _wait_in_map(page: Page, js: str, arg: Any, timeout: float) -> tuple[Frame, Any] | str:
+    """Wait until ``js(arg)`` is truthy in the map iframe: the frame and value, or why not.
+
+    A frame replaced mid-wait is resolved again; any other Playwright error is raised.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "st_folium" in frame.url:
-                try:
-                    if frame.evaluate(probe) is not None:
-                        return frame
-                except Exception:  # noqa: BLE001 - frame still loading or replaced
-                    pass
-        page.wait_for_timeout(250)  # not time.sleep: Playwright must pump its events
-    raise AssertionError("the map never finished drawing (no window.kcm in the map iframe)")
-
-
-def wait_for_claims(page: Page, expected: int, timeout: float = 30) -> dict:
-    """Poll until the claims layer holds ``expected`` markers; return the last reading."""
-    deadline = time.monotonic() + timeout
-    last: dict | None = None
+    why = "timed out"
     while time.monotonic() < deadline:
         try:
-            last = map_frame(page, timeout=max(1, deadline - time.monotonic())).evaluate(COUNT_JS)
-        except Exception:  # noqa: BLE001 - frame replaced during a rerun
-            last = None
-        if last and last["claims"] == expected:
-            return last
-        page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / "failed-wait-for-claims.png"), full_page=True)
-    raise AssertionError(f"expected {expected} claim markers, map shows {last}")
+            frame = _current_frame(page, deadline)
+            handle = frame.wait_for_function(
+                js, arg=arg, polling=POLL_MS, timeout=_ms_left(deadline)
+            )
+            return frame, handle.json_value()
+        except AssertionError as exc:  # expect(): no single map iframe appeared
+            return " ".join(str(exc).split())
+        except PlaywrightTimeoutError:
+            return why
+        except PlaywrightError as exc:
+            if not any(word in str(exc) for word in _GONE):
+                raise
+            why = f"timed out after the map iframe was replaced ({str(exc).splitlines()[0]})"
+    return why
+
+
+def _fail(page: Page, name: str, message: str) -> AssertionError:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"failed-{name}.png"
+    with contextlib.suppress(PlaywrightError):
+        page.screenshot(path=str(shot), full_page=True)
+    return AssertionError(f"{message} (screenshot: {shot})")
+
+
+def map_frame(page: Page, timeout: float = 60, probe: str = COUNT_JS) -> Frame:
+    """The streamlit-folium iframe once ``probe`` (JS returning null until ready) succeeds."""
+    ready = f"() => {{ const r = ({probe})(); return r == null ? null : {{ r }}; }}"
+    found = _wait_in_map(page, ready, None, timeout)
+    if isinstance(found, str):
+        raise _fail(
+            page,
+            "map-frame",
+            f"the map never finished drawing within {timeout:.0f} s: the probe stayed null "
+            f"in {MAP_IFRAME} ({found}; map now: {_read(page)})",
+        )
+    return found[0]
+
+
+def wait_for_claims(page: Page, expected: int, timeout: float = 60) -> dict[str, Any]:
+    """Wait until the claims layer holds exactly ``expected`` markers; return that reading."""
+    exact = f"(n) => {{ const r = ({COUNT_JS})(); return r && r.claims === n ? r : null; }}"
+    found = _wait_in_map(page, exact, expected, timeout)
+    if isinstance(found, str):
+        raise _fail(
+            page,
+            "wait-for-claims",
+            f"expected {expected} claim markers within {timeout:.0f} s, "
+            f"map shows {_read(page)} ({found})",
+        )
+    reading: dict[str, Any] = found[1]
+    return reading
 
 
 def open_popup(frame: Frame, event_id: str) -> str:

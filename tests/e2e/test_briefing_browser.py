@@ -1,7 +1,8 @@
 """Briefing output through the real browser path: the CLI's PNG, the frame's readability,
 the dashboard's briefing view, and the PNG download button.
 
-Like the other end-to-end tests these fail (not skip) in CI when Chromium is missing.
+Like the other end-to-end tests these fail (never skip) when Chromium or the map assets
+are missing.
 Expected counts come from the pure filter code applied to the bundled data.
 """
 
@@ -17,13 +18,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from src.assets import DEFAULT_STATIC_DIR
-from src.assets.fetch import is_current
 from src.briefing.frame import CAVEAT_LINE, DEFAULT_TITLES, build_briefing
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.palette import SIDE_COLOURS
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT, _require
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    ROOT,
+    require_chromium,
+    require_map_assets,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -33,18 +38,16 @@ READY = "() => window.kcmBriefing && window.kcmBriefing.ready === true"
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    _require(
-        Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM} (apt-get install chromium)"
-    )
-    _require(is_current(DEFAULT_STATIC_DIR), "map assets missing: run `python -m src.assets fetch`")
+    executable = require_chromium()
+    require_map_assets()
     ARTIFACTS.mkdir(exist_ok=True)
-    return CHROMIUM
+    return executable
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:

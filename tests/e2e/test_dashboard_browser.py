@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.mapprobe import map_frame, open_popup, wait_for_claims
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 def located(data, state: FilterState) -> int:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import Frame, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from src.analysis.coverage import coverage_matrix
 from src.analysis.incidents import contested_incidents
 from src.analysis.timeline import chronology
-from src.dataset import load_dataset
+from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.mapprobe import map_frame, wait_for_claims
@@ -33,39 +34,40 @@ PLACES_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
+def data(bundled: Dataset) -> Dataset:
+    return bundled
+
+
+#: True once no script run is in progress and every Vega chart on the page has drawn its
+#: scenegraph (vega-embed adds the root ``.marks`` svg/canvas when the first render is done).
+SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+       .every(chart => chart.querySelector('svg.marks, canvas.marks'))"""
 
 
 def settle(page: Page, text: str, timeout: float = 60_000) -> None:
-    """Wait until ``text`` is shown and the script run has finished."""
+    """Wait until ``text`` is shown, the script run has finished and the charts are drawn."""
     page.get_by_text(text).first.wait_for(timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
-    page.wait_for_timeout(500)  # let Vega finish drawing; never time.sleep in Playwright
+    try:
+        page.wait_for_function(SETTLED_JS, timeout=timeout, polling=100)
+    except PlaywrightTimeoutError as exc:
+        running = page.locator("[data-testid='stStatusWidget']").count()
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        drawn = page.locator("[data-testid='stVegaLiteChart'] .marks").count()
+        raise AssertionError(
+            f"page not settled within {timeout / 1000:.0f} s: status widget shown={running}, "
+            f"charts drawn {drawn} of {charts.count()}"
+        ) from exc
 
 
 def wait_count(page: Page, selector: str, expected: int, timeout: float = 30_000) -> None:
     """Wait until ``selector`` matches exactly ``expected`` elements (tables draw late)."""
-    try:
-        page.wait_for_function(
-            "([sel, n]) => document.querySelectorAll(sel).length === n",
-            arg=[selector, expected],
-            timeout=timeout,
-        )
-    except Exception as exc:  # noqa: BLE001 - report what was there instead
-        found = page.locator(selector).count()
-        raise AssertionError(f"{selector}: expected {expected}, found {found}") from exc
+    expect(page.locator(selector), f"count of {selector}").to_have_count(expected, timeout=timeout)
 
 
 def poll_count(page: Page, locator: Locator, expected: int, timeout_ms: int = 30_000) -> None:
     """Wait until ``locator`` matches exactly ``expected`` elements."""
-    for _ in range(timeout_ms // 250):
-        if locator.count() == expected:
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"expected {expected} elements, found {locator.count()}")
+    expect(locator).to_have_count(expected, timeout=timeout_ms)
 
 
 def svg_texts(locator) -> list[str]:
