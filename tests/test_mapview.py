@@ -131,7 +131,9 @@ def test_halos_only_for_approximate_places(small):
     layer.add_to(m)
     payload = payload_of(render(m))
     assert stats.halos == len(payload["halos"]) == 2  # Shusha once for its two claims
-    by_place = {payload["S"][tip]: (lat, lon, radius) for lat, lon, radius, tip in payload["halos"]}
+    by_place = {
+        payload["strings"][tip]: (lat, lon, radius) for lat, lon, radius, tip in payload["halos"]
+    }
     shusha = by_place.pop("Approximate location: Shusha (precision near)")
     lachin = by_place.pop("Approximate location: Lachin (precision region)")
     assert by_place == {}
