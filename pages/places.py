@@ -18,22 +18,21 @@ from src.analysis.distances import (
     load_stated_distances,
     measure,
 )
-from src.analysis.pagekit import gazetteer, page_header, start_page
 from src.analysis.places import gazetteer_table
 from src.analysis.text import md, md_frame
 from src.assets.localize import localize_map
 from src.mapview.build import base_map
-from src.ui.data import data_dir
-from src.ui.sidebar import basemap_picker
+from src.ui.data import data_dir, gazetteer
+from src.ui.shell import page_context, page_header
 
-ctx = start_page("Places", "📍")
+ctx = page_context()
 page_header(
     ctx,
     "Places",
     "Every place the claims use, where its coordinates come from, and distances between them.",
 )
 places = ctx.data.places
-gaz = gazetteer(ctx.data.version, places)
+gaz = gazetteer(ctx.data)
 
 st.subheader("Gazetteer")
 table = gazetteer_table(places, ctx.shown, ctx.data.events)
@@ -45,9 +44,7 @@ st.caption(
 )
 
 st.subheader("Map of places and routes")
-m = base_map(
-    places, ctx.shown, basemap_picker(), legend=False
-)  # the map's own sidebar choice and URL
+m = base_map(places, ctx.shown, ctx.basemap, legend=False)  # the shared sidebar's basemap
 report = localize_map(m)
 if report.cdn_message():
     st.info(
