@@ -32,6 +32,10 @@ shown, sources = ctx.shown, ctx.data.sources
 overview, found = incident_views(ctx.data, ctx.state)
 titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
 
+if shown.empty:  # nothing to count or compare (the per-article tables need rows)
+    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    st.stop()
+
 st.subheader("Articles")
 st.table(md_frame(article_summary(shown, sources, found).set_index("Article")))
 
