@@ -52,7 +52,7 @@ if playback:  # the timeline replaces the clustered layer, so that one is not bu
         slider.add_to(m)
         LayerRegistry("timeline", timeline).add_to(m)
 else:
-    payload, stats = claims_for(state)
+    payload, stats = claims_for(data, state)
     layer = claims_group(payload)
     localize_map(layer)
 report = localize_map(m)

@@ -6,6 +6,8 @@ Thin UI: the table is ``src/analysis/places.py``, distances ``src/analysis/dista
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -88,7 +90,9 @@ st.caption(
 
 st.subheader("Distances stated in the articles")
 try:
-    stated = load_stated_distances(default_path(data_dir()), gaz, ctx.data.sources["source_id"])
+    stated = load_stated_distances(
+        default_path(Path(data_dir())), gaz, ctx.data.sources["source_id"]
+    )
 except StatedDistanceError as exc:
     st.error("The stated distances file does not pass validation; fix these and reload:")
     st.code("\n".join(str(p) for p in exc.problems))

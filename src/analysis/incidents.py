@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -83,7 +83,9 @@ def _by_figure(rows: Sequence[Record], column: str) -> list[Record]:
 def _records(claims: pd.DataFrame | Sequence[Record]) -> list[Record]:
     """Plain dict rows: the detection below works on them, not on DataFrame slices, because
     per-incident DataFrame indexing made the Claims page take seconds."""
-    return claims.to_dict("records") if isinstance(claims, pd.DataFrame) else list(claims)
+    if isinstance(claims, pd.DataFrame):
+        return cast(list[Record], claims.to_dict("records"))
+    return list(claims)
 
 
 def _figure_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
@@ -214,7 +216,7 @@ def discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
 def _grouped(events: pd.DataFrame) -> dict[str, list[Record]]:
     """Incident id (sorted) -> its claims as records in event-id order: one pass, no slicing."""
     groups: dict[str, list[Record]] = {}
-    for row in events.sort_values("event_id").to_dict("records"):
+    for row in _records(events.sort_values("event_id")):
         groups.setdefault(str(row["incident_id"]), []).append(row)
     return {iid: groups[iid] for iid in sorted(groups)}
 
@@ -247,7 +249,7 @@ def _title(ordered: Sequence[Record], place_names: Mapping[str, str]) -> str:
 
 def incident_title(claims: pd.DataFrame, place_names: Mapping[str, str]) -> str:
     """A short name for an incident: its commonest sub-event type, place and date span."""
-    return _title(claims.sort_values("event_id").to_dict("records"), place_names)
+    return _title(_records(claims.sort_values("event_id")), place_names)
 
 
 def incident_overview(

@@ -102,8 +102,7 @@ def briefing_mode(data: Dataset, state: FilterState) -> bool:
 
     st.html(HIDE_CONTROLS_CSS)
     left, right = st.columns([1, 4], vertical_alignment="bottom")
-    with left:
-        _toggle(st, "b_toggle_main")
+    _toggle(left, "b_toggle_main")
     with right:
         title = st.text_input(
             "Title (inside the frame)",

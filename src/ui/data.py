@@ -64,20 +64,20 @@ def headlines(data: Dataset) -> dict[str, str]:
 
 
 def incident_sizes(data: Dataset) -> dict[str, int]:
-    return data.events["incident_id"].value_counts().to_dict()
+    return {str(k): int(v) for k, v in data.events["incident_id"].value_counts().items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _claims(directory: str, state: FilterState) -> tuple[dict, LayerStats]:
+def _claims(directory: str, version: str, state: FilterState) -> tuple[dict, LayerStats]:
     data = _load(directory)
     shown = apply_filters(data.events, state)
     return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
 
 
-def claims_for(state: FilterState) -> tuple[dict, LayerStats]:
-    """The claims layer's browser payload for a view, cached per data folder and filters,
+def claims_for(data: Dataset, state: FilterState) -> tuple[dict, LayerStats]:
+    """The claims layer's browser payload for a view, cached per data version and filters,
     so going back to an earlier view costs nothing."""
-    return _claims(data_dir(), state)
+    return _claims(data_dir(), data.version, state)
 
 
 # --- derived views, cached on what they depend on ----------------------------------------------

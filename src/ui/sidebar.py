@@ -12,6 +12,8 @@ presses. Writing on every run also restores the query string a page switch drops
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 import streamlit as st
 
@@ -92,7 +94,9 @@ def write_url(view: SidebarView, briefing: bool) -> None:
         st.query_params.from_dict(target)
 
 
-def filter_widgets(data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]):
+def filter_widgets(
+    data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]
+) -> FilterState:
     """Draw the filters and return the FilterState they describe."""
     sb = st.sidebar
     sb.header("Filters")
@@ -106,7 +110,7 @@ def filter_widgets(data: Dataset, options: dict[str, list[str]], headlines: dict
     key = _range_key(period)
     if key not in st.session_state:
         st.session_state[key] = (lo, hi)
-    start, end = sb.slider(
+    picked = sb.slider(
         "Date range within the period",
         min_value=lo,
         max_value=hi,
@@ -114,6 +118,7 @@ def filter_widgets(data: Dataset, options: dict[str, list[str]], headlines: dict
         format="D MMM YYYY",
         help="A claim is shown if its dates overlap this range.",
     )
+    start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
     for attr, label in FACET_LABELS.items():
         sb.multiselect(
