@@ -1,139 +1,23 @@
 """Karabakh Conflict Map: claims about the Sept 2023 offensive and its lead-up on a Leaflet map.
 
-Thin UI: loading, filtering and map building live in ``src/``; this file lays them out.
-Run with ``scripts/run.sh`` (or ``streamlit run dashboard.py``).
+The single entry point (``streamlit run dashboard.py``, or ``scripts/run.sh``): it registers
+the pages, loads the data once, draws the shared sidebar and hands a PageContext to the page
+being shown. Logic lives in ``src/``; the pages in ``pages/`` lay it out.
 """
 
 from __future__ import annotations
 
-import folium
-import streamlit as st
-from streamlit_folium import st_folium
+from src.ui.shell import PageSpec, navigation, prepare
 
-from src.analysis.pagekit import view_line
-from src.analysis.text import md, split_ids
-from src.assets.localize import localize_map
-from src.filters import apply_filters, window
-from src.mapview.build import (
-    LayerRegistry,
-    base_map,
-    claims_group,
-    outside_theatre,
-)
-from src.mapview.legend import CAVEAT
-from src.mapview.playback import playback_features, playback_layers
-from src.ui.briefing import briefing_mode, share_and_export
-from src.ui.data import claims_for, dataset_or_stop, headlines, incident_sizes
-from src.ui.sidebar import basemap_picker, filters_with_notices
-
-st.set_page_config(page_title="Karabakh Conflict Map", page_icon="🗺️", layout="wide")
-
-data = dataset_or_stop()
-names = headlines(data)
-state = filters_with_notices(data, names)
-if briefing_mode(data, state):  # ?briefing=1: the 16:9 frame and its exports instead of the page
-    st.stop()
-
-basemap = basemap_picker()
-
-shown = apply_filters(data.events, state)
-start, end = window(state, data.events)
-
-st.title("Karabakh Conflict Map")
-st.markdown(view_line(data, state, shown, names, "shown"))
-st.caption(
-    f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
-    f"Data version {data.version}."
+#: The pages, in menu order; the first is the default (``/``). A new page is one more line.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/map.py", "Map", ":material/map:", ""),
+    PageSpec("pages/claims.py", "Claims", ":material/balance:", "Claims"),
+    PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "Timeline"),
+    PageSpec("pages/sources.py", "Sources", ":material/newspaper:", "Sources"),
+    PageSpec("pages/places.py", "Places", ":material/place:", "Places"),
 )
 
-playback = st.sidebar.toggle(
-    "Playback on the map",
-    key="f_playback",
-    help="Step through the selected window with an in-map time slider (press play).",
-)
-
-places = data.places
-m = base_map(places, data.events, basemap)
-layer, stats = None, None
-if playback:  # the timeline replaces the clustered layer, so that one is not built at all
-    timeline, slider = playback_layers(
-        playback_features(shown, places, names, incident_sizes(data)), start, end
-    )
-    if timeline is not None:
-        timeline.add_to(m)
-        slider.add_to(m)
-        LayerRegistry("timeline", timeline).add_to(m)
-else:
-    payload, stats = claims_for(state)
-    layer = claims_group(payload)
-    localize_map(layer)
-report = localize_map(m)
-if report.cdn_message():
-    st.info(
-        "Offline map assets are missing (run `scripts/setup.sh`); "
-        f"{report.cdn_message()}. The map needs internet until they are fetched.",
-        icon="ℹ️",
-    )
-if shown.empty:
-    st.info(
-        "No claims match these filters. Widen the date range or clear a filter "
-        "(the map still shows places and routes).",
-        icon="🔍",
-    )
-elif stats is not None and stats.compact:
-    st.info(
-        f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
-        icon="ℹ️",
-    )
-
-st_folium(
-    m,
-    feature_group_to_add=layer,
-    layer_control=folium.LayerControl(collapsed=True),
-    returned_objects=[],
-    use_container_width=True,
-    height=640,
-    key="map",
-)
-
-elsewhere = outside_theatre(shown, places)
-if elsewhere:
-    st.caption(
-        "Also on the map, outside the regional view (zoom out): "
-        + ", ".join(f"{name} ({count})" for name, count in elsewhere)
-    )
-
-sources_used = sorted({s for ids in shown["source_ids"] for s in split_ids(ids)})
-st.markdown(
-    "**Sources:** "
-    + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")
-)
-share_and_export(data, state)
-
-unlocated = shown[shown["place_id"] == ""]
-if not unlocated.empty:
-    st.subheader(f"Claims with no place ({len(unlocated)})")
-    st.caption("These claims name no location; they are part of the count above.")
-    st.dataframe(
-        unlocated[
-            [
-                "date_start",
-                "claimant",
-                "claimant_side",
-                "sub_event_type",
-                "summary",
-                "verification",
-                "source_ids",
-            ]
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-
-with st.expander(f"All {len(shown)} claims shown, as a table"):
-    table = shown.drop(columns=["line"]).assign(
-        fatalities=shown["fatalities"].astype("string").fillna("not stated"),
-        injured=shown["injured"].astype("string").fillna("not stated"),
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    del table
+page = navigation(PAGES)
+prepare()
+page.run()

@@ -22,3 +22,28 @@ def small() -> Dataset:
 @pytest.fixture(scope="session")
 def bundled() -> Dataset:
     return load_dataset()
+
+
+# --- the app under Streamlit's AppTest (stream "shell") ----------------------------------------
+# One factory for every AppTest file: the shell (dashboard.py) on a data folder, with URL
+# parameters for its first run (where the session reads the URL), then optionally a page.
+
+APP = Path(__file__).resolve().parent.parent / "dashboard.py"
+
+
+@pytest.fixture
+def app_factory(monkeypatch: pytest.MonkeyPatch):
+    """``make(data_dir, page=None, **params)``: a run AppTest of the whole app."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(data_dir: str | Path, page: str | None = None, **params: str) -> AppTest:
+        monkeypatch.setenv("KCM_DATA_DIR", str(data_dir))
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None and not at.exception:
+            at.switch_page(page).run()  # AppTest opens a page only after a first run
+        return at
+
+    return make

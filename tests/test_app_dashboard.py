@@ -12,13 +12,9 @@ FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
 
 
 @pytest.fixture
-def app(monkeypatch):
+def app(app_factory):
     def make(data_dir: str = FIXTURE, **params: str) -> AppTest:
-        monkeypatch.setenv("KCM_DATA_DIR", data_dir)
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
+        return app_factory(data_dir, **params)
 
     return make
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -25,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = str(ROOT / "data")
 FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
 PAGES = {
-    "claims": "pages/1_Claims.py",
-    "timeline": "pages/2_Timeline.py",
-    "sources": "pages/3_Sources.py",
-    "places": "pages/4_Places.py",
+    "claims": "pages/claims.py",
+    "timeline": "pages/timeline.py",
+    "sources": "pages/sources.py",
+    "places": "pages/places.py",
 }
 AZ = FilterState(sides=("Azerbaijan",))
 
@@ -39,13 +40,11 @@ def data(bundled: Dataset) -> Dataset:
 
 
 @pytest.fixture
-def app(monkeypatch):
-    def make(name: str, data_dir: str = BUNDLED, **params: str) -> AppTest:
-        monkeypatch.setenv("KCM_DATA_DIR", data_dir)
-        at = AppTest.from_file(str(ROOT / PAGES[name]), default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
+def app(app_factory):
+    """Open a page (``None``: the map, the default page) on the bundled data."""
+
+    def make(name: str | None, data_dir: str = BUNDLED, **params: str) -> AppTest:
+        return app_factory(data_dir, PAGES[name] if name else None, **params)
 
     return make
 
@@ -262,12 +261,8 @@ def test_places_filters(app, data):
 # --- filters carry across pages ---------------------------------------------------------------
 
 
-def test_filters_carry_from_the_map_to_a_page(monkeypatch, data):
-    monkeypatch.setenv("KCM_DATA_DIR", BUNDLED)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["side"] = "Azerbaijan"
-    at.query_params["period"] = "offensive"
-    at.run()
+def test_filters_carry_from_the_map_to_a_page(app, data):
+    at = app(None, side="Azerbaijan", period="offensive")
     at.switch_page(PAGES["claims"])
     at.query_params.clear()  # a browser's page switch drops the query string
     at.run()
@@ -283,9 +278,15 @@ def test_filters_carry_from_the_map_to_a_page(monkeypatch, data):
 
 
 def test_a_pasted_link_wins_over_the_carried_filters(app, data):
+    """A link pasted into the address bar reloads the page: a new session, read from the URL.
+    Inside a session the widgets are the truth, so a stale query string changes nothing."""
     at = app("claims", side="Azerbaijan")
-    at.query_params["side"] = "Armenia"
+    at.query_params["side"] = "Armenia"  # what a late rerun with an old query string looks like
     at.run()
+    az = len(apply_filters(data.events, AZ))
+    assert summary(at).startswith(f"**{az} of")
+    assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])  # rewritten from state
+    at = app("claims", side="Armenia")  # the pasted link, in the session it opens
     shown = len(apply_filters(data.events, FilterState(sides=("Armenia",))))
     assert summary(at).startswith(f"**{shown} of")
 
@@ -305,12 +306,8 @@ def test_data_is_shown_as_written_not_as_markdown(app, tmp_path):
     assert any("\\[link\\]" in m.value for m in at.markdown)
 
 
-def test_places_map_uses_the_shared_basemap_and_it_carries(monkeypatch):
-    monkeypatch.setenv("KCM_DATA_DIR", BUNDLED)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["basemap"] = "none"
-    at.query_params["side"] = "Azerbaijan"
-    at.run()
+def test_places_map_uses_the_shared_basemap_and_it_carries(app):
+    at = app(None, basemap="none", side="Azerbaijan")
     at.switch_page(PAGES["places"])
     at.query_params.clear()
     at.run()
@@ -320,3 +317,107 @@ def test_places_map_uses_the_shared_basemap_and_it_carries(monkeypatch):
     at.selectbox(key="f_basemap").set_value("osm").run()
     assert at.query_params["basemap"] in ("osm", ["osm"])
     assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])
+
+
+# --- the shell: navigation, shared sidebar, URL on every page ---------------------------------
+
+
+def test_navigation_registers_the_pages_with_titles_icons_and_paths(app):
+    at = app(None, FIXTURE)
+    # AppTest exposes what st.navigation registered only through this attribute
+    pages = [
+        (p["page_name"], p["icon"], p["url_pathname"], Path(p["script_path"]).name)
+        for p in at._registered_pages.values()
+    ]
+    assert pages == [
+        ("Map", ":material/map:", "", "map.py"),
+        ("Claims", ":material/balance:", "Claims", "claims.py"),
+        ("Timeline", ":material/timeline:", "Timeline", "timeline.py"),
+        ("Sources", ":material/newspaper:", "Sources", "sources.py"),
+        ("Places", ":material/place:", "Places", "places.py"),
+    ]
+    assert any("claims shown" in m.value for m in at.markdown)  # the map is the default page
+
+
+def test_a_filter_set_on_the_map_stays_applied_on_every_page(app, data):
+    at = app(None)
+    at.multiselect(key="f_sides").set_value(["Azerbaijan"]).run()
+    shown = len(apply_filters(data.events, AZ))
+    for name in ("claims", "timeline", "sources", "places"):
+        at.switch_page(PAGES[name]).run()
+        assert not at.exception
+        assert summary(at).startswith(f"**{shown} of {len(data.events)} claims in view**")
+        assert at.multiselect(key="f_sides").value == ["Azerbaijan"]
+        assert at.query_params["side"] in ("Azerbaijan", ["Azerbaijan"])
+
+
+def test_the_sidebar_is_drawn_once_per_page(app):
+    at = app("claims")
+    assert [h.value for h in at.sidebar.header] == ["Filters"]
+    assert len([s for s in at.sidebar.selectbox if s.key == "f_basemap"]) == 1
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_url_parameter_works_on_the_page(app, data, name):
+    params = {
+        "period": "offensive",
+        "from": "2023-09-20",
+        "to": "2023-09-20",
+        "source": "a003",
+        "side": "Azerbaijan",
+        "type": "Statements and talks",
+        "q": "armed formations",
+        "basemap": "osm",
+    }
+    at = app(name, **params)
+    assert not at.exception
+    state = FilterState(
+        period="offensive",
+        date_from=date(2023, 9, 20),
+        date_to=date(2023, 9, 20),
+        sources=("a003",),
+        sides=("Azerbaijan",),
+        types=("Statements and talks",),
+        text="armed formations",
+    )
+    shown = len(apply_filters(data.events, state))
+    assert summary(at).startswith(f"**{shown} of {len(data.events)} claims in view**")
+    assert {k: at.query_params[k] for k in params} == params  # written back from the widgets
+    assert at.selectbox(key="f_basemap").value == "osm"
+
+
+@pytest.mark.parametrize("name", ["claims", "sources"])
+def test_claimant_and_actor_parameters_on_the_page(app, data, name):
+    claimant = data.events["claimant"].iloc[0]
+    actor = data.events["actor1"].iloc[0]
+    at = app(name, claimant=claimant, actor=actor)
+    state = FilterState(claimants=(claimant,), actors=(actor,))
+    shown = len(apply_filters(data.events, state))
+    assert 0 < shown < len(data.events)
+    assert summary(at).startswith(f"**{shown} of")
+
+
+def test_a_url_notice_stays_across_pages_until_a_filter_changes(app):
+    at = app("claims", side="Martians")
+    assert any("Martians" in w.value for w in at.warning)
+    at.switch_page(PAGES["timeline"]).run()
+    assert any("Martians" in w.value for w in at.warning)
+    at.radio(key="f_period").set_value("offensive").run()
+    assert not at.warning
+
+
+def test_briefing_parameter_on_a_page(app):
+    at = app("sources", FIXTURE, briefing="1", period="offensive")
+    assert not at.exception
+    assert any("kcm-briefing-frame" in e.proto.srcdoc for e in at.get("iframe"))
+    assert at.query_params["briefing"] in ("1", ["1"])
+    assert not any("claims in view" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_view_with_no_claims_is_a_notice_not_a_crash(app, name):
+    at = app(name, q="no claim says this")
+    assert not at.exception
+    assert summary(at).startswith("**0 of")
+    if name != "places":  # the gazetteer is still worth showing with no claims in view
+        assert any("No claims match" in i.value for i in at.info)

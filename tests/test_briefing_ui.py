@@ -14,13 +14,9 @@ FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
 
 
 @pytest.fixture
-def app(monkeypatch):
+def app(app_factory):
     def make(**params: str) -> AppTest:
-        monkeypatch.setenv("KCM_DATA_DIR", FIXTURE)
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
+        return app_factory(FIXTURE, **params)
 
     return make
 

@@ -13,8 +13,10 @@ Blank figures are "not stated": they never differ from anything and never count 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pandas as pd
 
@@ -48,61 +50,74 @@ class Discrepancy:
         return self.message + (": " + "; ".join(self.details) if self.details else "") + "."
 
 
-def _who(row: Mapping) -> str:
+Record = Mapping[str, Any]
+
+
+def _who(row: Record) -> str:
     return f"{row['claimant']} ({row['claimant_side']})"
 
 
-def _sources_of(rows: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(sorted({s for ids in rows["source_ids"] for s in split_ids(ids)}))
+def _sources_of(rows: Iterable[Record]) -> tuple[str, ...]:
+    return tuple(sorted({s for row in rows for s in split_ids(row["source_ids"])}))
 
 
-def _value_with_note(row: Mapping, column: str) -> str:
+def _value_with_note(row: Record, column: str) -> str:
     value = figure_label(row[column])
     note = row.get("figures_note") or ""
     return f"{value} ({note})" if note else value
 
 
-def _differing(rows: pd.DataFrame, column: str) -> list[int]:
-    return sorted({int(v) for v in rows[column].dropna()})
+def _stated(rows: Sequence[Record], column: str) -> list[Record]:
+    """The rows that state ``column`` (blank = not stated, so left out)."""
+    return [r for r in rows if not pd.isna(r[column])]
 
 
-def figure_discrepancies(claims: pd.DataFrame) -> list[Discrepancy]:
-    """Claims of one incident stating different killed (or injured) figures."""
+def _differing(rows: Sequence[Record], column: str) -> list[int]:
+    return sorted({int(r[column]) for r in rows})
+
+
+def _by_figure(rows: Sequence[Record], column: str) -> list[Record]:
+    return sorted(rows, key=lambda r: (int(r[column]), r["event_id"]))
+
+
+def _records(claims: pd.DataFrame | Sequence[Record]) -> list[Record]:
+    """Plain dict rows: the detection below works on them, not on DataFrame slices, because
+    per-incident DataFrame indexing made the Claims page take seconds."""
+    if isinstance(claims, pd.DataFrame):
+        return cast(list[Record], claims.to_dict("records"))
+    return list(claims)
+
+
+def _figure_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
     out: list[Discrepancy] = []
-    if claims.empty:
-        return out
-    incident = str(claims["incident_id"].iloc[0])
     for column, word in FIGURES.items():
-        stated = claims[claims[column].notna()]
-        if len(_differing(stated, column)) < 2:
+        stated = _stated(claims, column)
+        differing = _differing(stated, column)
+        if len(differing) < 2:
             continue
         parts = tuple(
             f"{_value_with_note(row, column)} — {row['event_id']} {_who(row)}, "
             f"{row['source_ids'].replace(';', ', ')}"
-            for row in stated.sort_values([column, "event_id"]).to_dict("records")
+            for row in _by_figure(stated, column)
         )
-        values = ", ".join(str(v) for v in _differing(stated, column))
         out.append(
             Discrepancy(
                 incident,
                 "figures",
-                tuple(stated["event_id"]),
+                tuple(r["event_id"] for r in stated),
                 _sources_of(stated),
-                f"Claimed {word} differ ({values})",
+                f"Claimed {word} differ ({', '.join(str(v) for v in differing)})",
                 parts,
             )
         )
     return out
 
 
-def denial_discrepancies(claims: pd.DataFrame) -> list[Discrepancy]:
-    """Denials in the incident, and claims another party denies or disputes."""
+def _denial_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
     out: list[Discrepancy] = []
-    if claims.empty:
-        return out
-    incident = str(claims["incident_id"].iloc[0])
-    denials = claims[claims["sub_event_type"] == "Denial"]
-    for row in denials.to_dict("records"):
+    for row in claims:
+        if row["sub_event_type"] != "Denial":
+            continue
         out.append(
             Discrepancy(
                 incident,
@@ -113,23 +128,22 @@ def denial_discrepancies(claims: pd.DataFrame) -> list[Discrepancy]:
                 (row["summary"],),
             )
         )
-    others = claims[claims["sub_event_type"] != "Denial"]
+    others = [r for r in claims if r["sub_event_type"] != "Denial"]
     for status, kind, words in (
         ("denied", "denial", "denied by another party"),
         ("disputed", "disputed", "disputed by another claimant"),
     ):
-        rows = others[others["verification"] == status]
-        if rows.empty:
+        rows = [r for r in others if r["verification"] == status]
+        if not rows:
             continue
         listed = tuple(
-            f"{r['event_id']} {_who(r)}, {r['source_ids'].replace(';', ', ')}"
-            for r in rows.to_dict("records")
+            f"{r['event_id']} {_who(r)}, {r['source_ids'].replace(';', ', ')}" for r in rows
         )
         out.append(
             Discrepancy(
                 incident,
                 kind,
-                tuple(rows["event_id"]),
+                tuple(r["event_id"] for r in rows),
                 _sources_of(rows),
                 f"{len(rows)} claim(s) {words}",
                 listed,
@@ -138,28 +152,27 @@ def denial_discrepancies(claims: pd.DataFrame) -> list[Discrepancy]:
     return out
 
 
-def self_contradictions(claims: pd.DataFrame) -> list[Discrepancy]:
-    """One article carrying two claims of the incident with different figures."""
+def _self_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
+    carried: dict[str, list[Record]] = {}
+    for row in claims:
+        for source_id in split_ids(row["source_ids"]):
+            carried.setdefault(source_id, []).append(row)
     out: list[Discrepancy] = []
-    if claims.empty:
-        return out
-    incident = str(claims["incident_id"].iloc[0])
-    carried = claims.assign(_ids=claims["source_ids"].map(split_ids)).explode("_ids")
-    for source_id, rows in carried.groupby("_ids", sort=True):
+    for source_id in sorted(carried):
         for column, word in FIGURES.items():
-            stated = rows[rows[column].notna()]
+            stated = _stated(carried[source_id], column)
             if len(_differing(stated, column)) < 2:
                 continue
             listed = tuple(
                 f"{_value_with_note(r, column)} — {r['event_id']} {_who(r)}"
-                for r in stated.sort_values([column, "event_id"]).to_dict("records")
+                for r in _by_figure(stated, column)
             )
             out.append(
                 Discrepancy(
                     incident,
                     "self-contradiction",
-                    tuple(stated["event_id"]),
-                    (str(source_id),),
+                    tuple(r["event_id"] for r in stated),
+                    (source_id,),
                     f"Article {source_id} gives different {word} figures",
                     listed,
                 )
@@ -167,19 +180,50 @@ def self_contradictions(claims: pd.DataFrame) -> list[Discrepancy]:
     return out
 
 
-def discrepancies(claims: pd.DataFrame) -> list[Discrepancy]:
+def _incident_of(claims: Sequence[Record]) -> str:
+    return str(claims[0]["incident_id"]) if claims else ""
+
+
+def figure_discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+    """Claims of one incident stating different killed (or injured) figures."""
+    rows = _records(claims)
+    return _figure_found(_incident_of(rows), rows) if rows else []
+
+
+def denial_discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+    """Denials in the incident, and claims another party denies or disputes."""
+    rows = _records(claims)
+    return _denial_found(_incident_of(rows), rows) if rows else []
+
+
+def self_contradictions(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+    """One article carrying two claims of the incident with different figures."""
+    rows = _records(claims)
+    return _self_found(_incident_of(rows), rows) if rows else []
+
+
+def discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
     """Every discrepancy among the claims of one incident, in KINDS order."""
-    found = figure_discrepancies(claims) + denial_discrepancies(claims)
-    found += self_contradictions(claims)
+    rows = _records(claims)
+    if not rows:
+        return []
+    incident = _incident_of(rows)
+    found = _figure_found(incident, rows) + _denial_found(incident, rows)
+    found += _self_found(incident, rows)
     return sorted(found, key=lambda d: KINDS.index(d.kind))
+
+
+def _grouped(events: pd.DataFrame) -> dict[str, list[Record]]:
+    """Incident id (sorted) -> its claims as records in event-id order: one pass, no slicing."""
+    groups: dict[str, list[Record]] = {}
+    for row in _records(events.sort_values("event_id")):
+        groups.setdefault(str(row["incident_id"]), []).append(row)
+    return {iid: groups[iid] for iid in sorted(groups)}
 
 
 def all_discrepancies(events: pd.DataFrame) -> dict[str, list[Discrepancy]]:
     """Incident id -> its discrepancies (empty list if uncontested), for every incident."""
-    return {
-        str(iid): discrepancies(rows)
-        for iid, rows in events.sort_values("event_id").groupby("incident_id", sort=True)
-    }
+    return {iid: discrepancies(rows) for iid, rows in _grouped(events).items()}
 
 
 def contested_incidents(events: pd.DataFrame) -> list[str]:
@@ -187,27 +231,37 @@ def contested_incidents(events: pd.DataFrame) -> list[str]:
     return [iid for iid, found in all_discrepancies(events).items() if found]
 
 
-def incident_title(claims: pd.DataFrame, place_names: Mapping[str, str]) -> str:
-    """A short name for an incident: its commonest sub-event type, place and date span."""
-    ordered = claims.sort_values("event_id")
-    what = ordered["sub_event_type"].value_counts(sort=True).index[0]
-    located = ordered[ordered["place_id"] != ""]
-    where = (
-        place_names.get(located["place_id"].value_counts().index[0], "unknown place")
-        if not located.empty
-        else "no place given"
-    )
-    start, end = ordered["date_start"].min(), ordered["date_end"].max()
+def _commonest(values: Iterable[str]) -> str | None:
+    """The most frequent value; a tie goes to the one seen first (as pandas' value_counts)."""
+    ranked = Counter(values).most_common(1)
+    return ranked[0][0] if ranked else None
+
+
+def _title(ordered: Sequence[Record], place_names: Mapping[str, str]) -> str:
+    what = _commonest(r["sub_event_type"] for r in ordered)
+    place = _commonest(r["place_id"] for r in ordered if r["place_id"] != "")
+    where = "no place given" if place is None else place_names.get(place, "unknown place")
+    start = min(r["date_start"] for r in ordered)
+    end = max(r["date_end"] for r in ordered)
     when = f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} – {end:%d %b %Y}"
     return f"{what} · {where} · {when}"
 
 
+def incident_title(claims: pd.DataFrame, place_names: Mapping[str, str]) -> str:
+    """A short name for an incident: its commonest sub-event type, place and date span."""
+    return _title(_records(claims.sort_values("event_id")), place_names)
+
+
 def incident_overview(
-    events: pd.DataFrame, place_names: Mapping[str, str], whole: pd.DataFrame | None = None
+    events: pd.DataFrame,
+    place_names: Mapping[str, str],
+    whole: pd.DataFrame | None = None,
+    found: Mapping[str, Sequence[Discrepancy]] | None = None,
 ) -> pd.DataFrame:
     """One row per incident in ``events``: title, counts, sides, contested, kinds.
 
-    ``whole`` (all claims) lets the row say how many claims of the incident the filters hide.
+    ``whole`` (all claims) lets the row say how many claims of the incident the filters hide;
+    ``found`` (``all_discrepancies(events)``) saves detecting the discrepancies twice.
     """
     columns = [
         "incident_id",
@@ -220,20 +274,22 @@ def incident_overview(
         "contested",
         "kinds",
     ]
-    found = all_discrepancies(events)
-    totals = (whole if whole is not None else events)["incident_id"].value_counts()
+    groups = _grouped(events)
+    if found is None:
+        found = {iid: discrepancies(rows) for iid, rows in groups.items()}
+    totals = (whole if whole is not None else events)["incident_id"].value_counts().to_dict()
     rows = []
-    for iid, claims in events.groupby("incident_id", sort=True):
-        kinds = tuple(dict.fromkeys(d.kind for d in found[str(iid)]))
+    for iid, claims in groups.items():
+        kinds = tuple(dict.fromkeys(d.kind for d in found[iid]))
         rows.append(
             {
-                "incident_id": str(iid),
-                "title": incident_title(claims, place_names),
-                "start": claims["date_start"].min(),
+                "incident_id": iid,
+                "title": _title(claims, place_names),
+                "start": min(r["date_start"] for r in claims),
                 "claims": len(claims),
                 "hidden_claims": int(totals.get(iid, len(claims))) - len(claims),
                 "articles": len(_sources_of(claims)),
-                "sides": tuple(sorted(claims["claimant_side"].unique())),
+                "sides": tuple(sorted({r["claimant_side"] for r in claims})),
                 "contested": bool(kinds),
                 "kinds": kinds,
             }
@@ -292,10 +348,7 @@ def figure_frame(
     column: str = "fatalities",
 ) -> pd.DataFrame:
     """Chart rows: one per claim, its figure (NA = not stated, never 0) and its context."""
-    titles = {
-        str(iid): f"{iid} · {incident_title(rows, place_names)}"
-        for iid, rows in claims.groupby("incident_id", sort=True)
-    }
+    titles = {iid: f"{iid} · {_title(rows, place_names)}" for iid, rows in _grouped(claims).items()}
     rows = []
     for row in claims.sort_values("event_id").to_dict("records"):
         value = row[column]

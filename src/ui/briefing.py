@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit.delta_generator import DeltaGenerator
 
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import (
@@ -32,6 +33,8 @@ from src.mapview.build import BASEMAPS
 from src.mapview.frontend import own_file
 
 PARAM = "briefing"
+#: Session key of the briefing view's on/off state (the toggles are two widgets).
+BRIEFING_KEY = "b_on"
 #: Height of the embedded frame before it sizes itself to 16:9 of the page width.
 EMBED_HEIGHT = 820
 #: The briefing view shows the frame only (static/kcm/hide-controls.css).
@@ -39,18 +42,16 @@ HIDE_CONTROLS_CSS = f"<style>{own_file('hide-controls.css')}</style>"
 
 
 def briefing_on() -> bool:
-    """Whether the URL asks for the briefing view."""
-    return st.query_params.get(PARAM, "") in ("1", "true", "on")
+    """Whether the briefing view is on: the URL's ``briefing=`` as read once per session by
+    the sidebar, then whatever the toggles set (the shell writes it back to the URL)."""
+    return bool(st.session_state.get(BRIEFING_KEY, False))
 
 
 def _set_briefing(key: str) -> None:
-    if st.session_state.get(key):
-        st.query_params[PARAM] = "1"
-    elif PARAM in st.query_params:
-        del st.query_params[PARAM]
+    st.session_state[BRIEFING_KEY] = bool(st.session_state.get(key))
 
 
-def _toggle(container, key: str) -> bool:
+def _toggle(container: DeltaGenerator, key: str) -> bool:
     st.session_state[key] = briefing_on()
     return container.toggle(
         "Briefing view",
@@ -63,8 +64,8 @@ def _toggle(container, key: str) -> bool:
 
 
 def basemap_choice() -> str:
-    """The basemap for the frame: the URL's ``basemap`` if valid, else the light one."""
-    chosen = st.query_params.get("basemap", DEFAULT_BASEMAP)
+    """The basemap for the frame: the sidebar's choice if valid, else the light one."""
+    chosen = st.session_state.get("f_basemap", DEFAULT_BASEMAP)
     return chosen if chosen in BASEMAPS else DEFAULT_BASEMAP
 
 
@@ -97,8 +98,7 @@ def briefing_mode(data: Dataset, state: FilterState) -> bool:
 
     st.html(HIDE_CONTROLS_CSS)
     left, right = st.columns([1, 4], vertical_alignment="bottom")
-    with left:
-        _toggle(st, "b_toggle_main")
+    _toggle(left, "b_toggle_main")
     with right:
         title = st.text_input(
             "Title (inside the frame)",

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from src.analysis.incidents import (
+    Discrepancy,
+    all_discrepancies,
+    claims_table,
+    figure_frame,
+    incident_overview,
+)
+from src.analysis.text import md_frame
+from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
+from src.geo.gazetteer import Gazetteer
 from src.mapview.build import LayerStats, claims_payload
 
 
@@ -52,17 +63,98 @@ def headlines(data: Dataset) -> dict[str, str]:
 
 
 def incident_sizes(data: Dataset) -> dict[str, int]:
-    return data.events["incident_id"].value_counts().to_dict()
+    return {str(k): int(v) for k, v in data.events["incident_id"].value_counts().items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _claims(directory: str, state: FilterState) -> tuple[dict, LayerStats]:
+def _claims(directory: str, version: str, state: FilterState) -> tuple[dict, LayerStats]:
     data = _load(directory)
     shown = apply_filters(data.events, state)
     return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
 
 
-def claims_for(state: FilterState) -> tuple[dict, LayerStats]:
-    """The claims layer's browser payload for a view, cached per data folder and filters,
+def claims_for(data: Dataset, state: FilterState) -> tuple[dict, LayerStats]:
+    """The claims layer's browser payload for a view, cached per data version and filters,
     so going back to an earlier view costs nothing."""
-    return _claims(data_dir(), state)
+    return _claims(data_dir(), data.version, state)
+
+
+# --- derived views, cached on what they depend on ----------------------------------------------
+# Every key is hashable and complete: the data folder and its version, the FilterState and the
+# page's own options. The frames are recomputed from those inside, never passed in unhashed.
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _incident_views(
+    directory: str, version: str, state: FilterState, whole: bool
+) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+    data = _load(directory)
+    claims = compared_claims(data, apply_filters(data.events, state), whole)
+    found = all_discrepancies(claims)
+    return incident_overview(claims, place_names(data), data.events, found), found
+
+
+def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataFrame:
+    """The claims an incident view compares: those shown, or (``whole``) every claim of an
+    incident that has at least one claim shown."""
+    if not whole:
+        return shown
+    return data.events[data.events["incident_id"].isin(shown["incident_id"])]
+
+
+def incident_views(
+    data: Dataset, state: FilterState, whole: bool = False
+) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+    """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``)."""
+    return _incident_views(data_dir(), data.version, state, whole)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _claim_cards(
+    directory: str, version: str, state: FilterState, whole: bool
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    data = _load(directory)
+    claims = compared_claims(data, apply_filters(data.events, state), whole)
+    names = place_names(data)
+    tables = {
+        str(iid): md_frame(claims_table(rows, headlines(data), names).set_index("Claim"))
+        for iid, rows in claims.groupby("incident_id", sort=True)
+    }
+    return figure_frame(claims, names), tables
+
+
+def claim_cards(
+    data: Dataset, state: FilterState, whole: bool = False
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """(fatality chart rows, incident id -> its claims side by side as an escaped table):
+    the Claims page's per-incident work, done once per view rather than on every rerun."""
+    return _claim_cards(data_dir(), data.version, state, whole)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _timeline_rows(
+    directory: str, version: str, state: FilterState
+) -> tuple[pd.DataFrame, list[DayGroup]]:
+    data = _load(directory)
+    shown = apply_filters(data.events, state)
+    names = place_names(data)
+    return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
+
+
+def timeline_rows(data: Dataset, state: FilterState) -> tuple[pd.DataFrame, list[DayGroup]]:
+    """(chart rows, chronology by day) of the claims in view."""
+    return _timeline_rows(data_dir(), data.version, state)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _gazetteer(directory: str, version: str) -> Gazetteer:
+    return Gazetteer.from_frame(_load(directory).places)
+
+
+def gazetteer(data: Dataset) -> Gazetteer:
+    """The offline gazetteer of this data version (names, aliases, coordinates), built once."""
+    return _gazetteer(data_dir(), data.version)
+
+
+def place_names(data: Dataset) -> dict[str, str]:
+    return dict(zip(data.places["place_id"], data.places["name"], strict=True))

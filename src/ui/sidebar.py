@@ -1,25 +1,47 @@
-"""The filter sidebar, kept in sync with the URL so a copied link reproduces the view.
+"""The shared sidebar (filters, basemap), and the URL that mirrors it so a copied link
+reproduces the view.
 
-The URL is read once per session (and whenever it changes under us, e.g. a pasted link);
-after that the widgets are the truth and every change is written back to the query string.
+The URL is read into the widgets once per session: a link pasted or edited in the address
+bar reloads the page, which starts a new session. After that the widgets are the only truth
+and every run writes the URL from them, never reading it back. Reading it back raced with the
+browser: two quick key presses start two reruns, and the second still carries the query
+string from before the first rerun's update, which looked like a pasted link and undid both
+presses. Writing on every run also restores the query string a page switch drops.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 import streamlit as st
 
 from src.dataset import Dataset
 from src.filters import FACET_LABELS, PERIOD_LABELS, PERIODS, FilterState, period_bounds
 from src.mapview.build import BASEMAPS
+from src.ui.briefing import BRIEFING_KEY
+from src.ui.briefing import PARAM as BRIEFING_PARAM
 from src.ui.data import get_options
-from src.urlstate import PARAMS, parse_query, to_query
+from src.urlstate import PARAMS, SCALAR_PARAMS, parse_query, to_query
 
 _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
-_OWN_PARAMS = set(PARAMS) | {"period", "from", "to", "q"}
-#: The view's URL parameters: the filters and the basemap.
-_FILTER_PARAMS = _OWN_PARAMS | {"basemap"}
-#: The sidebar's widget keys: period, one per facet, the search text, the basemap.
-_WIDGET_KEYS = {"f_period", "f_text", "f_basemap"} | set(_FACET_KEYS.values())
+DEFAULT_BASEMAP = next(iter(BASEMAPS))
+#: The URL parameters the app writes from its widgets; any other parameter is left alone.
+OWN_PARAMS = set(PARAMS) | set(SCALAR_PARAMS) | {"basemap", BRIEFING_PARAM}
+#: Session keys: the URL has been read (once per session), what was ignored in it, and the
+#: filters it described (the notices stand until the user moves away from them).
+_URL_READ = "f_url_read"
+_NOTICES = "f_notices"
+_URL_STATE = "f_url_state"
+
+
+@dataclass(frozen=True)
+class SidebarView:
+    """What the shared sidebar decided: the filters and the basemap."""
+
+    state: FilterState
+    basemap: str
 
 
 def _query_dict() -> dict[str, list[str]]:
@@ -30,9 +52,13 @@ def _range_key(period: str) -> str:
     return f"f_range_{period}"
 
 
-def _apply_url(data: Dataset, options: dict[str, list[str]]) -> None:
-    """Put the URL's filters into the widgets' session state, noting what was ignored."""
-    parsed = parse_query(_query_dict(), options)
+def read_url_once(data: Dataset, options: dict[str, list[str]]) -> None:
+    """Put the URL's view into the widgets' session state, once per session, noting what was
+    ignored. Also decides the briefing view's starting value (``briefing=``)."""
+    if st.session_state.get(_URL_READ):
+        return
+    query = _query_dict()
+    parsed = parse_query(query, options)
     state = parsed.state
     st.session_state["f_period"] = state.period
     for attr, key in _FACET_KEYS.items():
@@ -43,58 +69,35 @@ def _apply_url(data: Dataset, options: dict[str, list[str]]) -> None:
     end = max(min(state.date_to or hi, hi), lo)
     st.session_state[_range_key(state.period)] = (start, end)
     notices = list(parsed.notices)
-    basemap = st.query_params.get("basemap")
+    basemap = (query.get("basemap") or [""])[-1]
     if basemap in BASEMAPS:
         st.session_state["f_basemap"] = basemap
     elif basemap:
         notices.append(f"Ignored unknown basemap {basemap!r} (use one of {', '.join(BASEMAPS)}).")
-    st.session_state["f_notices"] = notices
-    st.session_state["f_url_state"] = None  # filled with the widgets' reading of the URL
+    briefing = (query.get(BRIEFING_PARAM) or [""])[-1]
+    st.session_state[BRIEFING_KEY] = briefing in ("1", "true", "on")
+    st.session_state[_NOTICES] = notices
+    st.session_state[_URL_STATE] = None  # filled with the widgets' reading of the URL
+    st.session_state[_URL_READ] = True
 
 
-def _sync_url(state: FilterState) -> None:
-    wanted = to_query(state)
-    current = {k: v for k, v in _query_dict().items() if k in _OWN_PARAMS}
-    if current != wanted:
-        keep = {k: v for k, v in _query_dict().items() if k not in _OWN_PARAMS}
-        st.query_params.from_dict({**keep, **wanted})
-    st.session_state["f_last_query"] = _query_dict()
+def write_url(view: SidebarView, briefing: bool) -> None:
+    """Make the query string say exactly what the widgets say (defaults left out)."""
+    wanted = to_query(view.state)
+    if view.basemap != DEFAULT_BASEMAP:
+        wanted["basemap"] = [view.basemap]
+    if briefing:
+        wanted[BRIEFING_PARAM] = ["1"]
+    current = _query_dict()
+    target = {**{k: v for k, v in current.items() if k not in OWN_PARAMS}, **wanted}
+    if current != target:
+        st.query_params.from_dict(target)
 
 
-def carry_filters() -> None:
-    """Carry the filters across a page switch; call before ``filter_sidebar``.
-
-    Two things are lost when Streamlit switches pages: the query string (the new page opens
-    without it) and the widgets' values (a widget's identity includes its page, so the new
-    page's sidebar widgets would start from their defaults and then wipe the URL).
-
-    * If the URL has no filter parameter but the sidebar last wrote some (``f_last_query``),
-      they are put back and the sidebar is told to re-read the URL, the single source of
-      truth. A URL that names any filter wins, as a pasted link should.
-    * Otherwise each filter widget's value is re-assigned to its key (Streamlit's documented
-      way to keep a widget's value when the widget is re-created on another page); on an
-      ordinary rerun this changes nothing.
-    """
-    last = st.session_state.get("f_last_query") or {}
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    wanted = {k: v for k, v in last.items() if k in _FILTER_PARAMS}
-    if wanted and not any(k in _FILTER_PARAMS for k in current):
-        st.query_params.from_dict({**current, **wanted})
-        st.session_state["f_last_query"] = None  # makes filter_sidebar re-read the URL
-        return
-    for key in list(st.session_state):
-        if key in _WIDGET_KEYS or str(key).startswith("f_range_"):
-            st.session_state[key] = st.session_state[key]
-
-
-def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]):
-    """Draw the filters and return the FilterState they describe, plus URL notices."""
-    carry_filters()
-    if "f_period" not in st.session_state or st.session_state.get("f_last_query") != (
-        _query_dict()
-    ):
-        _apply_url(data, options)
-
+def filter_widgets(
+    data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]
+) -> FilterState:
+    """Draw the filters and return the FilterState they describe."""
     sb = st.sidebar
     sb.header("Filters")
     period = sb.radio(
@@ -107,7 +110,7 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
     key = _range_key(period)
     if key not in st.session_state:
         st.session_state[key] = (lo, hi)
-    start, end = sb.slider(
+    picked = sb.slider(
         "Date range within the period",
         min_value=lo,
         max_value=hi,
@@ -115,6 +118,7 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
         format="D MMM YYYY",
         help="A claim is shown if its dates overlap this range.",
     )
+    start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
     for attr, label in FACET_LABELS.items():
         sb.multiselect(
@@ -136,32 +140,33 @@ def filter_sidebar(data: Dataset, options: dict[str, list[str]], headlines: dict
     )
     for attr, wkey in _FACET_KEYS.items():
         state = state.with_facet(attr, st.session_state.get(wkey, []))
-    if st.session_state.get("f_url_state") is None:
-        st.session_state["f_url_state"] = state
-    elif state != st.session_state["f_url_state"]:
-        st.session_state["f_notices"] = []  # the user has moved on from the pasted link
-    _sync_url(state)
-    return state, tuple(st.session_state.get("f_notices", ()))
+    return state
 
 
 def basemap_picker() -> str:
-    """The basemap selector, kept in the URL (``basemap=``) like the filters."""
-    choice = st.sidebar.selectbox(
-        "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
+    """The basemap selector (the map pages and the briefing frame use its choice)."""
+    return str(
+        st.sidebar.selectbox(
+            "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
+        )
     )
-    default = next(iter(BASEMAPS))
-    if st.query_params.get("basemap", default) != choice:
-        if choice == default:
-            del st.query_params["basemap"]
-        else:
-            st.query_params["basemap"] = choice
-        st.session_state["f_last_query"] = _query_dict()
-    return choice
 
 
-def filters_with_notices(data: Dataset, headlines: dict[str, str]) -> FilterState:
-    """The shared sidebar on any page, with the URL's ignored values shown as warnings."""
-    state, notices = filter_sidebar(data, get_options(), headlines)
-    for notice in notices:
+def current_notices(state: FilterState) -> tuple[str, ...]:
+    """The URL's ignored values, until the filters differ from what the URL described."""
+    if st.session_state.get(_URL_STATE) is None:
+        st.session_state[_URL_STATE] = state
+    elif state != st.session_state[_URL_STATE]:
+        st.session_state[_NOTICES] = []  # the user has moved on from the pasted link
+    return tuple(st.session_state.get(_NOTICES, ()))
+
+
+def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
+    """The sidebar every page shares, with the URL's ignored values shown as warnings."""
+    options = get_options()
+    read_url_once(data, options)
+    state = filter_widgets(data, options, headlines)
+    view = SidebarView(state=state, basemap=basemap_picker())
+    for notice in current_notices(state):
         st.warning(notice, icon="⚠️")
-    return state
+    return view

@@ -182,7 +182,7 @@ def test_filters_follow_the_sidebar_navigation(page, app_url, data):
         settle(page, expected)
         assert "period=offensive" in page.url
     # and back to the map: the same view, drawn with the same claims
-    page.locator("[data-testid='stSidebarNav'] a", has_text="dashboard").first.click()
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Map").first.click()
     page.wait_for_url(re.compile(r"side=Azerbaijan"), timeout=30_000)
     page.get_by_text(expected.replace("in view", "shown")).first.wait_for()
     shown = apply_filters(data.events, state)

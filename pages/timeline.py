@@ -8,11 +8,12 @@ from __future__ import annotations
 import streamlit as st
 
 from src.analysis.charts import timeline_chart
-from src.analysis.pagekit import page_header, start_page, timeline_rows
 from src.analysis.text import md
 from src.analysis.timeline import ZOOM_LABELS, ZOOMS, lane_domain, zoom_domain
+from src.ui.data import timeline_rows
+from src.ui.shell import page_context, page_header
 
-ctx = start_page("Timeline", "🕰️")
+ctx = page_context()
 page_header(
     ctx,
     "Timeline of claims",
@@ -20,7 +21,7 @@ page_header(
     "moment the claim's date may mean.",
 )
 
-frame, days = timeline_rows(ctx.key, ctx.shown, ctx.place_names, ctx.headlines)
+frame, days = timeline_rows(ctx.data, ctx.state)
 if frame.empty:
     st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
     st.stop()

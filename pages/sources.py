@@ -17,10 +17,11 @@ from src.analysis.coverage import (
     matrix_long,
 )
 from src.analysis.incidents import KIND_LABELS
-from src.analysis.pagekit import incident_views, page_header, start_page
 from src.analysis.text import md, md_frame, verification_text
+from src.ui.data import incident_views
+from src.ui.shell import page_context, page_header
 
-ctx = start_page("Sources", "📰")
+ctx = page_context()
 page_header(
     ctx,
     "Sources",
@@ -28,8 +29,12 @@ page_header(
 )
 
 shown, sources = ctx.shown, ctx.data.sources
-overview, found = incident_views(ctx.key + ":False", shown, ctx.data.events, ctx.place_names)
+overview, found = incident_views(ctx.data, ctx.state)
 titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
+
+if shown.empty:  # nothing to count or compare (the per-article tables need rows)
+    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    st.stop()
 
 st.subheader("Articles")
 st.table(md_frame(article_summary(shown, sources, found).set_index("Article")))

@@ -6,6 +6,8 @@ Thin UI: the table is ``src/analysis/places.py``, distances ``src/analysis/dista
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -18,22 +20,21 @@ from src.analysis.distances import (
     load_stated_distances,
     measure,
 )
-from src.analysis.pagekit import gazetteer, page_header, start_page
 from src.analysis.places import gazetteer_table
 from src.analysis.text import md, md_frame
 from src.assets.localize import localize_map
 from src.mapview.build import base_map
-from src.ui.data import data_dir
-from src.ui.sidebar import basemap_picker
+from src.ui.data import data_dir, gazetteer
+from src.ui.shell import page_context, page_header
 
-ctx = start_page("Places", "📍")
+ctx = page_context()
 page_header(
     ctx,
     "Places",
     "Every place the claims use, where its coordinates come from, and distances between them.",
 )
 places = ctx.data.places
-gaz = gazetteer(ctx.data.version, places)
+gaz = gazetteer(ctx.data)
 
 st.subheader("Gazetteer")
 table = gazetteer_table(places, ctx.shown, ctx.data.events)
@@ -45,9 +46,7 @@ st.caption(
 )
 
 st.subheader("Map of places and routes")
-m = base_map(
-    places, ctx.shown, basemap_picker(), legend=False
-)  # the map's own sidebar choice and URL
+m = base_map(places, ctx.shown, ctx.basemap, legend=False)  # the shared sidebar's basemap
 report = localize_map(m)
 if report.cdn_message():
     st.info(
@@ -91,7 +90,9 @@ st.caption(
 
 st.subheader("Distances stated in the articles")
 try:
-    stated = load_stated_distances(default_path(data_dir()), gaz, ctx.data.sources["source_id"])
+    stated = load_stated_distances(
+        default_path(Path(data_dir())), gaz, ctx.data.sources["source_id"]
+    )
 except StatedDistanceError as exc:
     st.error("The stated distances file does not pass validation; fix these and reload:")
     st.code("\n".join(str(p) for p in exc.problems))

@@ -10,14 +10,13 @@ import streamlit as st
 from src.analysis.charts import fatalities_chart, not_stated_chart
 from src.analysis.incidents import (
     KIND_LABELS,
-    claims_table,
     discrepancy_markdown,
-    figure_frame,
 )
-from src.analysis.pagekit import incident_views, page_header, start_page
-from src.analysis.text import md, md_frame
+from src.analysis.text import md
+from src.ui.data import claim_cards, compared_claims, incident_views
+from src.ui.shell import page_context, page_header
 
-ctx = start_page("Claims", "⚖️")
+ctx = page_context()
 page_header(
     ctx,
     "Claims side by side",
@@ -33,11 +32,8 @@ whole = right.toggle(
     "about an incident that has at least one claim in view.",
 )
 
-shown = ctx.shown
-claims = (
-    ctx.data.events[ctx.data.events["incident_id"].isin(shown["incident_id"])] if whole else shown
-)
-overview, found = incident_views(f"{ctx.key}:{whole}", claims, ctx.data.events, ctx.place_names)
+claims = compared_claims(ctx.data, ctx.shown, whole)
+overview, found = incident_views(ctx.data, ctx.state, whole)
 contested = overview[overview["contested"]]
 
 a, b, c = st.columns(3)
@@ -50,7 +46,7 @@ if claims.empty:
     st.stop()
 
 st.subheader("Claimed fatalities")
-figures = figure_frame(claims, ctx.place_names)
+figures, tables = claim_cards(ctx.data, ctx.state, whole)
 if figures["stated"].any():
     st.altair_chart(fatalities_chart(figures), width="stretch")
 else:
@@ -83,5 +79,4 @@ for card in cards.to_dict("records"):
                 f"{card['hidden_claims']} more claim(s) about this incident are outside the "
                 "filters; switch on “Compare with every claim” to see them."
             )
-        rows = claims_table(claims[claims["incident_id"] == iid], ctx.headlines, ctx.place_names)
-        st.table(md_frame(rows.set_index("Claim")))
+        st.table(tables[iid])

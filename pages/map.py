@@ -1,0 +1,127 @@
+"""The map: every claim in view as a marker, coloured by who claims it, shaped by its type.
+
+Thin UI: the map is built in ``src/mapview``; the shell (``dashboard.py``) gives the context.
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from src.analysis.text import md, split_ids
+from src.assets.localize import localize_map
+from src.mapview.build import (
+    LayerRegistry,
+    base_map,
+    claims_group,
+    outside_theatre,
+)
+from src.mapview.legend import CAVEAT
+from src.mapview.playback import playback_features, playback_layers
+from src.ui.briefing import share_and_export
+from src.ui.data import claims_for, incident_sizes
+from src.ui.shell import page_context, view_summary
+
+ctx = page_context()
+data, state, shown, names = ctx.data, ctx.state, ctx.shown, ctx.headlines
+start, end = ctx.start, ctx.end
+
+st.title("Karabakh Conflict Map")
+st.markdown(view_summary(ctx, "shown"))
+st.caption(
+    f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
+    f"Data version {data.version}."
+)
+
+playback = st.sidebar.toggle(
+    "Playback on the map",
+    key="f_playback",
+    help="Step through the selected window with an in-map time slider (press play).",
+)
+
+places = data.places
+m = base_map(places, data.events, ctx.basemap)
+layer, stats = None, None
+if playback:  # the timeline replaces the clustered layer, so that one is not built at all
+    timeline, slider = playback_layers(
+        playback_features(shown, places, names, incident_sizes(data)), start, end
+    )
+    if timeline is not None:
+        timeline.add_to(m)
+        slider.add_to(m)
+        LayerRegistry("timeline", timeline).add_to(m)
+else:
+    payload, stats = claims_for(data, state)
+    layer = claims_group(payload)
+    localize_map(layer)
+report = localize_map(m)
+if report.cdn_message():
+    st.info(
+        "Offline map assets are missing (run `scripts/setup.sh`); "
+        f"{report.cdn_message()}. The map needs internet until they are fetched.",
+        icon="ℹ️",
+    )
+if shown.empty:
+    st.info(
+        "No claims match these filters. Widen the date range or clear a filter "
+        "(the map still shows places and routes).",
+        icon="🔍",
+    )
+elif stats is not None and stats.compact:
+    st.info(
+        f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
+        icon="ℹ️",
+    )
+
+st_folium(
+    m,
+    feature_group_to_add=layer,
+    layer_control=folium.LayerControl(collapsed=True),
+    returned_objects=[],
+    use_container_width=True,
+    height=640,
+    key="map",
+)
+
+elsewhere = outside_theatre(shown, places)
+if elsewhere:
+    st.caption(
+        "Also on the map, outside the regional view (zoom out): "
+        + ", ".join(f"{name} ({count})" for name, count in elsewhere)
+    )
+
+sources_used = sorted({s for ids in shown["source_ids"] for s in split_ids(ids)})
+st.markdown(
+    "**Sources:** "
+    + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")
+)
+share_and_export(data, state)
+
+unlocated = shown[shown["place_id"] == ""]
+if not unlocated.empty:
+    st.subheader(f"Claims with no place ({len(unlocated)})")
+    st.caption("These claims name no location; they are part of the count above.")
+    st.dataframe(
+        unlocated[
+            [
+                "date_start",
+                "claimant",
+                "claimant_side",
+                "sub_event_type",
+                "summary",
+                "verification",
+                "source_ids",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+with st.expander(f"All {len(shown)} claims shown, as a table"):
+    table = shown.drop(columns=["line"]).assign(
+        fatalities=shown["fatalities"].astype("string").fillna("not stated"),
+        injured=shown["injured"].astype("string").fillna("not stated"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    del table

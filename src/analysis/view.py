@@ -1,0 +1,24 @@
+"""The view in one line of words: how many claims, which dates, which filters.
+
+Pure (no Streamlit) so the map page, the analysis pages and tests phrase the view alike.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from src.analysis.text import md
+from src.dataset import Dataset
+from src.filters import FilterState, describe, window
+
+
+def view_line(
+    data: Dataset, state: FilterState, shown: pd.DataFrame, names: dict[str, str], noun: str
+) -> str:
+    """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too)."""
+    start, end = window(state, data.events)
+    parts = describe(state, data.events, names)[1:] or ["no other filters"]
+    return (
+        f"**{len(shown)} of {len(data.events)} claims {noun}** · "
+        f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md(p) for p in parts)
+    )

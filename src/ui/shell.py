@@ -1,0 +1,105 @@
+"""The app shell: what ``dashboard.py`` does once per run before handing over to a page.
+
+It loads the data, draws the shared sidebar, writes the URL and publishes a PageContext;
+each page reads that context instead of redoing the work (and redrawing the sidebar).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from src.analysis.view import view_line
+from src.dataset import Dataset
+from src.filters import FilterState, apply_filters, window
+from src.mapview.legend import CAVEAT
+from src.ui.briefing import briefing_mode, briefing_on
+from src.ui.data import dataset_or_stop, headlines, place_names
+from src.ui.sidebar import shared_sidebar, write_url
+
+APP_TITLE = "Karabakh Conflict Map"
+_CONTEXT_KEY = "_kcm_page_context"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: adding a page is one more of these in ``dashboard.PAGES``."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The loaded data, the filters in force and the claims they let through."""
+
+    data: Dataset
+    state: FilterState
+    basemap: str
+    shown: pd.DataFrame
+    headlines: dict[str, str]
+    place_names: dict[str, str]
+    start: date
+    end: date
+
+
+def navigation(pages: tuple[PageSpec, ...]) -> StreamlitPage:
+    """Register the pages (the first is the default, served at ``/``) and set the tab title."""
+    page = st.navigation(
+        [
+            st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=i == 0)
+            for i, p in enumerate(pages)
+        ]
+    )
+    title = APP_TITLE if page.url_path == "" else f"{page.title} · {APP_TITLE}"
+    st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
+    return page
+
+
+def prepare() -> PageContext:
+    """Data (or its problems and a stop), the sidebar, the URL; the briefing view stops here."""
+    data = dataset_or_stop()
+    names = headlines(data)
+    view = shared_sidebar(data, names)
+    write_url(view, briefing_on())
+    if briefing_mode(data, view.state):  # ?briefing=1: the 16:9 frame and its exports instead
+        st.stop()
+    start, end = window(view.state, data.events)
+    ctx = PageContext(
+        data=data,
+        state=view.state,
+        basemap=view.basemap,
+        shown=apply_filters(data.events, view.state),
+        headlines=names,
+        place_names=place_names(data),
+        start=start,
+        end=end,
+    )
+    st.session_state[_CONTEXT_KEY] = ctx
+    return ctx
+
+
+def page_context() -> PageContext:
+    """The context the shell prepared for this run (pages call this first)."""
+    ctx = st.session_state.get(_CONTEXT_KEY)
+    if not isinstance(ctx, PageContext):
+        raise RuntimeError("pages run inside the app shell: `streamlit run dashboard.py`")
+    return ctx
+
+
+def view_summary(ctx: PageContext, noun: str = "in view") -> str:
+    """The view line for a page (the map says "shown", the analysis pages "in view")."""
+    return view_line(ctx.data, ctx.state, ctx.shown, ctx.headlines, noun)
+
+
+def page_header(ctx: PageContext, title: str, what: str) -> None:
+    """Title, the view in words, and the standing caveat that these are claims."""
+    st.title(title)
+    st.markdown(view_summary(ctx))
+    st.caption(f"⚠️ {CAVEAT} {what} Data version {ctx.data.version}.")
