@@ -168,7 +168,7 @@ def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
             )
         )
         rules.append(
-            _Rule(lambda v: _HTML.search(v) is None, lambda v: "contains HTML markup (< or >)")
+            _Rule(lambda v: _HTML.search(v) is None, lambda _v: "contains HTML markup (< or >)")
         )
     if col.max_words is not None:
         limit = col.max_words

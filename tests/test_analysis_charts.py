@@ -32,9 +32,12 @@ def dataset(spec: dict) -> list[dict]:
 
 
 def test_shapes_are_the_map_markers():
-    assert vega_shape("circle") == "circle" and vega_shape("cross") == "cross"
+    assert vega_shape("circle") == "circle"
+    assert vega_shape("cross") == "cross"
     hexagon = vega_shape(TYPE_SHAPES["Access and aid"])
-    assert hexagon.startswith("M") and hexagon.endswith("Z") and hexagon.count("L") == 5
+    assert hexagon.startswith("M")
+    assert hexagon.endswith("Z")
+    assert hexagon.count("L") == 5
     for shape in TYPE_SHAPES.values():
         path = vega_shape(shape)
         if path.startswith("M"):
@@ -111,7 +114,8 @@ def test_md_escapes(raw, shown):
 def test_split_ids():
     assert split_ids("a000;a001") == ["a000", "a001"]
     assert split_ids(" a000 ; ;") == ["a000"]
-    assert split_ids("") == [] and split_ids(None) == []
+    assert split_ids("") == []
+    assert split_ids(None) == []
 
 
 def test_md_frame_escapes_text_cells_and_index_only():
@@ -121,4 +125,5 @@ def test_md_frame_escapes_text_cells_and_index_only():
     out = md_frame(frame)
     assert out.loc["E\\_1", "Who"] == "\\*a\\*"
     assert out["Killed"].tolist() == [6]
-    assert list(out.columns) == ["Who", "Killed"] and out.index.name == "Claim"
+    assert list(out.columns) == ["Who", "Killed"]
+    assert out.index.name == "Claim"

@@ -166,7 +166,8 @@ def test_denied_and_disputed_claims(small, plain):
 def test_a_denial_row_makes_the_incident_contested(small, plain):
     rows = frame(small, claim(plain, event_id="E101", sub_event_type="Denial"))
     (found,) = discrepancies(rows)
-    assert found.kind == "denial" and found.event_ids == ("E101",)
+    assert found.kind == "denial"
+    assert found.event_ids == ("E101",)
 
 
 def test_discrepancies_come_in_kind_order(small, plain):
@@ -189,7 +190,9 @@ def test_markdown_escapes_data_and_lists_details(small, plain):
     text = discrepancy_markdown(figure_discrepancies(rows)[0])
     assert text.startswith("- **Figures differ** — ")
     assert text.count("\n    - ") == 2
-    assert "\\*Evil\\*" in text and "\\[x\\]\\(http" in text and "\\<b\\>" in text
+    assert "\\*Evil\\*" in text
+    assert "\\[x\\]\\(http" in text
+    assert "\\<b\\>" in text
 
 
 # --- display rows ----------------------------------------------------------------------------
@@ -198,7 +201,8 @@ def test_markdown_escapes_data_and_lists_details(small, plain):
 def test_claims_table_keeps_not_stated_distinct_from_zero(small):
     rows = claims_table(small.events, {"a000": "A", "a001": "B"}, names(small))
     by_id = rows.set_index("Claim")
-    assert by_id.loc["E001", "Killed"] == "2" and by_id.loc["E001", "Injured"] == "11"
+    assert by_id.loc["E001", "Killed"] == "2"
+    assert by_id.loc["E001", "Injured"] == "11"
     assert by_id.loc["E002", "Killed"] == "not stated"
     assert by_id.loc["E002", "Status"] == "Unverified · issues a denial"
     assert by_id.loc["E001", "Articles"] == "a000: A; a001: B"
@@ -208,8 +212,10 @@ def test_claims_table_keeps_not_stated_distinct_from_zero(small):
 
 def test_figure_frame_has_na_not_zero(small):
     rows = figure_frame(small.events, names(small)).set_index("event_id")
-    assert rows.loc["E001", "value"] == 2 and rows.loc["E001", "stated"]
-    assert pd.isna(rows.loc["E002", "value"]) and not rows.loc["E002", "stated"]
+    assert rows.loc["E001", "value"] == 2
+    assert rows.loc["E001", "stated"]
+    assert pd.isna(rows.loc["E002", "value"])
+    assert not rows.loc["E002", "stated"]
     assert rows.loc["E002", "label"] == "not stated"
 
 

@@ -110,14 +110,17 @@ def test_chronology_of_small_fixture(small):
         "Nagorno-Karabakh authorities",
         "Stepanakert",
     )
-    assert e001.source_ids == ("a000", "a001") and e001.status == "Unverified"
+    assert e001.source_ids == ("a000", "a001")
+    assert e001.status == "Unverified"
     assert days[2].entries[0].place == "no place given"
     assert sum(len(d.entries) for d in days) == len(small.events)
 
 
 def test_zoom_presets_cover_hours_and_whole_window():
     lo, hi = zoom_domain("offensive", date(1988, 1, 1), date(2023, 9, 30))
-    assert lo <= datetime(2023, 9, 19) and hi >= datetime(2023, 9, 21)
+    assert lo <= datetime(2023, 9, 19)
+    assert hi >= datetime(2023, 9, 21)
     assert hi - lo < pd.Timedelta(days=3)
     lo, hi = zoom_domain("window", date(1988, 2, 20), date(2023, 9, 30))
-    assert lo < datetime(1988, 2, 20) and hi > datetime(2023, 10, 1)
+    assert lo < datetime(1988, 2, 20)
+    assert hi > datetime(2023, 10, 1)

@@ -150,7 +150,8 @@ def test_landmine_card_shows_every_claim_and_figure(app, data):
     card = table(at, next(i for i, h in enumerate(heads) if h.startswith("#### I017")))
     claims = data.events[data.events["incident_id"] == "I017"]
     assert sorted(card.index) == sorted(claims["event_id"])
-    assert card.loc["E049", "Killed"] == "11" and card.loc["E046", "Killed"] == "6"
+    assert card.loc["E049", "Killed"] == "11"
+    assert card.loc["E046", "Killed"] == "6"
     assert card.loc["E050", "Killed"] == "not stated"  # the denial states no figure
     assert card.loc["E050", "Status"] == "Disputed · issues a denial"
     assert "Azerbaijani authorities (Azerbaijan)" in card["Claimant (side)"].tolist()
@@ -206,7 +207,8 @@ def test_sources_coverage_row_of_a003(app, data):
     expected = coverage_matrix(data.events, data.sources["source_id"])
     assert list(matrix.index) == list(data.sources["source_id"])
     assert matrix.loc["a003"].tolist() == expected.loc["a003"].tolist()
-    assert matrix.loc["a003", "I026"] == 4 and matrix.loc["a003", "I002"] == 0
+    assert matrix.loc["a003", "I026"] == 4
+    assert matrix.loc["a003", "I002"] == 0
     articles = table(at, 0)
     carried = data.events["source_ids"].str.split(";").map(lambda ids: "a003" in ids)
     assert articles.loc["a003", "Claims"] == int(carried.sum())
@@ -300,7 +302,9 @@ def test_data_is_shown_as_written_not_as_markdown(app, tmp_path):
     at = app("claims", str(data_dir))
     assert not at.exception
     cell = at.table[0].value.loc["E001", "Claimant (side)"]
-    assert "\\*Bold\\*" in cell and "\\[link\\]\\(http" in cell and "\\$x\\$" in cell
+    assert "\\*Bold\\*" in cell
+    assert "\\[link\\]\\(http" in cell
+    assert "\\$x\\$" in cell
     assert unmd(cell) == f"{hostile} (Nagorno-Karabakh authorities)"
     at = app("timeline", str(data_dir))
     assert any("\\[link\\]" in m.value for m in at.markdown)

@@ -77,8 +77,10 @@ def test_manifest_entries_are_consistent() -> None:
     dirs = [p.local_dir for p in manifest.PACKAGES]
     assert len(set(dirs)) == len(dirs)
     for pkg in manifest.PACKAGES:
-        assert pkg.integrity.startswith("sha512-") and len(pkg.integrity) == 95, pkg.name
-        assert "/" not in pkg.local_dir and "@" not in pkg.local_dir
+        assert pkg.integrity.startswith("sha512-"), pkg.name
+        assert len(pkg.integrity) == 95, pkg.name
+        assert "/" not in pkg.local_dir
+        assert "@" not in pkg.local_dir
     generated = manifest.generated_files()
     for asset in manifest.ASSETS:
         rel = manifest.local_path(asset)
@@ -122,10 +124,12 @@ def test_localize_rewrites_to_local_files(tmp_path: Path) -> None:
     m = _sample_map()
     report = localize_map(m, base_url=BASE + "/", static_dir=tmp_path)
     urls = _collected_urls(m)
-    assert urls and all(u.startswith(BASE + "/") for u in urls), urls
+    assert urls
+    assert all(u.startswith(BASE + "/") for u in urls), urls
     assert f"{BASE}/leaflet-1.9.3/dist/leaflet.js" in urls
     assert f"{BASE}/leaflet.markercluster-1.1.0/dist/MarkerCluster.css" in urls
-    assert report.offline_ready and report.cdn_message() is None
+    assert report.offline_ready
+    assert report.cdn_message() is None
     assert report.dropped == ["glyphicons_css"]
     assert "Control.Fullscreen.js" in report.local
 
@@ -162,7 +166,8 @@ def test_localize_falls_back_to_cdn_per_missing_file(tmp_path: Path) -> None:
 def test_localize_without_any_files_keeps_cdn_but_drops_glyphicons(tmp_path: Path) -> None:
     m = _sample_map()
     report = localize_map(m, static_dir=tmp_path / "nothing")
-    assert "leaflet" in report.cdn and not report.local
+    assert "leaflet" in report.cdn
+    assert not report.local
     urls = _collected_urls(m)
     assert all(u.startswith("https://") for u in urls)
     assert not any("glyphicons" in u for u in urls)
@@ -195,7 +200,8 @@ def test_localize_reports_colormap_d3(tmp_path: Path) -> None:
     m = _sample_map()
     branca.colormap.LinearColormap(["green", "red"], vmin=0, vmax=1).add_to(m)
     report = localize_map(m, static_dir=tmp_path)
-    assert "d3" in report.cdn and not report.offline_ready
+    assert "d3" in report.cdn
+    assert not report.offline_ready
 
 
 def test_localize_removes_dropped_link_from_an_earlier_render(tmp_path: Path) -> None:
@@ -222,11 +228,14 @@ def test_inline_html_embeds_local_assets(tmp_path: Path) -> None:
         '@font-face{font-family:"FontAwesome";src:url(legacy.woff2) format("woff2")}'
     )
     html = inline_html(_sample_map(), static_dir=tmp_path)
-    assert f'src="{BASE}' not in html and f'href="{BASE}' not in html
+    assert f'src="{BASE}' not in html
+    assert f'href="{BASE}' not in html
     assert r"window.FAKE_LEAFLET = '<\/script>';" in html
     assert 'url("data:image/png;base64,' in html
-    assert "url(#default#VML)" in html and "x.ttf" not in html
-    assert "x.woff2" in html and "legacy.woff2" not in html
+    assert "url(#default#VML)" in html
+    assert "x.ttf" not in html
+    assert "x.woff2" in html
+    assert "legacy.woff2" not in html
     assert "L.Icon.Default.mergeOptions" in html
     fullscreen_css = plugins.Fullscreen.default_css[0][1]
     assert f'<link rel="stylesheet" href="{fullscreen_css}"/>' in html
@@ -261,7 +270,7 @@ def test_extract_files_strips_top_folder_and_keeps_only_wanted(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    "members,links",
+    ("members", "links"),
     [
         ({"package/../../evil.js": b"x", "package/dist/a.js": b"a"}, None),
         ({"/abs/evil.js": b"x", "package/dist/a.js": b"a"}, None),
@@ -282,7 +291,7 @@ def test_extract_files_rejects_unsafe_archives(
 
 def test_extract_files_reports_missing_wanted_file(tmp_path: Path) -> None:
     tgz = _tarball(tmp_path / "p.tgz", {"package/dist/a.js": b"a"})
-    with pytest.raises(fetch.FetchError, match="lacks dist/nope.js"):
+    with pytest.raises(fetch.FetchError, match=r"lacks dist/nope\.js"):
         fetch.extract_files(tgz, ["dist/a.js", "dist/nope.js"], tmp_path / "out")
 
 
@@ -338,7 +347,8 @@ def test_fetch_with_fake_npm_is_atomic_and_idempotent(tmp_path: Path, fake_regis
     log = fake_registry()
     dest = tmp_path / "static" / "vendor"
     result = fetch.fetch(dest)
-    assert not result.skipped and result.files == 2 + len(manifest.generated_files())
+    assert not result.skipped
+    assert result.files == 2 + len(manifest.generated_files())
     assert (dest / "fake-1.0.0/dist/fake.js").read_text() == "var fake = 1;"
     assert (dest / "fake-1.0.0/dist/img/x.png").read_bytes() == b"png"
     assert (dest / "folium-extras/leaflet.awesome.rotate.css").is_file()
@@ -373,7 +383,9 @@ def test_fetch_failure_keeps_previous_install(tmp_path: Path, fake_registry) -> 
     with pytest.raises(fetch.FetchError) as err:
         fetch.fetch(dest, force=True)
     message = str(err.value)
-    assert "registry unreachable" in message and "CDN" in message and "\n" not in message
+    assert "registry unreachable" in message
+    assert "CDN" in message
+    assert "\n" not in message
     assert "ENOTFOUND: network request failed" in message
     assert (dest / "old/keep.js").read_text() == "old"
 
@@ -382,17 +394,21 @@ def test_missing_npm_gives_clear_one_line_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(fetch.FetchError, match="npm not found.*CDN"):
+    with pytest.raises(fetch.FetchError, match=r"npm not found.*CDN"):
         fetch.fetch(tmp_path / "vendor")
     assert cli.main(["fetch", "--dest", str(tmp_path / "vendor")]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "npm not found" in err and "CDN" in err
+    assert err.count("\n") == 0
+    assert "npm not found" in err
+    assert "CDN" in err
 
 
 def test_status_cli_lists_assets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["status", "--dest", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "leaflet " in out and "missing" in out and "dropped" in out
+    assert "leaflet " in out
+    assert "missing" in out
+    assert "dropped" in out
     _touch_all(tmp_path)
     assert cli.main(["status", "--dest", str(tmp_path)]) == 0
     assert "missing" not in capsys.readouterr().out

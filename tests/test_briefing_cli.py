@@ -58,7 +58,8 @@ def test_options_become_the_urls_parameters():
             "Shusha",
         ]
     )
-    assert args.size == "1920x1080" and args.basemap == "light"
+    assert args.size == "1920x1080"
+    assert args.basemap == "light"
     assert cli.query_params(args) == {
         "period": ["offensive"],
         "from": ["2023-09-19"],
@@ -83,7 +84,8 @@ def test_comma_separated_values_split_like_the_url(data):
         ["csv", "--out", "x.csv", "--type", "Battles,Access and aid"]
     )
     state, errors = cli.resolve_state(args, data)
-    assert not errors and state.types == ("Battles", "Access and aid")
+    assert not errors
+    assert state.types == ("Battles", "Access and aid")
 
 
 @pytest.mark.parametrize(
@@ -121,14 +123,16 @@ def test_unknown_values_exit_2_and_write_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "unknown period 'war'" in err
-    assert "'Martians'" in err and "Known: Armenia, Azerbaijan" in err
-    assert "'2023-13-01'" in err and "not a date" in err
+    assert "'Martians'" in err
+    assert "Known: Armenia, Azerbaijan" in err
+    assert "'2023-13-01'" in err
+    assert "not a date" in err
     assert "'a999'" in err
     assert "nothing written" in err
     assert not out.exists()
 
 
-def test_unknown_command_and_missing_out_exit_2(capsys):
+def test_unknown_command_and_missing_out_exit_2():
     with pytest.raises(SystemExit) as exc:
         run("pdf", "--out", "x")
     assert exc.value.code == 2
@@ -150,7 +154,8 @@ def test_csv_geojson_acled_html_are_written(tmp_path, capsys, data):
         assert out.stat().st_size > 0
         assert out.stat().st_mode & 0o777 == 0o644
     printed = capsys.readouterr().out
-    assert printed.count("wrote ") == 4 and "claimant side: Azerbaijan" in printed
+    assert printed.count("wrote ") == 4
+    assert "claimant side: Azerbaijan" in printed
     assert not leftovers(tmp_path)
 
     rows = list(csv.DictReader(io.StringIO((tmp_path / "view.csv").read_text("utf-8-sig"))))
@@ -163,7 +168,8 @@ def test_csv_geojson_acled_html_are_written(tmp_path, capsys, data):
     acled = list(csv.DictReader(io.StringIO((tmp_path / "view.acled").read_text("utf-8-sig"))))
     assert len(acled) == len(view)
     html = (tmp_path / "view.html").read_text("utf-8")
-    assert "kcm-briefing-frame" in html and "claimant side: Azerbaijan" in html
+    assert "kcm-briefing-frame" in html
+    assert "claimant side: Azerbaijan" in html
 
 
 def test_title_and_data_dir_options(tmp_path):
@@ -179,14 +185,15 @@ def test_an_existing_file_is_replaced_whole(tmp_path):
     out.write_text("old contents that are longer than nothing\n" * 1000)
     assert run("csv", "--out", str(out), "--data-dir", str(FIXTURE)) == 0
     text = out.read_text("utf-8-sig")
-    assert text.startswith("event_id,") and "old contents" not in text
+    assert text.startswith("event_id,")
+    assert "old contents" not in text
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     out = tmp_path / "keep.csv"
     out.write_bytes(b"previous")
 
-    def boom(src, dst):
+    def boom(_src, _dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
@@ -201,7 +208,8 @@ def test_png_without_a_browser_says_how_to_get_one(tmp_path, monkeypatch, capsys
     out = tmp_path / "x.png"
     assert run("png", "--out", str(out), "--data-dir", str(FIXTURE)) == 3
     err = capsys.readouterr().err
-    assert "does not exist" in err and "apt-get install chromium" in err
+    assert "does not exist" in err
+    assert "apt-get install chromium" in err
     assert "KCM_CHROMIUM" in err
     assert not out.exists()
 
@@ -210,4 +218,5 @@ def test_module_entry_point_runs(tmp_path, capsys):
     out = tmp_path / "x.csv"
     code = run("csv", "--out", str(out), "--side", "Nobody")
     assert code == 2, capsys.readouterr().err
-    assert "Nobody" in capsys.readouterr().err and not out.exists()
+    assert "Nobody" in capsys.readouterr().err
+    assert not out.exists()

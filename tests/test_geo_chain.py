@@ -205,7 +205,8 @@ def test_online_success_is_cached_with_provenance(
     fake2 = FakeGeocoder(error=AssertionError("must not be called"))
     second = chain_with(gaz, fake2, cache_path, clock).lookup("  MARTAKERT ")
     assert fake2.calls == []
-    assert fake.calls and len(fake.calls) == 1
+    assert fake.calls
+    assert len(fake.calls) == 1
     assert second.provenance.source == "cache"
     assert second.provenance.retrieved_at == first.provenance.retrieved_at
     assert "nominatim" in second.provenance.detail
@@ -246,13 +247,15 @@ def test_not_found_is_cached_as_a_negative(
     entry = cached(cache_path)["nowhereville"]
     assert entry["found"] is False
     assert entry["service"] == "nominatim"
-    assert entry["lat"] is None and entry["retrieved_at"]
+    assert entry["lat"] is None
+    assert entry["retrieved_at"]
 
     # Within the TTL the negative answer is replayed, not re-asked.
     with pytest.raises(PlaceNotFound) as again:
         chain_with(gaz, fake, cache_path, clock).lookup("Nowhereville")
     assert len(fake.calls) == 1
-    assert "found no such place" in str(again.value) and "cached" in str(again.value)
+    assert "found no such place" in str(again.value)
+    assert "cached" in str(again.value)
 
 
 def test_stale_or_other_service_negative_is_asked_again(
@@ -390,14 +393,16 @@ def test_production_delay_is_at_least_one_second() -> None:
 def test_two_chains_share_one_limiter(gaz: Gazetteer, tmp_path: Path) -> None:
     a = build_chain(gaz, online=True, env={}, cache=tmp_path / "a.json", geocoder=FakeGeocoder())
     b = build_chain(gaz, online=True, env={}, cache=tmp_path / "b.json", geocoder=FakeGeocoder())
-    assert a.online is not None and b.online is not None
+    assert a.online is not None
+    assert b.online is not None
     assert a.online.limiter is b.online.limiter is shared_rate_limiter("nominatim")
     assert a.online.limiter.min_delay_seconds >= 1.0
     c = build_chain(
         gaz, online=True, env={}, service="photon", cache=tmp_path / "c.json",
         geocoder=FakeGeocoder(),
     )  # fmt: skip
-    assert c.online is not None and c.online.limiter is not a.online.limiter
+    assert c.online is not None
+    assert c.online.limiter is not a.online.limiter
 
 
 def test_shared_limiter_is_created_once_across_threads() -> None:
@@ -414,7 +419,8 @@ def test_shared_limiter_is_created_once_across_threads() -> None:
         t.start()
     for t in threads:
         t.join()
-    assert len(seen) == 8 and all(s is seen[0] for s in seen)
+    assert len(seen) == 8
+    assert all(s is seen[0] for s in seen)
     online_mod._LIMITERS.pop(service)
 
 
@@ -487,7 +493,7 @@ def test_cache_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     cache.put(CacheEntry.positive("Martakert", service="nominatim", lat=40.21, lon=46.81))
     before = path.read_bytes()
 
-    def broken_replace(src: str, dst: str) -> None:
+    def broken_replace(_src: str, _dst: str) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
@@ -505,7 +511,7 @@ def test_cache_write_failing_mid_file_leaves_old_file(
     cache.put(CacheEntry.negative("Nowhere", service="nominatim"))
     before = path.read_bytes()
 
-    def broken_fsync(fd: int) -> None:
+    def broken_fsync(_fd: int) -> None:
         raise OSError("I/O error")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
@@ -532,14 +538,17 @@ def test_corrupt_cache_is_ignored_then_moved_aside(tmp_path: Path) -> None:
     cache.put(CacheEntry.positive("Martakert", service="nominatim", lat=40.2, lon=46.8))
     assert cache.get("martakert") is not None
     aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
-    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    assert len(aside) == 1
+    assert aside[0].read_text() == "{not json"
 
 
 def test_cache_distinguishes_negative_entries(tmp_path: Path) -> None:
     cache = GeocodeCache(tmp_path / "geocode.json")
     cache.put(CacheEntry.negative("Nowhere", service="nominatim"))
     entry = GeocodeCache(tmp_path / "geocode.json").get("NOWHERE")
-    assert entry is not None and entry.found is False
-    assert entry.lat is None and entry.retrieved_at
-    with pytest.raises(ValueError):
+    assert entry is not None
+    assert entry.found is False
+    assert entry.lat is None
+    assert entry.retrieved_at
+    with pytest.raises(ValueError, match="cannot cache an empty query"):
         cache.put(CacheEntry.negative("  !! ", service="nominatim"))

@@ -36,7 +36,7 @@ class FakeGeocoder:
         self.error = error
         self.calls: list[str] = []
 
-    def geocode(self, query: str, exactly_one: bool = True, **kwargs: Any) -> Any:
+    def geocode(self, query: str, exactly_one: bool = True, **kwargs: Any) -> Any:  # noqa: ARG002 - geopy's signature
         self.calls.append(query)
         if self.error is not None:
             raise self.error
@@ -77,8 +77,10 @@ def test_lookup_text(base: list[str]) -> None:
     lines = dict(line.split(None, 1) for line in out.splitlines())
     assert lines["name"] == "Stepanakert / Khankendi"
     assert lines["place_id"] == "stepanakert"
-    assert lines["lat"] == "39.815300" and lines["lon"] == "46.751900"
-    assert lines["kind"] == "city" and lines["precision"] == "exact"
+    assert lines["lat"] == "39.815300"
+    assert lines["lon"] == "46.751900"
+    assert lines["kind"] == "city"
+    assert lines["precision"] == "exact"
     assert lines["provenance"].startswith("gazetteer (name match on 'Khankendi'")
     assert "geometry" not in lines  # points need no geometry line
 
@@ -158,7 +160,8 @@ def test_env_var_turns_online_on(base: list[str]) -> None:
         geocoder=fake,
         limiter=make_rate_limiter(0.0),
     )
-    assert code == 0 and fake.calls == ["Martakert"]
+    assert code == 0
+    assert fake.calls == ["Martakert"]
 
 
 def test_invalid_places_file_exits_2(tmp_path: Path) -> None:
@@ -166,7 +169,8 @@ def test_invalid_places_file_exits_2(tmp_path: Path) -> None:
     bad.write_text("place_id,name\nx,X\n", encoding="utf-8")
     code, _, err = run(["lookup", "X", "--places", str(bad)])
     assert code == 2
-    assert "invalid" in err and "required column is missing" in err
+    assert "invalid" in err
+    assert "required column is missing" in err
 
 
 # --- distance ------------------------------------------------------------------------------
@@ -180,7 +184,8 @@ def test_distance_text_and_json() -> None:
     data = json.loads(out)
     assert data["km"] == pytest.approx(95.27, abs=0.05)
     assert data["miles"] == pytest.approx(data["km"] / 1.609344, abs=0.001)
-    assert data["from"]["place_id"] == "yevlakh" and data["to"]["place_id"] == "stepanakert"
+    assert data["from"]["place_id"] == "yevlakh"
+    assert data["to"]["place_id"] == "stepanakert"
 
 
 def test_distance_is_symmetric_and_zero_to_itself() -> None:
@@ -199,7 +204,8 @@ def test_distance_notes_a_line_endpoint() -> None:
 
 def test_distance_unknown_place() -> None:
     code, out, err = run(["distance", "Stepanakertt", "Goris", "--places", str(FIXTURE)])
-    assert code == 1 and out == ""
+    assert code == 1
+    assert out == ""
     assert "Did you mean: Stepanakert?" in err
 
 
@@ -278,7 +284,8 @@ def test_refresh_prints_drift_and_writes_nothing_by_default(places_copy: Path) -
     assert " ".join(rows["moscow"][6:]) == "skipped (outside region)"
     assert "lachin_corridor" not in rows
     assert "not written" in lines[-1]
-    assert "yevlakh" in err and "outside the region" in err
+    assert "yevlakh" in err
+    assert "outside the region" in err
     assert places_copy.read_bytes() == before
 
 
@@ -359,7 +366,7 @@ def test_real_typo_exits_1_with_suggestion(tmp_path: Path) -> None:
 @pytest.mark.parametrize("mode", [0o644, 0o664])
 def test_refresh_write_keeps_the_files_permissions(places_copy: Path, mode: int) -> None:
     places_copy.chmod(mode)
-    code, out, _ = run(
+    _code, out, _ = run(  # exit 1: the fake knows only four of the places
         ["refresh", "--online", "--write", "--places", str(places_copy)],
         geocoder=refresh_fake(),
         limiter=make_rate_limiter(0.0),
@@ -379,4 +386,5 @@ def test_data_option_picks_places_and_cache(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, err = run(["lookup", "Khankendi"], env={"KCM_DATA_DIR": str(empty)})
-    assert code == 2 and str(empty / "places.csv") in err
+    assert code == 2
+    assert str(empty / "places.csv") in err

@@ -124,7 +124,8 @@ def test_one_key_two_places_is_ambiguous() -> None:
     with pytest.raises(AmbiguousPlace) as info:
         gaz.lookup("Ağdam")
     assert set(info.value.suggestions) == {"aghdam", "aghdam_tovuz"}
-    assert "aghdam_tovuz" in str(info.value) and "aghdam (" in str(info.value)
+    assert "aghdam_tovuz" in str(info.value)
+    assert "aghdam (" in str(info.value)
     assert isinstance(info.value, PlaceNotFound)  # callers catching PlaceNotFound see it too
     # The names themselves and the ids stay unambiguous.
     assert gaz.lookup("Aghdam").place_id == "aghdam"

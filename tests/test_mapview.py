@@ -63,10 +63,12 @@ def test_base_map_has_routes_places_legend_and_controls(small):
     dots = [p for p in payloads(html) if "tips" in p]
     assert len(dots) == 1
     assert len(dots[0]["lat"]) == int((small.places["waypoints"] == "").sum())
-    assert "Claimant side (colour)" in html and "Event type (shape)" in html
+    assert "Claimant side (colour)" in html
+    assert "Event type (shape)" in html
     assert "control_scale" in html or "L.control.scale" in html
     assert "L.control.fullscreen" in html
-    assert 'window.kcm["routes"]' in html and 'window.kcm["places"]' in html
+    assert 'window.kcm["routes"]' in html
+    assert 'window.kcm["places"]' in html
 
 
 def test_corridor_tooltip_carries_its_status(small):
@@ -84,14 +86,15 @@ def test_basemap_choice(small):
         return sum(f"{name}.addTo(" in html for name in names)
 
     light = render(base_map(small.places, small.events, "light"))
-    assert "World_Light_Gray_Base" in light and shown_tiles(light) == 1
+    assert "World_Light_Gray_Base" in light
+    assert shown_tiles(light) == 1
     none = render(base_map(small.places, small.events, "none"))
     assert shown_tiles(none) == 0
     assert '"maxZoom": 18' in none  # MarkerCluster refuses a map without a max zoom
 
 
 def test_bounds_ignore_places_outside_the_theatre(small):
-    (south, west), (north, east) = theatre_bounds(small.places)
+    (south, _west), (north, east) = theatre_bounds(small.places)
     assert east < 49  # Baku (49.87 E) is out of theatre
     assert south < 39.65 < north
 
@@ -163,7 +166,8 @@ def test_popup_cites_claimant_side_source_and_status(small):
 def test_popup_says_not_stated_for_blank_figures(small):
     row = small.events[small.events["event_id"] == "E002"].iloc[0].to_dict()
     html = claim_popup(row, "Baku", "exact", {})
-    assert "killed: not stated" in html and "injured: not stated" in html
+    assert "killed: not stated" in html
+    assert "injured: not stated" in html
     assert figure_label(0) == "0"
 
 
@@ -187,18 +191,23 @@ def test_hostile_strings_never_reach_the_page_raw(small, evil):
         assert raw not in html
     payload = payload_of(html)
     popup = popup_from(payload, 0)
-    assert "<script>" not in popup and "${" not in popup and "`" not in popup
+    assert "<script>" not in popup
+    assert "${" not in popup
+    assert "`" not in popup
     assert any(e in popup for e in ("&lt;", "&gt;", "&#36;", "&#96;", "&#92;", "&quot;"))
 
 
 def test_esc_covers_template_literal_characters():
     assert esc("a$b`c\\d<e>&'\"") == "a&#36;b&#96;c&#92;d&lt;e&gt;&amp;&#x27;&quot;"
-    assert esc(None) == "" and esc(float("nan")) == ""
+    assert esc(None) == ""
+    assert esc(float("nan")) == ""
 
 
 def test_js_json_cannot_close_a_script():
     text = js_json({"x": "</script><b>${y}`"})
-    assert "</script>" not in text and "${" not in text and "`" not in text
+    assert "</script>" not in text
+    assert "${" not in text
+    assert "`" not in text
     assert json.loads(text) == {"x": "</script><b>${y}`"}
 
 
@@ -212,9 +221,11 @@ def test_compact_mode_above_the_budget(small, bundled):
     compact, _ = claims_payload(events, small.places, {}, budget=1)
     full, _ = claims_payload(events, small.places, {}, budget=located)
     i = full["ids"].index("E001")
-    assert "kcm-summary" in popup_from(full, i) and "kcm-summary" not in popup_from(compact, i)
+    assert "kcm-summary" in popup_from(full, i)
+    assert "kcm-summary" not in popup_from(compact, i)
     _, real = claims_layer(bundled.events, bundled.places, {})
-    assert not real.compact and real.markers == int((bundled.events["place_id"] != "").sum())
+    assert not real.compact
+    assert real.markers == int((bundled.events["place_id"] != "").sum())
 
 
 def test_legend_lists_every_side_and_type():
@@ -238,7 +249,8 @@ def test_clusters_are_neutral_grey(small):
     m = base_map(small.places, small.events)
     layer.add_to(m)
     html = render(m)
-    assert "kcm-cluster" in html and "iconCreateFunction" in html
+    assert "kcm-cluster" in html
+    assert "iconCreateFunction" in html
 
 
 def test_palette_and_popup_slots_cover_the_schema():
@@ -262,14 +274,16 @@ def test_close_place_names_go_to_opposite_sides(small):
     pts = small.places.set_index("place_id").loc[["stepanakert", "shusha", "baku"]]
     sides = label_sides(pts)
     # Shusha (46.75 E) lies 6 km south of Stepanakert (46.75 E, a hair east): one goes left
-    assert set(sides) == {"left", "right"} and sides["baku"] == "right"
+    assert set(sides) == {"left", "right"}
+    assert sides["baku"] == "right"
 
 
 def test_place_names_can_be_left_to_the_caller(small):
     with_names = render(base_map(small.places, small.events))
     without = render(base_map(small.places, small.events, labels=False))
     dots = [p for p in payloads(without) if "names" in p]
-    assert dots and not any(dots[0]["names"])
+    assert dots
+    assert not any(dots[0]["names"])
     dots = [p for p in payloads(with_names) if "names" in p]
     assert any(dots[0]["names"])
 
@@ -296,4 +310,5 @@ def test_own_front_end_files_are_served_and_inlined(small):
     assert not any(url.startswith(OWN_BASE_URL) for url in report.cdn.values())
     html = inline_html(m)
     assert OWN_BASE_URL not in html
-    assert "kcm.claimsLayer = function" in html and ".kcm-popup {" in html
+    assert "kcm.claimsLayer = function" in html
+    assert ".kcm-popup {" in html

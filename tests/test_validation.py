@@ -124,7 +124,8 @@ def test_unterminated_quote_is_reported(tmp_path):
     path = tmp_path / "sources.csv"
     path.write_text('source_id,file\na000,"never closed\n', encoding="utf-8")
     raw = read_raw(path)
-    assert raw.problems and "sources.csv" in str(raw.problems[0])
+    assert raw.problems
+    assert "sources.csv" in str(raw.problems[0])
 
 
 def test_load_dataset_raises_with_every_problem():
@@ -152,7 +153,7 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path):
         def to_csv(self, *args, **kwargs):  # noqa: ARG002 - simulate a crash mid-write
             raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         write_csv_atomic(Boom({"a": [1]}), target)
     assert target.read_text(encoding="utf-8") == "old content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["events.csv"]

@@ -139,7 +139,8 @@ class GeocodeChain:
 
 
 def _from_cache(name: str, entry: CacheEntry) -> GeoResult:
-    assert entry.lat is not None and entry.lon is not None
+    assert entry.lat is not None
+    assert entry.lon is not None
     detail = f"{entry.service} answer for {entry.query!r}"
     if entry.address:
         detail += f": {entry.address}"

@@ -42,13 +42,13 @@ __all__ = [
     "REGION",
     "SERVICES",
     "GeocodeTimeout",
+    "GeopyGeocoder",
     "NotFound",
     "OnlineAnswer",
     "OnlineGeocodeError",
     "OnlineGeocoder",
     "OutOfRegion",
     "RateLimited",
-    "GeopyGeocoder",
     "Region",
     "ServiceConfigError",
     "ServiceUnavailable",
@@ -283,7 +283,7 @@ class ServiceSpec:
     geopy_class: str
     #: (env var, constructor parameter) for keyed services; None for keyless ones.
     key: tuple[str, str] | None = None
-    query_kwargs: Callable[[Region], dict[str, Any]] = field(default=lambda region: {})
+    query_kwargs: Callable[[Region], dict[str, Any]] = field(default=lambda _region: {})
 
 
 SERVICES: dict[str, ServiceSpec] = {
@@ -317,7 +317,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "geonames",
             "GeoNames",
             key=("KCM_GEONAMES_USERNAME", "username"),
-            query_kwargs=lambda r: {"country": [c.upper() for c in COUNTRY_CODES]},
+            query_kwargs=lambda _region: {"country": [c.upper() for c in COUNTRY_CODES]},
         ),
         ServiceSpec(
             "mapbox",

@@ -155,7 +155,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+def pytest_runtest_makereport(item: pytest.Item) -> Any:
     """Keep each phase's report on the test item, so ``page`` knows whether the test failed."""
     report = yield
     setattr(item, f"report_{report.when}", report)

@@ -87,7 +87,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
-def test_cli_png_is_the_full_frame_in_the_claimants_colour(chromium, tmp_path, size):
+@pytest.mark.usefixtures("chromium")
+def test_cli_png_is_the_full_frame_in_the_claimants_colour(tmp_path, size):
     out = tmp_path / "briefing.png"
     proc = run_cli(
         "png",
@@ -101,7 +102,8 @@ def test_cli_png_is_the_full_frame_in_the_claimants_colour(chromium, tmp_path, s
         f"{size[0]}x{size[1]}",
     )
     assert proc.returncode == 0, proc.stderr
-    assert "wrote" in proc.stdout and "claimant side: Azerbaijan" in proc.stdout
+    assert "wrote" in proc.stdout
+    assert "claimant side: Azerbaijan" in proc.stdout
     png = out.read_bytes()
     (ARTIFACTS / f"briefing-offensive-azerbaijan-{size[0]}.png").write_bytes(png)
     got_size, colours = colour_counts(png)
@@ -115,7 +117,8 @@ def test_cli_png_is_the_full_frame_in_the_claimants_colour(chromium, tmp_path, s
         assert colours.get(rgb(SIDE_COLOURS[side]), 0) == 0, f"{side} is filtered out"
 
 
-def test_all_claims_png_shows_every_sides_colour(chromium, tmp_path, data):
+@pytest.mark.usefixtures("chromium")
+def test_all_claims_png_shows_every_sides_colour(tmp_path, data):
     out = tmp_path / "all.png"
     proc = run_cli("png", "--out", str(out), "--basemap", "none")
     assert proc.returncode == 0, proc.stderr
@@ -124,7 +127,8 @@ def test_all_claims_png_shows_every_sides_colour(chromium, tmp_path, data):
         assert colours.get(rgb(SIDE_COLOURS[side]), 0) > 50, side
 
 
-def test_frame_text_is_readable_and_the_map_complete(chromium, browser, data):
+@pytest.mark.usefixtures("chromium")
+def test_frame_text_is_readable_and_the_map_complete(browser, data):
     briefing = build_briefing(data, OFFENSIVE_AZ)
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
@@ -162,7 +166,8 @@ def test_frame_text_is_readable_and_the_map_complete(chromium, browser, data):
     assert reading["title"] == DEFAULT_TITLES["offensive"]
 
 
-def test_html_file_works_from_disk_with_no_network(chromium, browser, tmp_path, data):
+@pytest.mark.usefixtures("chromium")
+def test_html_file_works_from_disk_with_no_network(browser, tmp_path, data):
     out = tmp_path / "view.html"
     proc = run_cli("html", "--out", str(out), "--period", "offensive", "--side", "Azerbaijan")
     assert proc.returncode == 0, proc.stderr
@@ -185,7 +190,8 @@ def test_html_file_works_from_disk_with_no_network(chromium, browser, tmp_path, 
     assert all("arcgisonline.com" in u or "openstreetmap.org" in u for u in failed), failed
 
 
-def test_dashboard_briefing_view_is_the_frame(chromium, page, app_url, data):
+@pytest.mark.usefixtures("chromium")
+def test_dashboard_briefing_view_is_the_frame(page, app_url, data):
     page.goto(f"{app_url}/?{QUERY}")
     iframe = page.locator("iframe[srcdoc*='kcm-briefing-frame']")
     iframe.wait_for(timeout=60_000)
@@ -202,7 +208,8 @@ def test_dashboard_briefing_view_is_the_frame(chromium, page, app_url, data):
     assert in_theatre_markers(data, OFFENSIVE_AZ) > 0
     assert not page.locator("[data-testid='stSidebar']").is_visible()  # controls hidden
     box = iframe.bounding_box()
-    assert box and abs(box["height"] - box["width"] * 9 / 16) < 4  # a 16:9 frame
+    assert box
+    assert abs(box["height"] - box["width"] * 9 / 16) < 4
     # the page embeds the very document the exports are made from
     expected = build_briefing(data, OFFENSIVE_AZ).html
     assert normalised(iframe.get_attribute("srcdoc") or "") == normalised(expected)
@@ -210,7 +217,8 @@ def test_dashboard_briefing_view_is_the_frame(chromium, page, app_url, data):
     page.screenshot(path=str(ARTIFACTS / "briefing-view.png"))
 
 
-def test_png_button_downloads_the_frame(chromium, page, app_url):
+@pytest.mark.usefixtures("chromium")
+def test_png_button_downloads_the_frame(page, app_url):
     page.goto(f"{app_url}/?{QUERY}")
     button = page.get_by_role("button", name="PNG 1920×1080")
     button.wait_for(timeout=60_000)

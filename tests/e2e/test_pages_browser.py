@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Frame, Locator, Page, expect
+from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from src.analysis.coverage import coverage_matrix
@@ -65,11 +65,6 @@ def wait_count(page: Page, selector: str, expected: int, timeout: float = 30_000
     expect(page.locator(selector), f"count of {selector}").to_have_count(expected, timeout=timeout)
 
 
-def poll_count(page: Page, locator: Locator, expected: int, timeout_ms: int = 30_000) -> None:
-    """Wait until ``locator`` matches exactly ``expected`` elements."""
-    expect(locator).to_have_count(expected, timeout=timeout_ms)
-
-
 def svg_texts(locator) -> list[str]:
     """Text of SVG elements (they have no innerText)."""
     return locator.evaluate_all("els => els.map(e => e.textContent)")
@@ -90,7 +85,7 @@ def test_claims_page(page, app_url, data):
     stated = int(data.events["fatalities"].notna().sum())
     # the first chart: one bar per claim with a figure ("not stated" is not drawn as 0)
     figures = page.locator("[data-testid='stVegaLiteChart']").first
-    poll_count(page, figures.locator("g.mark-rect.role-mark path"), stated)
+    expect(figures.locator("g.mark-rect.role-mark path")).to_have_count(stated, timeout=30_000)
     page.get_by_text("Only contested incidents").click()
     wait_count(page, "[data-testid='stTable']", len(contested))
     card = page.locator("[data-testid='stVerticalBlock']", has_text="I017 · Remote explosive")
@@ -108,7 +103,8 @@ def test_timeline_page(page, app_url, data):
     wait_count(page, f"{marks}.mark-symbol path", len(data.events))  # a point per claim
     wait_count(page, f"{marks}.mark-rect path", len(data.events))  # and its date span
     ticks = svg_texts(chart.locator("g.role-axis-label text"))
-    assert "1990" in ticks and "2020" in ticks
+    assert "1990" in ticks
+    assert "2020" in ticks
     days = chronology(data.events, {})
     tuesday = next(d for d in days if d.label.startswith("Tuesday 19 September"))
     page.get_by_text(f"Tuesday 19 September 2023 · {len(tuesday.entries)} claim(s)").wait_for()
