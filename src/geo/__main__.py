@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypedDict, Unpack
 
 from geopy.distance import geodesic
 from geopy.extra.rate_limiter import RateLimiter
@@ -379,19 +379,26 @@ def build_parser(prog: str = "kcm geo") -> argparse.ArgumentParser:
     return parser
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    env: Mapping[str, str] | None = None,
-    geocoder: GeopyGeocoder | None = None,
-    limiter: RateLimiter | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    """Run parsed arguments; the keyword arguments let tests inject fakes and an environment."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    deps = _Deps(env=os.environ if env is None else env, geocoder=geocoder, limiter=limiter)
+class Injected(TypedDict, total=False):
+    """What tests inject instead of the real environment, geocoder, pacing and streams."""
+
+    env: Mapping[str, str] | None
+    geocoder: GeopyGeocoder | None
+    limiter: RateLimiter | None
+    stdout: TextIO | None
+    stderr: TextIO | None
+
+
+def run(args: argparse.Namespace, **injected: Unpack[Injected]) -> int:
+    """Run parsed arguments, with whatever a test injected in place of the real thing."""
+    out = injected.get("stdout") or sys.stdout
+    err = injected.get("stderr") or sys.stderr
+    env = injected.get("env")
+    deps = _Deps(
+        env=os.environ if env is None else env,
+        geocoder=injected.get("geocoder"),
+        limiter=injected.get("limiter"),
+    )
     try:
         return int(args.handler(args, deps, out, err))
     except UsageError as exc:
@@ -399,18 +406,9 @@ def run(
         return 2
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    env: Mapping[str, str] | None = None,
-    geocoder: GeopyGeocoder | None = None,
-    limiter: RateLimiter | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    """``kcm geo ARGS`` in-process; the keyword arguments are those of :func:`run`."""
-    args = build_parser().parse_args(argv)
-    return run(args, env=env, geocoder=geocoder, limiter=limiter, stdout=stdout, stderr=stderr)
+def main(argv: Sequence[str] | None = None, **injected: Unpack[Injected]) -> int:
+    """``kcm geo ARGS`` in-process; ``injected`` as for :func:`run`."""
+    return run(build_parser().parse_args(argv), **injected)
 
 
 if __name__ == "__main__":

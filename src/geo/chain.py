@@ -138,35 +138,35 @@ class GeocodeChain:
             log.warning("could not write geocode cache %s: %s", self.cache.path, err)
 
 
+def _answer(
+    name: str, lat: float, lon: float, kind: str | None, provenance: Provenance
+) -> GeoResult:
+    """An answer from outside the gazetteer: no place_id, and the online precision."""
+    return GeoResult(
+        name=name.strip(),
+        place_id=None,
+        lat=lat,
+        lon=lon,
+        kind=kind,
+        precision=ONLINE_PRECISION,
+        provenance=provenance,
+        geometry=point_geometry(lat, lon),
+    )
+
+
 def _from_cache(name: str, entry: CacheEntry) -> GeoResult:
     assert entry.lat is not None
     assert entry.lon is not None
     detail = f"{entry.service} answer for {entry.query!r}"
     if entry.address:
         detail += f": {entry.address}"
-    return GeoResult(
-        name=name.strip(),
-        place_id=None,
-        lat=entry.lat,
-        lon=entry.lon,
-        kind=entry.kind,
-        precision=ONLINE_PRECISION,
-        provenance=Provenance("cache", entry.retrieved_at, detail),
-        geometry=point_geometry(entry.lat, entry.lon),
-    )
+    provenance = Provenance("cache", entry.retrieved_at, detail)
+    return _answer(name, entry.lat, entry.lon, entry.kind, provenance)
 
 
 def _from_online(name: str, answer: OnlineAnswer) -> GeoResult:
-    return GeoResult(
-        name=name.strip(),
-        place_id=None,
-        lat=answer.lat,
-        lon=answer.lon,
-        kind=answer.kind,
-        precision=ONLINE_PRECISION,
-        provenance=Provenance(answer.service, answer.retrieved_at, answer.address),
-        geometry=point_geometry(answer.lat, answer.lon),
-    )
+    provenance = Provenance(answer.service, answer.retrieved_at, answer.address)
+    return _answer(name, answer.lat, answer.lon, answer.kind, provenance)
 
 
 def build_chain(
