@@ -58,7 +58,7 @@ class LocalizeReport:
         return "map assets loaded from CDN: " + ", ".join(self.cdn)
 
 
-def iter_elements(root: Element) -> Iterator[Element]:
+def iter_elements(root: Element) -> Iterator[folium.elements.JSCSSMixin | branca.colormap.ColorMap]:
     """Yield the elements whose links st_folium collects, in st_folium's order.
 
     Mirrors streamlit-folium's own walk: every ``JSCSSMixin`` (recursively through
@@ -125,11 +125,12 @@ def _with_icon_path(
 
 
 def localize_map(
-    m: folium.Map,
+    m: Element,
     base_url: str = DEFAULT_BASE_URL,
     static_dir: Path = DEFAULT_STATIC_DIR,
 ) -> LocalizeReport:
-    """Rewrite the asset links of ``m`` and all its children to local copies.
+    """Rewrite the asset links of ``m`` (a map, or a layer not yet added to one) and all its
+    children to local copies.
 
     The new lists are set on each *instance*: folium keeps ``default_js`` on the
     class, shared by every map in the process, and mutating it would leak one

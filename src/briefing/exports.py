@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from src.mapview.build import route_coordinates
+from src.mapview.build import place_point, route_coordinates
+from src.mapview.popup import records
 from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES, split_list
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8
@@ -219,13 +220,13 @@ def claims_geojson(
     headlines = dict(zip(sources["source_id"], sources["headline"], strict=True))
     features: list[dict[str, Any]] = []
     unlocated: list[dict[str, Any]] = []
-    for row in events.to_dict("records"):
+    for row in records(events):
         props = claim_properties(row, by_id, headlines)
         pid = row["place_id"]
         if not pid or pid not in by_id.index:
             unlocated.append(props)
             continue
-        lon, lat = float(by_id.at[pid, "lon"]), float(by_id.at[pid, "lat"])
+        lat, lon = place_point(by_id, pid)
         features.append(
             {
                 "type": "Feature",
@@ -234,23 +235,23 @@ def claims_geojson(
                 "properties": props,
             }
         )
-    for place in places[places["waypoints"] != ""].itertuples():
-        coords = route_coordinates(by_id.loc[place.place_id], by_id)
-        on_route = events[events["place_id"] == place.place_id]
+    for route in records(places[places["waypoints"] != ""]):
+        coords = route_coordinates(route, by_id)
+        on_route = events[events["place_id"] == route["place_id"]]
         features.append(
             {
                 "type": "Feature",
-                "id": place.place_id,
+                "id": route["place_id"],
                 "geometry": {
                     "type": "LineString",
                     "coordinates": [[round(lon, 5), round(lat, 5)] for lat, lon in coords],
                 },
                 "properties": {
                     "feature_kind": "route",
-                    "place_id": place.place_id,
-                    "name": place.name,
-                    "kind": place.kind,
-                    "waypoints": split_list(place.waypoints, "waypoints"),
+                    "place_id": route["place_id"],
+                    "name": route["name"],
+                    "kind": route["kind"],
+                    "waypoints": split_list(route["waypoints"], "waypoints"),
                     "claim_ids": list(on_route["event_id"]),
                 },
             }
@@ -382,7 +383,7 @@ def acled_row(
         "source": "; ".join(sources),
         "source_scale": "",
         "notes": note,
-        "fatalities": "" if _blank(fatalities) else int(fatalities),
+        "fatalities": "" if fatalities is None or _blank(fatalities) else int(fatalities),
         "tags": "; ".join(tags),
         "timestamp": timestamp,
     }
@@ -398,7 +399,7 @@ def acled_table(
     stamp = int((generated or datetime.now(UTC)).timestamp())
     by_id = places.set_index("place_id")
     src = sources.set_index("source_id")
-    rows = [acled_row(r, by_id, src, stamp) for r in events.to_dict("records")]
+    rows = [acled_row(r, by_id, src, stamp) for r in records(events)]
     frame = pd.DataFrame(rows, columns=list(ACLED_COLUMNS))
     for col in ACLED_COLUMNS:
         if col not in ACLED_NUMERIC:

@@ -24,11 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import folium
 import jinja2
 import pandas as pd
+from branca.element import Figure
 from markupsafe import Markup
 
 from src.assets.localize import inline_assets, localize_map
@@ -45,6 +46,7 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
+from src.mapview.popup import records
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.safe_html import esc
 from src.schema import VERIFICATION, split_list
@@ -64,6 +66,19 @@ MIN_HALF_LAT, MIN_HALF_LON = 0.28, 0.42
 TILE_WAIT_MS = 6000
 
 _VERIFICATION_WORDS = {k: v.lower() for k, v in VERIFICATION_LABELS.items()}
+
+
+class ExportMeta(TypedDict):
+    """The view's context as a data export carries it (GeoJSON member ``kcm``)."""
+
+    title: str
+    window: str
+    filters: list[str]
+    verification: str
+    caveat: str
+    data_version: str
+    generated: str
+    unlocated_note: str
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ class BriefingText:
             return "Filters: none (all sources, claimant sides, claimants, actors, event types)"
         return "Filters: " + "; ".join(self.filters)
 
-    def export_meta(self, data_version: str) -> dict:
+    def export_meta(self, data_version: str) -> ExportMeta:
         """The view's context carried inside a data export (GeoJSON ``metadata``)."""
         return {
             "title": self.title,
@@ -169,8 +184,8 @@ def briefing_text(
     events = data.events
     shown = apply_filters(events, state) if shown is None else shown
     start, end = window(state, events)
-    sources = data.sources.set_index("source_id")
-    names = {sid: f"[{sid}] {sources.at[sid, 'headline']}" for sid in sources.index}
+    sources: dict[str, dict[str, Any]] = {r["source_id"]: r for r in records(data.sources)}
+    names = {sid: f"[{sid}] {row['headline']}" for sid, row in sources.items()}
     filters = tuple(describe(state, events, names)[1:])
 
     located = shown[shown["place_id"] != ""]
@@ -190,10 +205,10 @@ def briefing_text(
 
     source_rows = []
     for sid in _source_ids(shown):
-        if sid not in sources.index:
+        if sid not in sources:
             source_rows.append((sid, "unknown source", ""))
             continue
-        row = sources.loc[sid]
+        row = sources[sid]
         when = pd.Timestamp(row["published"]).strftime("%d %b %Y")
         outlet = f"{row['outlet']}, " if row["outlet"] else ""
         source_rows.append((sid, str(row["headline"]), outlet + when))
@@ -263,12 +278,13 @@ def briefing_map(
     # Frame before the claims arrive, so the cluster layer starts at its final zoom.
     m.fit_bounds(frame_bounds(shown, data.places), padding=(28, 28))
     names = dict(zip(data.sources["source_id"], data.sources["headline"], strict=True))
-    sizes = data.events["incident_id"].value_counts().to_dict()
+    sizes = {str(k): n for k, n in data.events["incident_id"].value_counts().items()}
     layer, stats = claims_layer(shown, data.places, names, sizes)
     layer.add_to(m)
     located = shown[shown["place_id"] != ""]
     colours = {
-        str(r.event_id): side_colour(r.claimant_side) for r in located.itertuples(index=False)
+        str(eid): side_colour(side)
+        for eid, side in zip(located["event_id"], located["claimant_side"], strict=True)
     }
     config: BriefingConfig = {
         "expected": stats.markers,
@@ -350,6 +366,7 @@ def frame_legend(text: BriefingText, data: Dataset) -> FrameLegend:
 def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
     """The frame document around the rendered parts of ``m`` (assets not yet inlined)."""
     root = m.get_root()
+    assert isinstance(root, Figure), "a folium map's root is its Figure"
     root.render()  # lets every element put its links and code into the figure's parts
     return _TEMPLATES.get_template("frame.html").render(
         text=text,

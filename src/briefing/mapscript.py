@@ -11,9 +11,16 @@ from __future__ import annotations
 from typing import TypedDict
 
 import pandas as pd
-from folium.elements import JSCSSMixin
 
-from src.mapview.frontend import BRIEFING_CSS, BRIEFING_JS, MAP_CSS, MAP_JS, GlueTemplate
+from src.mapview.frontend import (
+    BRIEFING_CSS,
+    BRIEFING_JS,
+    MAP_CSS,
+    MAP_JS,
+    GlueTemplate,
+    KcmElement,
+)
+from src.mapview.popup import records
 from src.safe_html import esc
 
 _LABEL_ORDER = {"capital": 0, "city": 1, "town": 2, "village": 3, "crossing": 4}
@@ -41,7 +48,7 @@ class BriefingConfig(TypedDict):
     tileWaitMs: int
 
 
-class BriefingScript(JSCSSMixin):
+class BriefingScript(KcmElement):
     """Cluster rings, place names and ``window.kcmBriefing.ready`` for one map.
 
     Place names are placed in the browser, where their size is known: each tries a few
@@ -76,28 +83,28 @@ def label_specs(places: pd.DataFrame, shown: pd.DataFrame) -> list[LabelSpec]:
     first), then by kind (capital, city, town ...); regions and countries last."""
     counts = shown["place_id"].value_counts()
     ranked: list[tuple[tuple[int, int, int, int], str, LabelSpec]] = []
-    for place in places[places["waypoints"] == ""].itertuples():
-        n = int(counts.get(place.place_id, 0))
-        area = place.kind in ("region", "country")
+    for place in records(places[places["waypoints"] == ""]):
+        n = int(counts.get(place["place_id"], 0))
+        area = place["kind"] in ("region", "country")
         css = "kcm-label"
         css += " kcm-label-region" if area else ""
         css += " kcm-label-claims" if n and not area else ""
         rank = (
             0 if n and not area else 1,
-            0 if place.in_theatre else 1,
+            0 if place["in_theatre"] else 1,
             -n,
-            9 if area else _LABEL_ORDER.get(place.kind, 5),
+            9 if area else _LABEL_ORDER.get(place["kind"], 5),
         )
         spec: LabelSpec = {
-            "name": str(place.name),
-            "html": esc(place.name),
-            "lat": round(float(place.lat), 5),
-            "lon": round(float(place.lon), 5),
+            "name": str(place["name"]),
+            "html": esc(place["name"]),
+            "lat": round(float(place["lat"]), 5),
+            "lon": round(float(place["lon"]), 5),
             "css": css,
             "claims": bool(n) and not area,
             "always": (bool(n) and not area)
-            or (bool(place.in_theatre) and place.kind in ("city", "capital")),
+            or (bool(place["in_theatre"]) and place["kind"] in ("city", "capital")),
             "area": area,
         }
-        ranked.append((rank, str(place.name), spec))
+        ranked.append((rank, str(place["name"]), spec))
     return [spec for *_, spec in sorted(ranked, key=lambda r: (r[0], r[1]))]

@@ -7,8 +7,9 @@ choice, so changing a filter swaps the claims layer inside the running map (stre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict, cast
 
 import folium
 import pandas as pd
@@ -23,6 +24,7 @@ from src.mapview.popup import (
     PopupContext,
     date_label,
     marker_title,
+    records,
 )
 from src.palette import ROUTE_COLOUR, claim_svg
 from src.safe_html import esc, js_json
@@ -167,21 +169,20 @@ class LayerRegistry(KcmElement):
         self.layer = layer
 
 
-def label_sides(points: pd.DataFrame, near_deg: float = 0.06) -> pd.Series:
+def label_sides(points: pd.DataFrame, near_deg: float = 0.06) -> pd.Series[str]:
     """ "left" for a place with a close eastern neighbour, so two names do not overlap."""
-    sides = pd.Series("right", index=points.index)
-    for idx, p in points.iterrows():
-        close_east = points[
-            (points["lon"] > p["lon"])
-            & ((points["lon"] - p["lon"]) < near_deg * 1.5)
-            & ((points["lat"] - p["lat"]).abs() < near_deg)
-        ]
-        if not close_east.empty:
-            sides[idx] = "left"
-    return sides
+    lat, lon = points["lat"], points["lon"]
+    sides = ["right"] * len(points)
+    for i, (p_lat, p_lon) in enumerate(zip(lat, lon, strict=True)):
+        close_east = (
+            (lon > p_lon) & ((lon - p_lon) < near_deg * 1.5) & ((lat - p_lat).abs() < near_deg)
+        )
+        if close_east.any():
+            sides[i] = "left"
+    return pd.Series(sides, index=points.index)
 
 
-def place_labels(points: pd.DataFrame, labelled: pd.Series) -> list[str]:
+def place_labels(points: pd.DataFrame, labelled: pd.Series[bool]) -> list[str]:
     """Escaped name labels ("" = none); a name with a close eastern neighbour sits to the
     left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
     label is shifted by CSS instead)."""
@@ -217,9 +218,18 @@ def outside_theatre(events: pd.DataFrame, places: pd.DataFrame) -> list[tuple[st
     return sorted((r for r in rows if r[1]), key=lambda r: (-r[1], r[0]))
 
 
-def route_coordinates(place: pd.Series, places_by_id: pd.DataFrame) -> list[list[float]]:
+def place_point(places_by_id: pd.DataFrame, place_id: str) -> list[float]:
+    """``[lat, lon]`` of one place of the gazetteer indexed by ``place_id``."""
+    # pandas-stubs types a cell as any scalar; lat and lon are float columns (schema-checked).
+    return [float(cast(float, places_by_id.at[place_id, col])) for col in ("lat", "lon")]
+
+
+def route_coordinates(
+    place: Mapping[str, Any] | pd.Series[Any], places_by_id: pd.DataFrame
+) -> list[list[float]]:
+    """``[lat, lon]`` of each waypoint of a route (a gazetteer row, as a dict or a Series)."""
     ids = split_list(place["waypoints"], "waypoints")
-    return [[float(places_by_id.at[p, "lat"]), float(places_by_id.at[p, "lon"])] for p in ids]
+    return [place_point(places_by_id, p) for p in ids]
 
 
 def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
@@ -227,9 +237,9 @@ def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
     mask = (events["place_id"] == place_id) & (events["event_type"] == "Access and aid")
     rows = events[mask].sort_values("date_start")
     return [
-        f"{r.sub_event_type}: {date_label(r._asdict()).split(' · ')[0]} "
-        f"(claimed by {r.claimant}, {r.verification})"
-        for r in rows.itertuples()
+        f"{r['sub_event_type']}: {date_label(r).split(' · ')[0]} "
+        f"(claimed by {r['claimant']}, {r['verification']})"
+        for r in records(rows)
     ]
 
 
@@ -254,18 +264,17 @@ def base_map(
 
     by_id = places.set_index("place_id")
     routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
-    for place in places[places["waypoints"] != ""].itertuples():
-        row = by_id.loc[place.place_id]
-        status = route_status(place.place_id, events)
-        tip = f"<b>{esc(place.name)}</b> ({esc(place.kind)})" + "".join(
+    for route in records(places[places["waypoints"] != ""]):
+        status = route_status(route["place_id"], events)
+        tip = f"<b>{esc(route['name'])}</b> ({esc(route['kind'])})" + "".join(
             f"<br>{esc(s)}" for s in status
         )
-        folium.PolyLine(
-            route_coordinates(row, by_id),
+        folium.PolyLine(  # type: ignore[no-untyped-call]  # unannotated in folium
+            route_coordinates(route, by_id),
             color=ROUTE_COLOUR,
             weight=5,
             opacity=0.85,
-            dash_array="10 6" if place.kind == "road" else None,
+            dash_array="10 6" if route["kind"] == "road" else None,
             tooltip=folium.Tooltip(tip, sticky=True),
         ).add_to(routes)
     routes.add_to(m)
@@ -295,7 +304,7 @@ def base_map(
     marks.add_to(m)
     LayerRegistry("places", marks).add_to(m)
 
-    Fullscreen(position="topleft").add_to(m)
+    Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
     if legend:  # the claims legend means nothing on a map that draws no claims
         MapControl(legend_html(), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)
@@ -325,15 +334,15 @@ def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Inte
     sub = frame[list(fields)]
     # ngroup(sort=False) numbers groups by first appearance, as drop_duplicates orders them.
     codes = sub.groupby(list(fields), dropna=False, sort=False).ngroup().to_numpy()
-    rendered = [table(render(rec, ctx)) for rec in sub.drop_duplicates().to_dict("records")]
+    rendered = [table(render(rec, ctx)) for rec in records(sub.drop_duplicates())]
     return [rendered[c] for c in codes]
 
 
 def claims_payload(
     events: pd.DataFrame,
     places: pd.DataFrame,
-    headlines: dict[str, str],
-    incident_sizes: dict[str, int] | None = None,
+    headlines: Mapping[str, str],
+    incident_sizes: Mapping[str, int] | None = None,
     budget: int = MARKER_BUDGET,
 ) -> tuple[ClaimsPayload, LayerStats]:
     """Everything the browser needs to draw the claims: plain data, so it can be cached."""
@@ -367,12 +376,18 @@ def claims_payload(
     )
     halos: list[list[float | int]] = [
         [
-            round(float(r.lat), 5),
-            round(float(r.lon), 5),
-            HALO_RADIUS_M[str(r.place_precision)],
-            table(esc(f"Approximate location: {r.place_name} (precision {r.place_precision})")),
+            round(float(lat), 5),
+            round(float(lon), 5),
+            HALO_RADIUS_M[str(precision)],
+            table(esc(f"Approximate location: {name} (precision {precision})")),
         ]
-        for r in halo_places.itertuples()
+        for lat, lon, precision, name in zip(
+            halo_places["lat"],
+            halo_places["lon"],
+            halo_places["place_precision"],
+            halo_places["place_name"],
+            strict=True,
+        )
     ]
     payload: ClaimsPayload = {
         "popupTemplate": POPUP_TEMPLATE,
@@ -400,7 +415,7 @@ def claims_payload(
 def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
     """The claims as one clustered layer (plus halos) drawn in the browser from ``payload``."""
     group = folium.FeatureGroup(name="Claims")
-    cluster = MarkerCluster(
+    cluster = MarkerCluster(  # type: ignore[no-untyped-call]  # unannotated in folium
         name="Claims",
         icon_create_function=f"kcm.clusterIcon({js_json(CLUSTER_CLASS)})",
         options={
@@ -409,7 +424,8 @@ def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
             "maxClusterRadius": 35,
             "chunkedLoading": True,
         },
-    ).add_to(group)
+    )
+    cluster.add_to(group)
     ClaimsLayer(cluster, payload).add_to(group)
     return group
 
@@ -417,8 +433,8 @@ def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
 def claims_layer(
     events: pd.DataFrame,
     places: pd.DataFrame,
-    headlines: dict[str, str],
-    incident_sizes: dict[str, int] | None = None,
+    headlines: Mapping[str, str],
+    incident_sizes: Mapping[str, int] | None = None,
     budget: int = MARKER_BUDGET,
 ) -> tuple[folium.FeatureGroup, LayerStats]:
     """The filtered claims as a folium layer, with counts of what it holds."""

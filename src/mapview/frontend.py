@@ -41,7 +41,7 @@ class _GlueEnvironment(FoliumEnvironment):
     """folium's environment (``tojavascript``) with the strict ``tojson``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # unannotated in folium
         self.policies["json.dumps_function"] = strict_dumps
         self.policies["json.dumps_kwargs"] = {}
 
@@ -57,3 +57,6 @@ class KcmElement(JSCSSMixin):
 
     default_js = [MAP_JS]
     default_css = [MAP_CSS]
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement: unannotated

@@ -7,6 +7,7 @@ step through the selected window day by day; each claim is on the map while its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any, TypedDict
 
@@ -14,7 +15,7 @@ import pandas as pd
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
-from src.mapview.popup import claim_popup, marker_title
+from src.mapview.popup import claim_popup, marker_title, records
 from src.palette import claim_svg
 
 #: Leaflet.Timeline's pointToLayer: the claims layer's marker (``static/kcm/map.js``, loaded
@@ -52,14 +53,14 @@ def _ms(day: date, end_of_day: bool = False) -> int:
 def playback_features(
     events: pd.DataFrame,
     places: pd.DataFrame,
-    headlines: dict[str, str],
-    incident_sizes: dict[str, int] | None = None,
+    headlines: Mapping[str, str],
+    incident_sizes: Mapping[str, int] | None = None,
 ) -> PlaybackCollection:
     """GeoJSON of the located claims with ``start``/``end`` in epoch milliseconds (UTC)."""
     by_id = places.set_index("place_id")
     sizes = incident_sizes or {}
     features: list[PlaybackFeature] = []
-    for row in events[events["place_id"] != ""].to_dict("records"):
+    for row in records(events[events["place_id"] != ""]):
         place = by_id.loc[row["place_id"]]
         features.append(
             {
@@ -93,7 +94,8 @@ def playback_layers(
     """The timeline layer and its slider over [start, end]; (None, None) when nothing to play."""
     if not features["features"]:
         return None, None
-    timeline = Timeline(features, point_to_layer=_POINT_TO_LAYER, name="Claims (playback)")
+    # folium annotates ``data`` as a plain dict, which a TypedDict is not; a copy is one.
+    timeline = Timeline(dict(features), point_to_layer=_POINT_TO_LAYER, name="Claims (playback)")
     days = max((end - start).days + 1, 1)
     slider = TimelineSlider(
         auto_play=False,
@@ -104,5 +106,6 @@ def playback_layers(
         show_ticks=days <= 60,
         steps=min(days, 1000),
         playback_duration=min(30000, max(5000, days * 500)),
-    ).add_timelines(timeline)
+    )
+    slider.add_timelines(timeline)  # type: ignore[no-untyped-call]  # unannotated in folium
     return timeline, slider

@@ -9,16 +9,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
+from pandas.api.typing import NAType
 
 from src.labels import VERIFICATION_LABELS
 from src.palette import claim_svg, side_colour
 from src.safe_html import esc
 from src.schema import split_list
 
+#: One claim as column name -> cell (a ``records`` dict, or any mapping with those keys).
+ClaimRow = Mapping[str, Any]
+#: A figure cell: a count, NaN or ``pd.NA`` when blank (or None from a plain dict).
+Figure = int | float | np.integer[Any] | NAType | None
 
-def date_label(row: Mapping) -> str:
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name."""
+    # pandas-stubs types column labels as Hashable; the schema's columns are all str.
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+def date_label(row: ClaimRow) -> str:
     """The claim's date as precisely as it is known, never more."""
     start, end = pd.Timestamp(row["date_start"]), pd.Timestamp(row["date_end"])
     precision = row.get("date_precision", "day")
@@ -32,7 +46,7 @@ def date_label(row: Mapping) -> str:
     return f"{text} · precision: {precision}"
 
 
-def figure_label(value: object) -> str:
+def figure_label(value: Figure) -> str:
     """A claimed figure, with blank kept distinct from zero."""
     if value is None or pd.isna(value):
         return "not stated"
@@ -72,11 +86,11 @@ class PopupContext:
     compact: bool = False
 
 
-def _actors(r: Mapping, _: PopupContext) -> str:
+def _actors(r: ClaimRow, _: PopupContext) -> str:
     return esc(r["actor1"]) + (f" → {esc(r['actor2'])}" if r["actor2"] else "")
 
 
-def _claimant(r: Mapping, _: PopupContext) -> str:
+def _claimant(r: ClaimRow, _: PopupContext) -> str:
     side = r["claimant_side"]
     return (
         f"{esc(r['claimant'])} <span class='kcm-side' style='background:"
@@ -84,17 +98,17 @@ def _claimant(r: Mapping, _: PopupContext) -> str:
     )
 
 
-def _figures(r: Mapping, _: PopupContext) -> str:
+def _figures(r: ClaimRow, _: PopupContext) -> str:
     note = f" <i>({esc(r['figures_note'])})</i>" if r["figures_note"] else ""
     return f"killed: {figure_label(r['fatalities'])}, injured: {figure_label(r['injured'])}{note}"
 
 
-def _status(r: Mapping, _: PopupContext) -> str:
+def _status(r: ClaimRow, _: PopupContext) -> str:
     label = VERIFICATION_LABELS.get(r["verification"], r["verification"])
     return f"<b class='kcm-ver kcm-ver-{esc(r['verification'])}'>{esc(label)}</b>"
 
 
-def _body(r: Mapping, ctx: PopupContext) -> str:
+def _body(r: ClaimRow, ctx: PopupContext) -> str:
     if ctx.compact:
         return ""
     body = f"<p class='kcm-summary'>{esc(r['summary'])}</p>"
@@ -103,13 +117,13 @@ def _body(r: Mapping, ctx: PopupContext) -> str:
     return body
 
 
-def _sources(r: Mapping, ctx: PopupContext) -> str:
+def _sources(r: ClaimRow, ctx: PopupContext) -> str:
     cited = sources_label(r["source_ids"], ctx.headlines)
     items = "".join(f"<li>{esc(c)}</li>" for c in cited)
     return f"Source{'s' if len(cited) > 1 else ''}:<ul>{items}</ul>"
 
 
-def _incident(r: Mapping, ctx: PopupContext) -> str:
+def _incident(r: ClaimRow, ctx: PopupContext) -> str:
     size = ctx.incident_sizes.get(r["incident_id"], 1)
     more = f" · {size} claims about this incident" if size > 1 else ""
     return f"Incident {esc(r['incident_id'])}{more}"
@@ -117,7 +131,7 @@ def _incident(r: Mapping, ctx: PopupContext) -> str:
 
 #: slot -> (the row fields it depends on, how to render it). Declaring the fields lets the
 #: claims layer render each distinct combination once, however many claims share it.
-SLOTS: dict[str, tuple[tuple[str, ...], Callable[[Mapping, PopupContext], str]]] = {
+SLOTS: dict[str, tuple[tuple[str, ...], Callable[[ClaimRow, PopupContext], str]]] = {
     "icon": (
         ("claimant_side", "event_type"),
         lambda r, _: claim_svg(r["claimant_side"], r["event_type"], 16),
@@ -155,7 +169,7 @@ def fill_template(fragments: Mapping[str, str]) -> str:
 
 
 def claim_popup(
-    row: Mapping,
+    row: ClaimRow,
     place_name: str,
     place_precision: str,
     headlines: Mapping[str, str],
