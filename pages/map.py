@@ -47,7 +47,7 @@ if playback:  # the timeline replaces the clustered layer, so that one is not bu
     timeline, slider = playback_layers(
         playback_features(shown, places, names, incident_sizes(data)), start, end
     )
-    if timeline is not None:
+    if timeline is not None and slider is not None:
         timeline.add_to(m)
         slider.add_to(m)
         LayerRegistry("timeline", timeline).add_to(m)

@@ -63,30 +63,33 @@ a = left.selectbox(
     "From",
     ids,
     index=ids.index("stepanakert") if "stepanakert" in ids else 0,
-    format_func=names.get,
+    format_func=lambda pid: names.get(pid, pid),
     key="distance_from",
 )
 b = right.selectbox(
     "To",
     ids,
     index=ids.index("yevlakh") if "yevlakh" in ids else min(1, len(ids) - 1),
-    format_func=names.get,
+    format_func=lambda pid: names.get(pid, pid),
     key="distance_to",
 )
-result = measure(gaz, a, b)
-c1, c2, c3 = st.columns(3)
-c1.metric("Geodesic distance", f"{result.km:,.1f} km")
-c2.metric("In miles", f"{result.miles:,.1f} mi")
-c3.metric("Initial bearing", f"{result.bearing:.0f}° {compass_point(result.bearing)}")
-st.caption(
-    "Straight-line (WGS-84 geodesic, geopy) distance between the gazetteer points; a road is "
-    "longer."
-    + (
-        " A road or corridor is measured from its representative point."
-        if result.involves_line
-        else ""
+if a is None or b is None:  # no places at all: selectbox has nothing to return
+    st.caption("No places to measure between.")
+else:
+    result = measure(gaz, a, b)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Geodesic distance", f"{result.km:,.1f} km")
+    c2.metric("In miles", f"{result.miles:,.1f} mi")
+    c3.metric("Initial bearing", f"{result.bearing:.0f}° {compass_point(result.bearing)}")
+    st.caption(
+        "Straight-line (WGS-84 geodesic, geopy) distance between the gazetteer points; a road is "
+        "longer."
+        + (
+            " A road or corridor is measured from its representative point."
+            if result.involves_line
+            else ""
+        )
     )
-)
 
 st.subheader("Distances stated in the articles")
 try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -54,10 +55,23 @@ class FilterState:
     text: str = ""
 
     def facet(self, name: str) -> tuple[str, ...]:
-        return getattr(self, name)
+        """The values selected for one facet; ``name`` must be a key of ``FACETS``."""
+        _check_facet(name)
+        values: tuple[str, ...] = getattr(self, name)
+        return values
 
     def with_facet(self, name: str, values: Iterable[str]) -> FilterState:
-        return replace(self, **{name: tuple(values)})
+        """A copy with one facet's selection replaced; ``name`` must be a key of ``FACETS``."""
+        _check_facet(name)
+        # Any: the field is chosen at run time; _check_facet keeps it a tuple[str, ...] one.
+        change: dict[str, Any] = {name: tuple(values)}
+        return replace(self, **change)
+
+
+def _check_facet(name: str) -> None:
+    """Refuse non-facet fields: setting ``text`` or ``period`` to a tuple would break the view."""
+    if name not in FACETS:
+        raise KeyError(f"not a filter facet: {name!r}")
 
 
 def data_bounds(events: pd.DataFrame) -> tuple[date, date]:
@@ -89,7 +103,9 @@ def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
 def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """The claims that pass every active filter; a claim is in a window if its dates overlap it."""
     start, end = window(state, events)
-    keep = (events["date_start"].dt.date <= end) & (events["date_end"].dt.date >= start)
+    keep: pd.Series[bool] = (events["date_start"].dt.date <= end) & (
+        events["date_end"].dt.date >= start
+    )
     if state.sources:
         wanted = set(state.sources)
         keep &= events["source_ids"].map(lambda ids: bool(wanted & set(split_list(ids))))

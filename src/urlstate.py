@@ -63,22 +63,24 @@ def parse_query(
             state = replace(state, period=period)
         else:
             notices.append(f"Ignored unknown period {period!r} (use one of {', '.join(PERIODS)}).")
-    for key, attr in (("from", "date_from"), ("to", "date_to")):
+    for key in ("from", "to"):
         raw = (params.get(key) or [""])[-1]
         if raw.strip():
             parsed = _date(raw)
             if parsed is None:
                 notices.append(f"Ignored {key}={raw!r}: not a date (use YYYY-MM-DD).")
+            elif key == "from":
+                state = replace(state, date_from=parsed)
             else:
-                state = replace(state, **{attr: parsed})
+                state = replace(state, date_to=parsed)
     if state.date_from and state.date_to and state.date_from > state.date_to:
         notices.append("Ignored from/to: 'from' is after 'to'.")
         state = replace(state, date_from=None, date_to=None)
     for key, attr in PARAMS.items():
-        raw = params.get(key) or []
-        if not raw:
+        given = params.get(key) or []
+        if not given:
             continue
-        good, bad = _values(raw, set(options.get(attr, ())))
+        good, bad = _values(given, set(options.get(attr, ())))
         if bad:
             notices.append(f"Ignored unknown {key} value(s): {', '.join(repr(b) for b in bad)}.")
         state = state.with_facet(attr, good)

@@ -43,6 +43,15 @@ def test_each_facet(small, facet, values, expected):
     assert ids(apply_filters(small.events, state)) == expected
 
 
+@pytest.mark.parametrize("field", ["text", "period", "date_from", "nonsense"])
+def test_facet_access_refuses_other_fields(field):
+    """Setting ``text`` or a date to a tuple would silently break filtering: it raises."""
+    with pytest.raises(KeyError):
+        FilterState().with_facet(field, ["x"])
+    with pytest.raises(KeyError):
+        FilterState().facet(field)
+
+
 def test_facets_combine_with_and(small):
     state = FilterState(sides=("Independent/media",), types=("Access and aid",))
     assert ids(apply_filters(small.events, state)) == {"E003"}

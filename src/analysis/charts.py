@@ -21,6 +21,8 @@ from src.schema import EVENT_TYPES
 #: Vega's own symbol names for the shapes it has; the rest become SVG paths.
 _VEGA_BUILTIN = {"circle", "square", "cross", "diamond", "triangle-down"}
 _POINTS = re.compile(r'points="([^"]+)"')
+# altair types its mark_* methods through a decorator mypy cannot follow (they come out as
+# Any), so each builder states its chart's type on a ``chart`` variable before returning it.
 
 
 @cache
@@ -109,7 +111,7 @@ def fatalities_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
     bars = base.mark_bar(height={"band": 0.85}).encode(color=side_colour())
     labels = base.mark_text(align="left", dx=4, fontSize=11, limit=520).encode(text="text:N")
-    return (
+    chart: alt.LayerChart = (
         (bars + labels)
         .properties(
             height=len(incidents) * (slots * 17 + 8),
@@ -118,6 +120,7 @@ def fatalities_chart(frame: pd.DataFrame) -> alt.LayerChart:
         )
         .configure_legend(symbolOpacity=1, symbolSize=110)
     )
+    return chart
 
 
 def not_stated_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -128,7 +131,7 @@ def not_stated_chart(frame: pd.DataFrame) -> alt.Chart:
         .size()
         .rename(columns={"size": "claims"})
     )
-    return (
+    chart: alt.Chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
@@ -159,6 +162,7 @@ def not_stated_chart(frame: pd.DataFrame) -> alt.Chart:
             autosize=FIT_X,
         )
     )
+    return chart
 
 
 # --- timeline --------------------------------------------------------------------------------
@@ -204,12 +208,13 @@ def timeline_chart(
         x=alt.X("mid:T", scale=x_scale),
         shape=alt.Shape("event_type:N", title="Event type", scale=shape_scale()),
     )
-    return (
+    chart: alt.LayerChart = (
         (spans + points)
         .add_params(zoom)
         .properties(height=max(160, 8 * len(lanes)), title="Claims over time", autosize=FIT_X)
         .configure_legend(symbolOpacity=1, symbolSize=110)
     )
+    return chart
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -256,8 +261,9 @@ def coverage_chart(long: pd.DataFrame) -> alt.LayerChart:
             color=alt.condition("datum.claims > 2", alt.value("white"), alt.value("black")),
         )
     )
-    return (grid + cells + outline + text).properties(
+    chart: alt.LayerChart = (grid + cells + outline + text).properties(
         height=alt.Step(30),
         title="Coverage: claims per article and incident (outlined = disagreement)",
         autosize=FIT_X,
     )
+    return chart

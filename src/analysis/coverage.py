@@ -7,6 +7,7 @@ A claim merged from several articles lists them all in ``source_ids``, so it cou
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import pandas as pd
 
@@ -94,7 +95,9 @@ def article_summary(
 
 def matrix_long(matrix: pd.DataFrame, cells: set[tuple[str, str]]) -> pd.DataFrame:
     """The matrix as chart rows (article, incident, claims, in_discrepancy)."""
-    long = matrix.stack().rename("claims").reset_index()
+    # The stubs allow a DataFrame (multi-level columns); the matrix has one level: a Series.
+    stacked = cast("pd.Series[int]", matrix.stack())
+    long = stacked.rename("claims").reset_index()
     long["in_discrepancy"] = [
         (s, i) in cells for s, i in zip(long["source_id"], long["incident_id"], strict=True)
     ]

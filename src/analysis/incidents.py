@@ -16,11 +16,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 import pandas as pd
 
-from src.analysis.text import figures_text, md, sources_text, split_ids, verification_text
+from src.analysis.text import (
+    Record,
+    figures_text,
+    md,
+    records,
+    sources_text,
+    split_ids,
+    verification_text,
+)
 from src.mapview.popup import date_label, figure_label
 
 #: Figure column -> the word used in messages.
@@ -48,9 +55,6 @@ class Discrepancy:
     def text(self) -> str:
         """The message and its details as one line (tables, tooltips)."""
         return self.message + (": " + "; ".join(self.details) if self.details else "") + "."
-
-
-Record = Mapping[str, Any]
 
 
 def _who(row: Record) -> str:
@@ -84,7 +88,7 @@ def _records(claims: pd.DataFrame | Sequence[Record]) -> list[Record]:
     """Plain dict rows: the detection below works on them, not on DataFrame slices, because
     per-incident DataFrame indexing made the Claims page take seconds."""
     if isinstance(claims, pd.DataFrame):
-        return cast(list[Record], claims.to_dict("records"))
+        return list(records(claims))
     return list(claims)
 
 
@@ -297,13 +301,13 @@ def incident_overview(
     return pd.DataFrame(rows, columns=columns)
 
 
-def status_text(row: Mapping) -> str:
+def status_text(row: Record) -> str:
     """Verification status, plus "issues a denial" for a Denial claim."""
     status = verification_text(row["verification"])
     return f"{status} · issues a denial" if row["sub_event_type"] == "Denial" else status
 
 
-def when_where(row: Mapping, place_names: Mapping[str, str]) -> str:
+def when_where(row: Record, place_names: Mapping[str, str]) -> str:
     """The claim's date (as precise as given) and place, in one short cell."""
     when = date_label(row).replace(" · precision: day", "")
     where = place_names.get(row["place_id"], "unknown place") if row["place_id"] else "no place"
@@ -317,10 +321,10 @@ def claims_table(
 
     Figures get their own columns so differing numbers line up; blank is "not stated".
     """
-    records = []
-    for row in claims.sort_values(["date_start", "event_id"]).to_dict("records"):
+    table_rows = []
+    for row in records(claims.sort_values(["date_start", "event_id"])):
         quote = f" “{row['quote']}”" if row["quote"] else ""
-        records.append(
+        table_rows.append(
             {
                 "Claim": row["event_id"],
                 "Claimant (side)": f"{row['claimant']} ({row['claimant_side']})",
@@ -333,7 +337,7 @@ def claims_table(
                 "Says": f"{row['summary']}{quote}",
             }
         )
-    return pd.DataFrame(records)
+    return pd.DataFrame(table_rows)
 
 
 def discrepancy_markdown(d: Discrepancy) -> str:
@@ -350,7 +354,7 @@ def figure_frame(
     """Chart rows: one per claim, its figure (NA = not stated, never 0) and its context."""
     titles = {iid: f"{iid} · {_title(rows, place_names)}" for iid, rows in _grouped(claims).items()}
     rows = []
-    for row in claims.sort_values("event_id").to_dict("records"):
+    for row in records(claims.sort_values("event_id")):
         value = row[column]
         stated = value is not None and not pd.isna(value)
         rows.append(

@@ -1,4 +1,5 @@
-"""Plain-text labels shared by the analysis pages, and escaping for Streamlit markdown.
+"""Plain-text labels shared by the analysis pages, escaping for Streamlit markdown, and rows
+as plain dicts.
 
 Data values reach ``st.markdown`` only through ``md``: a claimant or summary containing ``*``,
 ``[link](…)``, ``$`` or ``<`` must be shown as written, not rendered as formatting or HTML.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any, cast
 
 import pandas as pd
 
@@ -18,6 +20,9 @@ from src.schema import split_list
 #: Re-exported (the same function): the analysis modules and pages import it from here.
 split_ids = split_list
 
+#: One row (claim, article, place) as a plain mapping: column name -> cell value.
+Record = Mapping[str, Any]
+
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
 
@@ -27,7 +32,8 @@ def md(value: object) -> str:
     if value is None:
         return ""
     try:
-        if pd.isna(value):  # type: ignore[arg-type]
+        # Cells can hold any object; pd.isna takes any at run time (arrays raise, caught below)
+        if pd.isna(value):  # type: ignore[call-overload]
             return ""
     except (TypeError, ValueError):
         pass
@@ -35,7 +41,7 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def figures_text(row: Mapping) -> str:
+def figures_text(row: Record) -> str:
     """Killed and injured as claimed, "not stated" where blank, with the figures note."""
     text = (
         f"killed: {figure_label(row.get('fatalities'))}, "
@@ -43,6 +49,12 @@ def figures_text(row: Mapping) -> str:
     )
     note = row.get("figures_note") or ""
     return f"{text} ({note})" if note else text
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts, for loops that would be slow over DataFrame rows."""
+    # pandas-stubs types the keys as Hashable; every frame of the dataset has str column names.
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def verification_text(value: str) -> str:

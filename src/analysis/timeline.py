@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from src.analysis.text import split_ids, verification_text
+from src.analysis.text import Record, records, split_ids, verification_text
 from src.mapview.popup import date_label
 from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY
 
@@ -23,7 +23,7 @@ _TIME_ORDER = {"": 0, **{name: i for i, name in enumerate(TIMES_OF_DAY, start=1)
 LANE_SEP = "|"
 
 
-def claim_span(row: Mapping) -> tuple[pd.Timestamp, pd.Timestamp]:
+def claim_span(row: Record) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The instants a claim's date may denote: whole days, or the part of one day it names."""
     start = pd.Timestamp(row["date_start"]).normalize()
     end = pd.Timestamp(row["date_end"]).normalize() + pd.Timedelta(days=1)
@@ -41,7 +41,7 @@ def claim_span(row: Mapping) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-def assign_lanes(frame: pd.DataFrame) -> pd.Series:
+def assign_lanes(frame: pd.DataFrame) -> pd.Series[int]:
     """Per claimant side, the first free lane for each span so no two overlapping spans share."""
     lanes = pd.Series(0, index=frame.index, dtype=int)
     for _, rows in frame.groupby("claimant_side", sort=False):
@@ -50,11 +50,11 @@ def assign_lanes(frame: pd.DataFrame) -> pd.Series:
             for lane, last_end in enumerate(ends):
                 if last_end <= row["span_start"]:
                     ends[lane] = row["span_end"]
-                    lanes[idx] = lane
+                    lanes.at[idx] = lane
                     break
             else:
                 ends.append(row["span_end"])
-                lanes[idx] = len(ends) - 1
+                lanes.at[idx] = len(ends) - 1
     return lanes
 
 
@@ -93,7 +93,7 @@ def timeline_frame(
     if events.empty:
         return pd.DataFrame(columns=columns)
     rows = []
-    for row in events.to_dict("records"):
+    for row in records(events):
         start, end = claim_span(row)
         rows.append(
             {
@@ -160,7 +160,7 @@ class DayGroup:
     entries: tuple[ChronologyEntry, ...] = field(default=())
 
 
-def group_label(row: Mapping) -> str:
+def group_label(row: Record) -> str:
     """A single day in full ("Tuesday 19 September 2023"); a span as the articles date it."""
     start, end = pd.Timestamp(row["date_start"]), pd.Timestamp(row["date_end"])
     if row["date_precision"] == "day" and start == end:
@@ -173,12 +173,12 @@ def group_label(row: Mapping) -> str:
 
 def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[DayGroup]:
     """The claims grouped by date, oldest first; within a date by time of day, then claim id."""
-    groups: dict[tuple, list[ChronologyEntry]] = {}
-    bounds: dict[tuple, tuple[date, date, str]] = {}
+    groups: dict[tuple[date, date, str], list[ChronologyEntry]] = {}
+    bounds: dict[tuple[date, date, str], tuple[date, date, str]] = {}
     ordered = events.assign(
         _t=events["time_of_day"].map(lambda t: _TIME_ORDER.get(t, 5))
     ).sort_values(["date_start", "date_end", "_t", "event_id"])
-    for row in ordered.to_dict("records"):
+    for row in records(ordered):
         label = group_label(row)
         start, end = row["date_start"].date(), row["date_end"].date()
         key = (start, end, label)

@@ -133,6 +133,11 @@ class _Once:
             return self._value
 
 
+def _png(frame: _Once, size: tuple[int, int]) -> Callable[[], bytes]:
+    """The PNG download callable for one size (``size`` bound now, not when clicked)."""
+    return lambda: render_png(frame().html, size)
+
+
 def _stem(state: FilterState) -> str:
     parts = [state.period] + [v for name in ("sides", "types") for v in state.facet(name)]
     slug = "".join(c if c.isalnum() else "-" for c in "-".join(parts).lower())
@@ -167,7 +172,7 @@ def share_and_export(
     for col, (name, size) in zip(cols, SIZES.items(), strict=False):
         col.download_button(
             f"PNG {size[0]}×{size[1]}" + (" – needs a browser" if problem else ""),
-            data=(lambda size=size: render_png(frame().html, size)) if not problem else b"",
+            data=_png(frame, size) if not problem else b"",
             file_name=f"{stem}-{name}.png",
             mime="image/png",
             icon=":material/image:",

@@ -19,7 +19,7 @@ from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
 from src.geo.gazetteer import Gazetteer
-from src.mapview.build import LayerStats, claims_payload
+from src.mapview.build import ClaimsPayload, LayerStats, claims_payload
 
 
 def data_dir() -> str:
@@ -67,13 +67,13 @@ def incident_sizes(data: Dataset) -> dict[str, int]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _claims(directory: str, version: str, state: FilterState) -> tuple[dict, LayerStats]:
+def _claims(directory: str, version: str, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     data = _load(directory)
     shown = apply_filters(data.events, state)
     return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
 
 
-def claims_for(data: Dataset, state: FilterState) -> tuple[dict, LayerStats]:
+def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     """The claims layer's browser payload for a view, cached per data version and filters,
     so going back to an earlier view costs nothing."""
     return _claims(data_dir(), data.version, state)
