@@ -9,7 +9,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from src.analysis.text import md, split_ids
+from src.analysis.text import md
 from src.assets.localize import localize_map
 from src.mapview.build import (
     LayerRegistry,
@@ -19,6 +19,7 @@ from src.mapview.build import (
 )
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
+from src.schema import split_list
 from src.ui.briefing import share_and_export
 from src.ui.data import claims_for, incident_sizes
 from src.ui.shell import page_context, view_summary
@@ -91,7 +92,7 @@ if elsewhere:
         + ", ".join(f"{name} ({count})" for name, count in elsewhere)
     )
 
-sources_used = sorted({s for ids in shown["source_ids"] for s in split_ids(ids)})
+sources_used = sorted({s for ids in shown["source_ids"] for s in split_list(ids)})
 st.markdown(
     "**Sources:** "
     + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")

@@ -1,12 +1,21 @@
 """Words the app shows for the schema's values: one place for every label, so the map, the
 pages, the briefing frame and the exports never word the same thing two ways.
 
-Pure data (no Streamlit, no pandas). Side and event-type names are the schema's closed lists
-themselves; they are re-exported here in display order for code that only needs labels.
+No Streamlit; pandas only to read a row's cells. Side and event-type names are the schema's
+closed lists themselves; they are re-exported here in display order for code that only needs
+labels. ``date_label`` and ``figure_label`` word one claim's date and figures the same way on
+the map, the pages and the exports.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api.typing import NAType
+
+from src.rows import Row
 from src.schema import CLAIMANT_SIDES, EVENT_TYPES
 
 __all__ = [
@@ -16,6 +25,9 @@ __all__ = [
     "PERIOD_TITLES",
     "SIDE_NAMES",
     "VERIFICATION_LABELS",
+    "Figure",
+    "date_label",
+    "figure_label",
     "verification_label",
 ]
 
@@ -58,3 +70,28 @@ FACET_LABELS: dict[str, str] = {
 def verification_label(value: str) -> str:
     """The label of a verification value (the value itself if it has none)."""
     return VERIFICATION_LABELS.get(value, value)
+
+
+#: A figure cell: a count, NaN or ``pd.NA`` when blank (or None from a plain dict).
+Figure = int | float | np.integer[Any] | NAType | None
+
+
+def date_label(row: Row) -> str:
+    """The claim's date as precisely as it is known, never more."""
+    start, end = pd.Timestamp(row["date_start"]), pd.Timestamp(row["date_end"])
+    precision = row.get("date_precision", "day")
+    fmt = {"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y")
+    text = start.strftime(fmt)
+    if end.strftime(fmt) != text:
+        text += " – " + end.strftime(fmt)
+    time_of_day = row.get("time_of_day") or ""
+    if time_of_day:
+        text += f" ({time_of_day})"
+    return f"{text} · precision: {precision}"
+
+
+def figure_label(value: Figure) -> str:
+    """A claimed figure, with blank kept distinct from zero."""
+    if value is None or pd.isna(value):
+        return "not stated"
+    return str(int(value))

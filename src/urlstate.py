@@ -51,31 +51,44 @@ def _date(value: str) -> date | None:
         return None
 
 
+def _last(params: Mapping[str, Sequence[str]], key: str) -> str:
+    """A scalar parameter: the last of its values (a repeated one), or blank."""
+    return (params.get(key) or [""])[-1]
+
+
+def _dates(
+    params: Mapping[str, Sequence[str]], state: FilterState, notices: list[str]
+) -> FilterState:
+    """``from``/``to`` into the state; a malformed or reversed pair is noticed, not applied."""
+    for key in ("from", "to"):
+        raw = _last(params, key)
+        if not raw.strip():
+            continue
+        parsed = _date(raw)
+        if parsed is None:
+            notices.append(f"Ignored {key}={raw!r}: not a date (use YYYY-MM-DD).")
+        elif key == "from":
+            state = replace(state, date_from=parsed)
+        else:
+            state = replace(state, date_to=parsed)
+    if state.date_from and state.date_to and state.date_from > state.date_to:
+        notices.append("Ignored from/to: 'from' is after 'to'.")
+        state = replace(state, date_from=None, date_to=None)
+    return state
+
+
 def parse_query(
     params: Mapping[str, Sequence[str]], options: Mapping[str, Sequence[str]]
 ) -> ParsedURL:
     """Read a FilterState from query parameters (each a list of raw strings)."""
     notices: list[str] = []
     state = FilterState()
-    period = (params.get("period") or [""])[-1].strip()
-    if period:
-        if period in PERIODS:
-            state = replace(state, period=period)
-        else:
-            notices.append(f"Ignored unknown period {period!r} (use one of {', '.join(PERIODS)}).")
-    for key in ("from", "to"):
-        raw = (params.get(key) or [""])[-1]
-        if raw.strip():
-            parsed = _date(raw)
-            if parsed is None:
-                notices.append(f"Ignored {key}={raw!r}: not a date (use YYYY-MM-DD).")
-            elif key == "from":
-                state = replace(state, date_from=parsed)
-            else:
-                state = replace(state, date_to=parsed)
-    if state.date_from and state.date_to and state.date_from > state.date_to:
-        notices.append("Ignored from/to: 'from' is after 'to'.")
-        state = replace(state, date_from=None, date_to=None)
+    period = _last(params, "period").strip()
+    if period in PERIODS:
+        state = replace(state, period=period)
+    elif period:
+        notices.append(f"Ignored unknown period {period!r} (use one of {', '.join(PERIODS)}).")
+    state = _dates(params, state, notices)
     for key, attr in PARAMS.items():
         given = params.get(key) or []
         if not given:
@@ -84,9 +97,9 @@ def parse_query(
         if bad:
             notices.append(f"Ignored unknown {key} value(s): {', '.join(repr(b) for b in bad)}.")
         state = state.with_facet(attr, good)
-    text = (params.get("q") or [""])[-1]
-    if text.strip():
-        state = replace(state, text=text.strip()[:200])
+    text = _last(params, "q").strip()
+    if text:
+        state = replace(state, text=text[:200])
     unknown = sorted(set(params) - set(PARAMS) - set(SCALAR_PARAMS) - {"briefing", "basemap"})
     if unknown:
         notices.append(f"Ignored unknown parameter(s): {', '.join(unknown)}.")

@@ -16,10 +16,10 @@ from src.analysis.charts import (
 )
 from src.analysis.coverage import coverage_matrix, matrix_long
 from src.analysis.incidents import figure_frame
-from src.analysis.text import md, md_frame, split_ids
+from src.analysis.text import md, md_frame
 from src.analysis.timeline import lane_domain, timeline_frame
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
-from src.schema import EVENT_TYPES
+from src.schema import EVENT_TYPES, split_list
 
 
 def layers(spec: dict) -> list[dict]:
@@ -112,10 +112,10 @@ def test_md_escapes(raw, shown):
 
 
 def test_split_ids():
-    assert split_ids("a000;a001") == ["a000", "a001"]
-    assert split_ids(" a000 ; ;") == ["a000"]
-    assert split_ids("") == []
-    assert split_ids(None) == []
+    assert split_list("a000;a001") == ["a000", "a001"]
+    assert split_list(" a000 ; ;") == ["a000"]
+    assert split_list("") == []
+    assert split_list(None) == []
 
 
 def test_md_frame_escapes_text_cells_and_index_only():

@@ -21,7 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundation",
-        ("src.schema", "src.labels", "src.palette", "src.safe_html", "src.browser", "src.cli"),
+        (
+            "src.schema",
+            "src.rows",
+            "src.labels",
+            "src.palette",
+            "src.safe_html",
+            "src.browser",
+            "src.cli",
+        ),
     ),
     # The gazetteer is the index over places.csv (names, aliases, spellings): validation
     # resolves stated_distances.csv's place names through it, so it sits with the data.
@@ -99,8 +107,10 @@ def imports_of(module: str, source: str, is_package: bool = False) -> Iterator[I
 
 def project_files(root: Path = ROOT) -> list[Path]:
     """The application's Python files: the package, the pages and the entry point."""
-    return [*sorted((root / "src").rglob("*.py")), *sorted((root / "pages").glob("*.py"))] + [
-        root / "dashboard.py"
+    return [
+        *sorted((root / "src").rglob("*.py")),
+        *sorted((root / "pages").glob("*.py")),
+        root / "dashboard.py",
     ]
 
 
@@ -157,42 +167,32 @@ def upward_violations(edges: Iterable[ImportEdge]) -> list[str]:
     return found
 
 
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph[node])
+    return seen
+
+
 def unit_cycles(edges: Iterable[ImportEdge]) -> list[list[str]]:
-    """Groups of units that import each other in a circle (strongly connected, size > 1)."""
+    """Groups of units that import each other in a circle (each reaches every other)."""
     graph: dict[str, set[str]] = {}
     for e in edges:
         a, b = unit_of(e.module), unit_of(e.target)
         if a and b and a != b and not _excepted(e):
             graph.setdefault(a, set()).add(b)
             graph.setdefault(b, set())
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    groups: list[list[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's algorithm; the graph has about 20 nodes
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in graph[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(sorted(group))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return groups
+    reach = {node: _reachable(graph, node) for node in graph}  # about 20 nodes
+    groups = {
+        tuple(sorted({node} | {other for other in reach[node] if node in reach[other]}))
+        for node in graph
+        if node in reach[node]
+    }
+    return [list(g) for g in sorted(groups)]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import folium
 import pandas as pd
 import pytest
 
+from src.labels import date_label, figure_label
 from src.mapview.build import (
     base_map,
     claims_layer,
@@ -17,7 +18,7 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.legend import legend_html
-from src.mapview.popup import claim_popup, date_label, figure_label
+from src.mapview.popup import claim_popup
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
 from src.safe_html import esc, js_json
 

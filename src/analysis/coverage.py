@@ -12,12 +12,12 @@ from typing import cast
 import pandas as pd
 
 from src.analysis.incidents import Discrepancy
-from src.analysis.text import split_ids
+from src.schema import split_list
 
 
 def carried(events: pd.DataFrame) -> pd.DataFrame:
     """One row per (claim, article carrying it): the claims exploded on ``source_ids``."""
-    out = events.assign(source_id=events["source_ids"].map(split_ids)).explode("source_id")
+    out = events.assign(source_id=events["source_ids"].map(split_list)).explode("source_id")
     return out[out["source_id"].notna() & (out["source_id"] != "")]
 
 
@@ -41,7 +41,7 @@ def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataF
 
 def exclusive_claims(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Article -> the claims that it alone carries (no other article's source_ids list it)."""
-    single = events[events["source_ids"].map(lambda v: len(split_ids(v)) == 1)]
+    single = events[events["source_ids"].map(lambda v: len(split_list(v)) == 1)]
     return {str(sid): rows for sid, rows in single.groupby("source_ids", sort=True)}
 
 

@@ -19,16 +19,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from src.analysis.text import (
-    Record,
-    figures_text,
-    md,
-    records,
-    sources_text,
-    split_ids,
-    verification_text,
-)
-from src.mapview.popup import date_label, figure_label
+from src.analysis.text import figures_text, md, sources_text, verification_text
+from src.labels import date_label, figure_label
+from src.rows import Row, records
+from src.schema import split_list
 
 #: Figure column -> the word used in messages.
 FIGURES: dict[str, str] = {"fatalities": "killed", "injured": "injured"}
@@ -57,34 +51,34 @@ class Discrepancy:
         return self.message + (": " + "; ".join(self.details) if self.details else "") + "."
 
 
-def _who(row: Record) -> str:
+def _who(row: Row) -> str:
     return f"{row['claimant']} ({row['claimant_side']})"
 
 
-def _sources_of(rows: Iterable[Record]) -> tuple[str, ...]:
-    return tuple(sorted({s for row in rows for s in split_ids(row["source_ids"])}))
+def _sources_of(rows: Iterable[Row]) -> tuple[str, ...]:
+    return tuple(sorted({s for row in rows for s in split_list(row["source_ids"])}))
 
 
-def _value_with_note(row: Record, column: str) -> str:
+def _value_with_note(row: Row, column: str) -> str:
     value = figure_label(row[column])
     note = row.get("figures_note") or ""
     return f"{value} ({note})" if note else value
 
 
-def _stated(rows: Sequence[Record], column: str) -> list[Record]:
+def _stated(rows: Sequence[Row], column: str) -> list[Row]:
     """The rows that state ``column`` (blank = not stated, so left out)."""
     return [r for r in rows if not pd.isna(r[column])]
 
 
-def _differing(rows: Sequence[Record], column: str) -> list[int]:
+def _differing(rows: Sequence[Row], column: str) -> list[int]:
     return sorted({int(r[column]) for r in rows})
 
 
-def _by_figure(rows: Sequence[Record], column: str) -> list[Record]:
+def _by_figure(rows: Sequence[Row], column: str) -> list[Row]:
     return sorted(rows, key=lambda r: (int(r[column]), r["event_id"]))
 
 
-def _records(claims: pd.DataFrame | Sequence[Record]) -> list[Record]:
+def _records(claims: pd.DataFrame | Sequence[Row]) -> list[Row]:
     """Plain dict rows: the detection below works on them, not on DataFrame slices, because
     per-incident DataFrame indexing made the Claims page take seconds."""
     if isinstance(claims, pd.DataFrame):
@@ -92,7 +86,7 @@ def _records(claims: pd.DataFrame | Sequence[Record]) -> list[Record]:
     return list(claims)
 
 
-def _figure_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
+def _figure_found(incident: str, claims: Sequence[Row]) -> list[Discrepancy]:
     out: list[Discrepancy] = []
     for column, word in FIGURES.items():
         stated = _stated(claims, column)
@@ -117,7 +111,7 @@ def _figure_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
     return out
 
 
-def _denial_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
+def _denial_found(incident: str, claims: Sequence[Row]) -> list[Discrepancy]:
     out: list[Discrepancy] = []
     for row in claims:
         if row["sub_event_type"] != "Denial":
@@ -127,7 +121,7 @@ def _denial_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
                 incident,
                 "denial",
                 (row["event_id"],),
-                tuple(split_ids(row["source_ids"])),
+                tuple(split_list(row["source_ids"])),
                 f"Denial by {row['event_id']} {_who(row)}, {row['source_ids'].replace(';', ', ')}",
                 (row["summary"],),
             )
@@ -156,10 +150,10 @@ def _denial_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
     return out
 
 
-def _self_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
-    carried: dict[str, list[Record]] = {}
+def _self_found(incident: str, claims: Sequence[Row]) -> list[Discrepancy]:
+    carried: dict[str, list[Row]] = {}
     for row in claims:
-        for source_id in split_ids(row["source_ids"]):
+        for source_id in split_list(row["source_ids"]):
             carried.setdefault(source_id, []).append(row)
     out: list[Discrepancy] = []
     for source_id in sorted(carried):
@@ -184,29 +178,29 @@ def _self_found(incident: str, claims: Sequence[Record]) -> list[Discrepancy]:
     return out
 
 
-def _incident_of(claims: Sequence[Record]) -> str:
+def _incident_of(claims: Sequence[Row]) -> str:
     return str(claims[0]["incident_id"]) if claims else ""
 
 
-def figure_discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+def figure_discrepancies(claims: pd.DataFrame | Sequence[Row]) -> list[Discrepancy]:
     """Claims of one incident stating different killed (or injured) figures."""
     rows = _records(claims)
     return _figure_found(_incident_of(rows), rows) if rows else []
 
 
-def denial_discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+def denial_discrepancies(claims: pd.DataFrame | Sequence[Row]) -> list[Discrepancy]:
     """Denials in the incident, and claims another party denies or disputes."""
     rows = _records(claims)
     return _denial_found(_incident_of(rows), rows) if rows else []
 
 
-def self_contradictions(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+def self_contradictions(claims: pd.DataFrame | Sequence[Row]) -> list[Discrepancy]:
     """One article carrying two claims of the incident with different figures."""
     rows = _records(claims)
     return _self_found(_incident_of(rows), rows) if rows else []
 
 
-def discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
+def discrepancies(claims: pd.DataFrame | Sequence[Row]) -> list[Discrepancy]:
     """Every discrepancy among the claims of one incident, in KINDS order."""
     rows = _records(claims)
     if not rows:
@@ -217,9 +211,9 @@ def discrepancies(claims: pd.DataFrame | Sequence[Record]) -> list[Discrepancy]:
     return sorted(found, key=lambda d: KINDS.index(d.kind))
 
 
-def _grouped(events: pd.DataFrame) -> dict[str, list[Record]]:
+def _grouped(events: pd.DataFrame) -> dict[str, list[Row]]:
     """Incident id (sorted) -> its claims as records in event-id order: one pass, no slicing."""
-    groups: dict[str, list[Record]] = {}
+    groups: dict[str, list[Row]] = {}
     for row in _records(events.sort_values("event_id")):
         groups.setdefault(str(row["incident_id"]), []).append(row)
     return {iid: groups[iid] for iid in sorted(groups)}
@@ -241,7 +235,7 @@ def _commonest(values: Iterable[str]) -> str | None:
     return ranked[0][0] if ranked else None
 
 
-def _title(ordered: Sequence[Record], place_names: Mapping[str, str]) -> str:
+def _title(ordered: Sequence[Row], place_names: Mapping[str, str]) -> str:
     what = _commonest(r["sub_event_type"] for r in ordered)
     place = _commonest(r["place_id"] for r in ordered if r["place_id"] != "")
     where = "no place given" if place is None else place_names.get(place, "unknown place")
@@ -301,13 +295,13 @@ def incident_overview(
     return pd.DataFrame(rows, columns=columns)
 
 
-def status_text(row: Record) -> str:
+def status_text(row: Row) -> str:
     """Verification status, plus "issues a denial" for a Denial claim."""
     status = verification_text(row["verification"])
     return f"{status} · issues a denial" if row["sub_event_type"] == "Denial" else status
 
 
-def when_where(row: Record, place_names: Mapping[str, str]) -> str:
+def when_where(row: Row, place_names: Mapping[str, str]) -> str:
     """The claim's date (as precise as given) and place, in one short cell."""
     when = date_label(row).replace(" · precision: day", "")
     where = place_names.get(row["place_id"], "unknown place") if row["place_id"] else "no place"

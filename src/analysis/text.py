@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, cast
 
 import pandas as pd
 
-from src.labels import verification_label
-from src.mapview.popup import figure_label
+from src.labels import figure_label, verification_label
+from src.rows import Row
 from src.schema import split_list
-
-#: Re-exported (the same function): the analysis modules and pages import it from here.
-split_ids = split_list
-
-#: One row (claim, article, place) as a plain mapping: column name -> cell value.
-Record = Mapping[str, Any]
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
@@ -41,7 +34,7 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def figures_text(row: Record) -> str:
+def figures_text(row: Row) -> str:
     """Killed and injured as claimed, "not stated" where blank, with the figures note."""
     text = (
         f"killed: {figure_label(row.get('fatalities'))}, "
@@ -51,12 +44,6 @@ def figures_text(row: Record) -> str:
     return f"{text} ({note})" if note else text
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts, for loops that would be slow over DataFrame rows."""
-    # pandas-stubs types the keys as Hashable; every frame of the dataset has str column names.
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
-
-
 def verification_text(value: str) -> str:
     return verification_label(value)
 
@@ -64,7 +51,7 @@ def verification_text(value: str) -> str:
 def sources_text(source_ids: str, headlines: Mapping[str, str], width: int = 48) -> str:
     """``a000: Headline…; a003: …`` — article ids with shortened headlines."""
     parts = []
-    for sid in split_ids(source_ids):
+    for sid in split_list(source_ids):
         headline = headlines.get(sid, "unknown source")
         if len(headline) > width:
             headline = headline[: width - 1].rstrip() + "…"

@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from src.analysis.text import Record, records, split_ids, verification_text
-from src.mapview.popup import date_label
-from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY
+from src.analysis.text import verification_text
+from src.labels import date_label
+from src.rows import Row, records
+from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY, split_list
 
 #: A clock time in the data (``HH:MM``) is drawn this far either side: reports round times.
 CLOCK_SLACK = timedelta(minutes=15)
@@ -23,7 +24,7 @@ _TIME_ORDER = {"": 0, **{name: i for i, name in enumerate(TIMES_OF_DAY, start=1)
 LANE_SEP = "|"
 
 
-def claim_span(row: Record) -> tuple[pd.Timestamp, pd.Timestamp]:
+def claim_span(row: Row) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The instants a claim's date may denote: whole days, or the part of one day it names."""
     start = pd.Timestamp(row["date_start"]).normalize()
     end = pd.Timestamp(row["date_end"]).normalize() + pd.Timedelta(days=1)
@@ -110,7 +111,7 @@ def timeline_frame(
                 else "no place given",
                 "sources": "; ".join(
                     f"{s}: {headlines.get(s, 'unknown source')}"
-                    for s in split_ids(row["source_ids"])
+                    for s in split_list(row["source_ids"])
                 ),
                 "summary": row["summary"],
                 "date_text": date_label(row),
@@ -160,7 +161,7 @@ class DayGroup:
     entries: tuple[ChronologyEntry, ...] = field(default=())
 
 
-def group_label(row: Record) -> str:
+def group_label(row: Row) -> str:
     """A single day in full ("Tuesday 19 September 2023"); a span as the articles date it."""
     start, end = pd.Timestamp(row["date_start"]), pd.Timestamp(row["date_end"])
     if row["date_precision"] == "day" and start == end:
@@ -194,7 +195,7 @@ def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[Day
                 place=place_names.get(row["place_id"], "no place given")
                 if row["place_id"]
                 else "no place given",
-                source_ids=tuple(split_ids(row["source_ids"])),
+                source_ids=tuple(split_list(row["source_ids"])),
                 status=verification_text(row["verification"]),
                 summary=row["summary"],
             )

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
-from src.briefing.frame import DEFAULT_BASEMAP, SIZES, briefing_text, build_briefing
+from src.briefing.frame import DEFAULT_BASEMAP, SIZES, BriefingText, briefing_text, build_briefing
 from src.briefing.render import BrowserUnavailable, RenderError, parse_size, render_png
 from src.cli import add_data_option
 from src.csvio import atomic_write_bytes
@@ -143,6 +143,30 @@ def resolve_state(args: argparse.Namespace, data: Dataset) -> tuple[FilterState,
     return parsed.state, [_notice_as_error(n, options) for n in parsed.notices]
 
 
+def _frame_export(
+    args: argparse.Namespace, data: Dataset, state: FilterState, size: tuple[int, int]
+) -> tuple[bytes, BriefingText] | int:
+    """The frame as HTML or PNG with its text, or the exit code saying why it was not made."""
+    briefing = build_briefing(data, state, args.title, args.basemap)
+    if briefing.assets_missing:
+        print(
+            f"{PROG} {args.command}: warning: {ASSETS_HINT} ({briefing.assets_missing})",
+            file=sys.stderr,
+        )
+    if args.command == "html":
+        return briefing.html.encode("utf-8"), briefing.text
+    try:
+        png = render_png(briefing.html, size, timeout_s=args.timeout, offline=args.offline)
+    except BrowserUnavailable as exc:
+        print(f"{PROG} png: {exc}", file=sys.stderr)
+        return 3
+    except RenderError as exc:
+        hint = f" Likely cause: {ASSETS_HINT}." if briefing.assets_missing else ""
+        print(f"{PROG} png: rendering failed: {exc}.{hint}", file=sys.stderr)
+        return 1
+    return png, briefing.text
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the export the arguments describe; 0 written, 1 data/render error, 2 usage,
     3 no browser for png."""
@@ -169,27 +193,10 @@ def run(args: argparse.Namespace) -> int:
     shown = apply_filters(data.events, state)
     text = briefing_text(data, state, shown=shown)
     if args.command in ("png", "html"):
-        briefing = build_briefing(data, state, args.title, args.basemap)
-        text = briefing.text
-        if briefing.assets_missing:
-            print(
-                f"{PROG} {args.command}: warning: {ASSETS_HINT} ({briefing.assets_missing})",
-                file=sys.stderr,
-            )
-        if args.command == "html":
-            payload = briefing.html.encode("utf-8")
-        else:
-            try:
-                payload = render_png(
-                    briefing.html, size, timeout_s=args.timeout, offline=args.offline
-                )
-            except BrowserUnavailable as exc:
-                print(f"{PROG} png: {exc}", file=sys.stderr)
-                return 3
-            except RenderError as exc:
-                hint = f" Likely cause: {ASSETS_HINT}." if briefing.assets_missing else ""
-                print(f"{PROG} png: rendering failed: {exc}.{hint}", file=sys.stderr)
-                return 1
+        made = _frame_export(args, data, state, size)
+        if isinstance(made, int):
+            return made
+        payload, text = made
     elif args.command == "csv":
         payload = claims_csv(shown)
     elif args.command == "geojson":

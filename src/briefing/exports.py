@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from src.mapview.build import place_point, route_coordinates
-from src.mapview.popup import records
+from src.rows import records
 from src.schema import ACLED_EVENT_TYPES, EVENTS, FORMULA_PREFIXES, split_list
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8

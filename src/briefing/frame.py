@@ -46,8 +46,8 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
-from src.mapview.popup import records
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
+from src.rows import records
 from src.safe_html import esc
 from src.schema import VERIFICATION, split_list
 

@@ -20,7 +20,7 @@ from src.mapview.frontend import (
     GlueTemplate,
     KcmElement,
 )
-from src.mapview.popup import records
+from src.rows import records
 from src.safe_html import esc
 
 _LABEL_ORDER = {"capital": 0, "city": 1, "town": 2, "village": 3, "crossing": 4}
@@ -69,8 +69,8 @@ class BriefingScript(KcmElement):
         {% endmacro %}
         """
     )
-    default_js = [MAP_JS, BRIEFING_JS]
-    default_css = [MAP_CSS, BRIEFING_CSS]
+    default_js = [MAP_JS, BRIEFING_JS]  # noqa: RUF012 - folium's JSCSSMixin attribute
+    default_css = [MAP_CSS, BRIEFING_CSS]  # noqa: RUF012 - folium's JSCSSMixin attribute
 
     def __init__(self, config: BriefingConfig) -> None:
         super().__init__()

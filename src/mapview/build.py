@@ -15,6 +15,7 @@ import folium
 import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
+from src.labels import date_label
 from src.mapview.frontend import GlueTemplate, KcmElement
 from src.mapview.legend import legend_html
 from src.mapview.popup import (
@@ -22,11 +23,10 @@ from src.mapview.popup import (
     POPUP_TEMPLATE,
     SLOTS,
     PopupContext,
-    date_label,
     marker_title,
-    records,
 )
 from src.palette import ROUTE_COLOUR, claim_svg
+from src.rows import records
 from src.safe_html import esc, js_json
 from src.schema import split_list
 

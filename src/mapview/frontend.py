@@ -55,8 +55,9 @@ class GlueTemplate(FoliumTemplate):
 class KcmElement(JSCSSMixin):
     """A map element whose code is in ``static/kcm/map.js``; subclasses add a glue macro."""
 
-    default_js = [MAP_JS]
-    default_css = [MAP_CSS]
+    # folium's JSCSSMixin declares these as (mutable) attributes; its plugins set them so.
+    default_js = [MAP_JS]  # noqa: RUF012
+    default_css = [MAP_CSS]  # noqa: RUF012
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement: unannotated

@@ -15,8 +15,9 @@ import pandas as pd
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
-from src.mapview.popup import claim_popup, marker_title, records
+from src.mapview.popup import claim_popup, marker_title
 from src.palette import claim_svg
+from src.rows import records
 
 #: Leaflet.Timeline's pointToLayer: the claims layer's marker (``static/kcm/map.js``, loaded
 #: by the base map's elements).

@@ -9,48 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
 
-import numpy as np
-import pandas as pd
-from pandas.api.typing import NAType
-
-from src.labels import VERIFICATION_LABELS
+from src.labels import VERIFICATION_LABELS, date_label, figure_label
 from src.palette import claim_svg, side_colour
+from src.rows import Row
 from src.safe_html import esc
 from src.schema import split_list
 
-#: One claim as column name -> cell (a ``records`` dict, or any mapping with those keys).
-ClaimRow = Mapping[str, Any]
-#: A figure cell: a count, NaN or ``pd.NA`` when blank (or None from a plain dict).
-Figure = int | float | np.integer[Any] | NAType | None
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts keyed by column name."""
-    # pandas-stubs types column labels as Hashable; the schema's columns are all str.
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
-
-
-def date_label(row: ClaimRow) -> str:
-    """The claim's date as precisely as it is known, never more."""
-    start, end = pd.Timestamp(row["date_start"]), pd.Timestamp(row["date_end"])
-    precision = row.get("date_precision", "day")
-    fmt = {"year": "%Y", "month": "%b %Y"}.get(precision, "%d %b %Y")
-    text = start.strftime(fmt)
-    if end.strftime(fmt) != text:
-        text += " – " + end.strftime(fmt)
-    time_of_day = row.get("time_of_day") or ""
-    if time_of_day:
-        text += f" ({time_of_day})"
-    return f"{text} · precision: {precision}"
-
-
-def figure_label(value: Figure) -> str:
-    """A claimed figure, with blank kept distinct from zero."""
-    if value is None or pd.isna(value):
-        return "not stated"
-    return str(int(value))
+#: One claim as column name -> cell.
+ClaimRow = Row
 
 
 def sources_label(source_ids: str, headlines: Mapping[str, str]) -> list[str]:
