@@ -3,6 +3,10 @@
 The single entry point (``streamlit run dashboard.py``, or ``scripts/run.sh``): it registers
 the pages, loads the data once, draws the shared sidebar and hands a PageContext to the page
 being shown. Logic lives in ``src/``; the pages in ``pages/`` lay it out.
+
+Each page file is named as its URL (``pages/Sources.py`` is ``/Sources``): Streamlit's very
+first run after a server start still follows its older ``pages/`` folder convention, which
+finds pages by file name, so the two must agree (see ``src.ui.shell.page_context``).
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ from src.ui.shell import PageSpec, navigation, prepare
 
 #: The pages, in menu order; the first is the default (``/``). A new page is one more line.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/map.py", "Map", ":material/map:", ""),
-    PageSpec("pages/claims.py", "Claims", ":material/balance:", "Claims"),
-    PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "Timeline"),
-    PageSpec("pages/sources.py", "Sources", ":material/newspaper:", "Sources"),
-    PageSpec("pages/places.py", "Places", ":material/place:", "Places"),
+    PageSpec("pages/Map.py", "Map", ":material/map:"),
+    PageSpec("pages/Claims.py", "Claims", ":material/balance:"),
+    PageSpec("pages/Timeline.py", "Timeline", ":material/timeline:"),
+    PageSpec("pages/Sources.py", "Sources", ":material/newspaper:"),
+    PageSpec("pages/Places.py", "Places", ":material/place:"),
 )
 
-page = navigation(PAGES)
-prepare()
-page.run()
+if __name__ == "__main__":  # Streamlit runs the entry point as __main__
+    page = navigation(PAGES)
+    prepare()
+    page.run()

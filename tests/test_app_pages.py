@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = str(ROOT / "data")
 FIXTURE = str(ROOT / "tests" / "fixtures" / "valid")
 PAGES = {
-    "claims": "pages/claims.py",
-    "timeline": "pages/timeline.py",
-    "sources": "pages/sources.py",
-    "places": "pages/places.py",
+    "claims": "pages/Claims.py",
+    "timeline": "pages/Timeline.py",
+    "sources": "pages/Sources.py",
+    "places": "pages/Places.py",
 }
 AZ = FilterState(sides=("Azerbaijan",))
 
@@ -334,11 +334,11 @@ def test_navigation_registers_the_pages_with_titles_icons_and_paths(app):
         for p in at._registered_pages.values()
     ]
     assert pages == [
-        ("Map", ":material/map:", "", "map.py"),
-        ("Claims", ":material/balance:", "Claims", "claims.py"),
-        ("Timeline", ":material/timeline:", "Timeline", "timeline.py"),
-        ("Sources", ":material/newspaper:", "Sources", "sources.py"),
-        ("Places", ":material/place:", "Places", "places.py"),
+        ("Map", ":material/map:", "", "Map.py"),
+        ("Claims", ":material/balance:", "Claims", "Claims.py"),
+        ("Timeline", ":material/timeline:", "Timeline", "Timeline.py"),
+        ("Sources", ":material/newspaper:", "Sources", "Sources.py"),
+        ("Places", ":material/place:", "Places", "Places.py"),
     ]
     assert any("claims shown" in m.value for m in at.markdown)  # the map is the default page
 

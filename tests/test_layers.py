@@ -79,7 +79,7 @@ class ImportEdge:
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
-    """``src/geo/__init__.py`` -> ``src.geo``; ``pages/map.py`` -> ``pages.map``."""
+    """``src/geo/__init__.py`` -> ``src.geo``; ``pages/Map.py`` -> ``pages.Map``."""
     parts = list(path.relative_to(root).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 

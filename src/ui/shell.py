@@ -6,8 +6,10 @@ each page reads that context instead of redoing the work (and redrawing the side
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +25,8 @@ from src.ui.sidebar import shared_sidebar, write_url
 
 APP_TITLE = "Karabakh Conflict Map"
 _CONTEXT_KEY = "_kcm_page_context"
+#: The app's entry point, which registers the pages and runs the shell.
+ENTRY_POINT = Path(__file__).resolve().parents[2] / "dashboard.py"
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,12 @@ class PageSpec:
     path: str
     title: str
     icon: str
-    url_path: str
+
+    @property
+    def url_path(self) -> str:
+        """The file name is the URL (``pages/Sources.py`` -> ``/Sources``), as Streamlit's
+        first run, which still finds pages by file name, expects."""
+        return Path(self.path).stem
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,13 @@ def navigation(pages: tuple[PageSpec, ...]) -> StreamlitPage:
     """Register the pages (the first is the default, served at ``/``) and set the tab title."""
     page = st.navigation(
         [
-            st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=i == 0)
+            st.Page(
+                p.path,
+                title=p.title,
+                icon=p.icon,
+                url_path=None if i == 0 else p.url_path,  # the default page is served at /
+                default=i == 0,
+            )
             for i, p in enumerate(pages)
         ]
     )
@@ -86,11 +101,20 @@ def prepare() -> PageContext:
 
 
 def page_context() -> PageContext:
-    """The context the shell prepared for this run (pages call this first)."""
-    ctx = st.session_state.get(_CONTEXT_KEY)
-    if not isinstance(ctx, PageContext):
-        raise RuntimeError("pages run inside the app shell: `streamlit run dashboard.py`")
-    return ctx
+    """The context the shell prepared for this run; each page takes it once, first thing.
+
+    Taking it (not just reading it) means a page can tell whether the shell ran before it in
+    this run. It may not have: on the first run after a server start (and in every AppTest
+    run) Streamlit still follows its older ``pages/`` convention and can run a page file
+    directly. Then the shell is run instead: it registers the pages, prepares the context
+    and runs this page inside itself, and the direct run stops after it.
+    """
+    ctx = st.session_state.pop(_CONTEXT_KEY, None)
+    if isinstance(ctx, PageContext):
+        return ctx
+    runpy.run_path(str(ENTRY_POINT), run_name="__main__")
+    st.stop()
+    raise AssertionError("unreachable: st.stop() raises")
 
 
 def view_summary(ctx: PageContext, noun: str = "in view") -> str:
