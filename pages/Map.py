@@ -23,6 +23,7 @@ from src.schema import split_list
 from src.ui.briefing import share_and_export
 from src.ui.data import claims_for, incident_sizes
 from src.ui.shell import page_context, view_summary
+from src.ui.sidebar import PERSIST
 
 ctx = page_context()
 data, state, shown, names = ctx.data, ctx.state, ctx.shown, ctx.headlines
@@ -39,6 +40,7 @@ playback = st.sidebar.toggle(
     "Playback on the map",
     key="f_playback",
     help="Step through the selected window with an in-map time slider (press play).",
+    persist_state=PERSIST,
 )
 
 places = data.places

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Literal, cast
 
 import streamlit as st
 
@@ -26,6 +26,10 @@ from src.ui.data import get_options
 from src.urlstate import PARAMS, SCALAR_PARAMS, parse_query, to_query
 
 _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
+#: Every shared widget keeps its value for the whole session. Without it Streamlit drops a
+#: widget's value when a run ends without drawing it, which a page switch that interrupts a
+#: run can do: the filters then silently reset on the new page (seen in the e2e suite).
+PERSIST: Literal["session"] = "session"
 DEFAULT_BASEMAP = next(iter(BASEMAPS))
 #: The URL parameters the app writes from its widgets; any other parameter is left alone.
 OWN_PARAMS = set(PARAMS) | set(SCALAR_PARAMS) | {"basemap", BRIEFING_PARAM}
@@ -105,6 +109,7 @@ def filter_widgets(
         list(PERIODS),
         format_func=lambda p: PERIOD_LABELS[p],
         key="f_period",
+        persist_state=PERSIST,
     )
     lo, hi = period_bounds(period, data.events)
     key = _range_key(period)
@@ -117,6 +122,7 @@ def filter_widgets(
         key=key,
         format="D MMM YYYY",
         help="A claim is shown if its dates overlap this range.",
+        persist_state=PERSIST,
     )
     start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
@@ -129,8 +135,11 @@ def filter_widgets(
             placeholder=f"All {label}s",
             help="Leave empty to include all."
             + (" Matches actor 1 or actor 2." if attr == "actors" else ""),
+            persist_state=PERSIST,
         )
-    text = sb.text_input("Search summaries, quotes and claimants", key="f_text")
+    text = sb.text_input(
+        "Search summaries, quotes and claimants", key="f_text", persist_state=PERSIST
+    )
 
     state = FilterState(
         period=period,
@@ -147,7 +156,11 @@ def basemap_picker() -> str:
     """The basemap selector (the map pages and the briefing frame use its choice)."""
     return str(
         st.sidebar.selectbox(
-            "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][1], key="f_basemap"
+            "Basemap",
+            list(BASEMAPS),
+            format_func=lambda k: BASEMAPS[k][1],
+            key="f_basemap",
+            persist_state=PERSIST,
         )
     )
 
