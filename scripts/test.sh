@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up (first run only) and run every check: ruff, the data validator, and the whole pytest
+# Set up (first run only) and run every check: ruff, mypy, the data validator, and the pytest
 # suite, browser tests included; arguments go to pytest (scripts/test.sh tests/e2e -x).
 # The browser tests need Debian's chromium and fonts-dejavu-core (the PNG tests measure text):
 # run as root this installs them with apt-get when missing; otherwise it stops and prints the
@@ -55,6 +55,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m src.events validate
+.venv/bin/mypy
+.venv/bin/kcm validate
 # exec: pytest's own exit code is the script's (5, "no tests ran", included).
 exec .venv/bin/python -m pytest "$@"
