@@ -118,7 +118,8 @@ def fatalities_chart(frame: pd.DataFrame) -> alt.LayerChart:
             title="Claimed fatalities by claimant side, one bar per claim",
             autosize=FIT_X,
         )
-        .configure_legend(symbolOpacity=1, symbolSize=110)
+        # below the plot: on a narrow screen the bar labels would run into a legend beside it
+        .configure_legend(symbolOpacity=1, symbolSize=110, orient="bottom")
     )
     return chart
 
