@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.palette",
             "src.safe_html",
             "src.browser",
+            "src.appserver",
             "src.cli",
         ),
     ),
