@@ -19,7 +19,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import (
-    DEFAULT_BASEMAP,
     SIZES,
     Briefing,
     briefing_text,
@@ -29,7 +28,6 @@ from src.briefing.frame import (
 from src.briefing.render import browser_problem, render_png
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
-from src.mapview.build import BASEMAPS
 from src.mapview.frontend import own_file
 
 PARAM = "briefing"
@@ -63,12 +61,6 @@ def _toggle(container: DeltaGenerator, key: str) -> bool:
     )
 
 
-def basemap_choice() -> str:
-    """The basemap for the frame: the sidebar's choice if valid, else the light one."""
-    chosen = st.session_state.get("f_basemap", DEFAULT_BASEMAP)
-    return chosen if chosen in BASEMAPS else DEFAULT_BASEMAP
-
-
 def share_link(briefing: bool | None = None) -> str:
     """The full URL of the current view (filters and all), optionally forcing briefing on/off."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -86,7 +78,7 @@ def share_link(briefing: bool | None = None) -> str:
     return f"{base}?{query}" if query else (base or "?")
 
 
-def briefing_mode(data: Dataset, state: FilterState) -> bool:
+def briefing_mode(data: Dataset, state: FilterState, basemap: str) -> bool:
     """Draw the briefing toggle; in briefing view draw the frame and the exports, return True.
 
     The toggle sits in the sidebar normally and above the frame in briefing view (where the
@@ -107,13 +99,13 @@ def briefing_mode(data: Dataset, state: FilterState) -> bool:
             max_chars=120,
             help="Leave empty for the default title of the period.",
         )
-    briefing = build_briefing(data, state, title, basemap_choice())
+    briefing = build_briefing(data, state, title, basemap)
     components.html(briefing.html, height=EMBED_HEIGHT, scrolling=False)
     st.caption(
         "What you see above is exactly what the PNG and HTML exports contain. "
         "Turn off “Briefing view” to change the filters."
     )
-    share_and_export(data, state, title, briefing)
+    share_and_export(data, state, basemap, title, briefing)
     return True
 
 
@@ -148,6 +140,7 @@ def _stem(state: FilterState) -> str:
 def share_and_export(
     data: Dataset,
     state: FilterState,
+    basemap: str,
     title: str | None = None,
     briefing: Briefing | None = None,
 ) -> None:
@@ -156,7 +149,6 @@ def share_and_export(
     In briefing view ``briefing`` is the frame on the page, so the PNG and HTML are exactly
     it; elsewhere the same frame is built when a PNG or HTML button is pressed.
     """
-    basemap = basemap_choice()
     frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
     text = briefing.text if briefing else briefing_text(data, state, title)
     shown = briefing.shown if briefing else apply_filters(data.events, state)

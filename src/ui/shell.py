@@ -83,7 +83,8 @@ def prepare() -> PageContext:
     names = headlines(data)
     view = shared_sidebar(data, names)
     write_url(view, briefing_on())
-    if briefing_mode(data, view.state):  # ?briefing=1: the 16:9 frame and its exports instead
+    # ?briefing=1: the 16:9 frame and its exports instead of the page
+    if briefing_mode(data, view.state, view.basemap):
         st.stop()
     start, end = window(view.state, data.events)
     ctx = PageContext(
