@@ -1,4 +1,5 @@
-"""The app on a loopback port, for the tools that drive it in a browser (screenshots, benches).
+"""The app on a loopback port, for whatever drives it in a browser (e2e tests, screenshots,
+benches).
 
 ``streamlit run dashboard.py`` on a free 127.0.0.1 port, waited for until its health check
 answers, and stopped on exit (its output goes to a log file so a failure can be read); and
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def settle(page: Page, text: str, drawn: str) -> None:
     )
 
 
+class AppStartError(RuntimeError):
+    """The app exited or stayed silent before its health check answered; says why, with the
+    end of its log."""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,17 +61,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(log: Path, timeout_s: float = 120) -> Iterator[str]:
-    """Yield the base URL of a freshly started app; stop it afterwards."""
+def running_app(
+    log: Path, timeout_s: float = 120, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Yield the base URL of a freshly started app (environment ``env``, default this
+    process's); stop it afterwards. Raises AppStartError if it does not come up."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
+    with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env=None if env is None else dict(env),
         )  # fmt: skip
         try:
             _wait_healthy(url, server, timeout_s, log)
@@ -76,16 +86,40 @@ def running_app(log: Path, timeout_s: float = 120) -> Iterator[str]:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+                server.wait()
+
+
+def _log_tail(log: Path, lines: int = 40) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return "\n".join(text.splitlines()[-lines:])
 
 
 def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
+    """Poll the health endpoint until it answers 200, the app dies, or time runs out.
+
+    The pause between attempts is ``server.wait``: it returns at once if the app crashed, so
+    a broken start fails in seconds, with its log, instead of after the whole timeout.
+    """
     deadline = time.monotonic() + timeout_s
+    pause, last = 0.1, "no answer yet"
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app exited with {server.returncode} (see {log})")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)  # polling a process we started, not waiting on a browser
-    raise RuntimeError(f"the app did not answer within {timeout_s:.0f} s (see {log})")
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+                last = f"HTTP {resp.status}"
+        except OSError as exc:  # URLError is an OSError
+            last = str(exc)
+        try:
+            code = server.wait(timeout=pause)
+        except subprocess.TimeoutExpired:
+            pause = min(pause * 2, 2.0)
+            continue
+        raise AppStartError(
+            f"streamlit exited with code {code} before answering {url}/_stcore/health; "
+            f"log in {log}:\n{_log_tail(log)}"
+        )
+    raise AppStartError(
+        f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s "
+        f"(last: {last}); log in {log}:\n{_log_tail(log)}"
+    )

@@ -10,12 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from src.appserver import AppStartError, running_app
 from src.assets import DEFAULT_STATIC_DIR
 from src.assets.fetch import is_current
 from src.browser import APT_INSTALL, CHROMIUM_ARGS, DEFAULT_PATH, ENV_VAR, chromium_path
@@ -59,89 +54,17 @@ def require_map_assets() -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _log_tail(lines: int = 40) -> str:
-    text = STREAMLIT_LOG.read_text(encoding="utf-8", errors="replace")
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
-    """Poll Streamlit's health endpoint until it answers 200, the process dies, or time runs out.
-
-    The pause between attempts is ``proc.wait``: it returns at once if the app crashed, so a
-    broken start fails in seconds, with the log, instead of after the whole timeout.
-    """
-    deadline = time.monotonic() + timeout_s
-    pause, last = 0.1, "no answer yet"
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-        except (OSError, urllib.error.URLError) as exc:
-            last = str(exc)
-        try:
-            code = proc.wait(timeout=pause)
-        except subprocess.TimeoutExpired:
-            pause = min(pause * 2, 2.0)
-            continue
-        pytest.fail(
-            f"streamlit exited with code {code} before answering {url}/_stcore/health; "
-            f"log in {STREAMLIT_LOG}:\n{_log_tail()}",
-            pytrace=False,
-        )
-    pytest.fail(
-        f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s "
-        f"(last: {last}); log in {STREAMLIT_LOG}:\n{_log_tail()}",
-        pytrace=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
+    """The app on the bundled data (``KCM_DATA_DIR`` dropped), for the whole session."""
     require_map_assets()
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "KCM_DATA_DIR"}
-    with STREAMLIT_LOG.open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "dashboard.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
+    with contextlib.ExitStack() as stack:
         try:
-            wait_until_healthy(url, proc, STARTUP_TIMEOUT_S)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            url = stack.enter_context(running_app(STREAMLIT_LOG, STARTUP_TIMEOUT_S, env))
+        except AppStartError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield url
 
 
 @pytest.fixture(scope="session")
