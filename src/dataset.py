@@ -27,7 +27,6 @@ __all__ = [
     "default_data_dir",
     "load_dataset",
     "load_places",
-    "typed_frame",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -18,9 +18,6 @@ from src.schema import PERIODS, split_list
 
 __all__ = [
     "FACETS",
-    "FACET_LABELS",
-    "PERIODS",
-    "PERIOD_LABELS",
     "FilterState",
     "apply_filters",
     "data_bounds",

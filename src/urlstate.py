@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from src.filters import PERIODS, FilterState
+from src.filters import FilterState
+from src.schema import PERIODS
 
 #: URL parameter -> FilterState field.
 PARAMS: dict[str, str] = {

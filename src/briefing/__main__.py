@@ -29,8 +29,9 @@ from src.briefing.render import BrowserUnavailable, RenderError, parse_size, ren
 from src.cli import add_data_option
 from src.csvio import atomic_write_bytes
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
-from src.filters import PERIODS, FilterState, apply_filters, facet_options
+from src.filters import FilterState, apply_filters, facet_options
 from src.mapview.build import BASEMAPS
+from src.schema import PERIODS
 from src.urlstate import PARAMS, parse_query
 
 PROG = "kcm briefing"

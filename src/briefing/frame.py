@@ -35,8 +35,8 @@ from markupsafe import Markup
 from src.assets.localize import inline_assets, localize_map
 from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
-from src.filters import PERIOD_LABELS, FilterState, apply_filters, describe, window
-from src.labels import PERIOD_TITLES, VERIFICATION_LABELS
+from src.filters import FilterState, apply_filters, describe, window
+from src.labels import PERIOD_LABELS, PERIOD_TITLES, VERIFICATION_LABELS
 from src.mapview.build import (
     BASEMAPS,
     base_map,

@@ -18,8 +18,10 @@ from typing import Literal, cast
 import streamlit as st
 
 from src.dataset import Dataset
-from src.filters import FACET_LABELS, PERIOD_LABELS, PERIODS, FilterState, period_bounds
+from src.filters import FilterState, period_bounds
+from src.labels import FACET_LABELS, PERIOD_LABELS
 from src.mapview.build import BASEMAPS
+from src.schema import PERIODS
 from src.ui.briefing import BRIEFING_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
 from src.ui.data import get_options
