@@ -17,7 +17,8 @@ from src.analysis.coverage import (
     matrix_long,
 )
 from src.analysis.incidents import KIND_LABELS
-from src.analysis.text import md, md_frame, verification_text
+from src.analysis.text import md, md_frame
+from src.labels import verification_label
 from src.ui.data import incident_views
 from src.ui.shell import page_context, page_header
 
@@ -93,7 +94,7 @@ for src in sources.sort_values("source_id").to_dict("records"):
             st.table(
                 md_frame(
                     mine[["event_id", "incident_id", "claimant", "claimant_side", "summary"]]
-                    .assign(verification=mine["verification"].map(verification_text))
+                    .assign(verification=mine["verification"].map(verification_label))
                     .rename(
                         columns={
                             "event_id": "Claim",

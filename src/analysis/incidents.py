@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from src.analysis.text import figures_text, md, sources_text, verification_text
-from src.labels import date_label, figure_label
+from src.analysis.text import figures_text, md, sources_text
+from src.labels import date_label, figure_label, verification_label
 from src.rows import Row, records
 from src.schema import split_list
 
@@ -297,7 +297,7 @@ def incident_overview(
 
 def status_text(row: Row) -> str:
     """Verification status, plus "issues a denial" for a Denial claim."""
-    status = verification_text(row["verification"])
+    status = verification_label(row["verification"])
     return f"{status} · issues a denial" if row["sub_event_type"] == "Denial" else status
 
 

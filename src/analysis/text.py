@@ -1,5 +1,4 @@
-"""Plain-text labels shared by the analysis pages, escaping for Streamlit markdown, and rows
-as plain dicts.
+"""Plain-text labels shared by the analysis pages, and escaping for Streamlit markdown.
 
 Data values reach ``st.markdown`` only through ``md``: a claimant or summary containing ``*``,
 ``[link](…)``, ``$`` or ``<`` must be shown as written, not rendered as formatting or HTML.
@@ -12,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from src.labels import figure_label, verification_label
+from src.labels import figure_label
 from src.rows import Row
 from src.schema import split_list
 
@@ -42,10 +41,6 @@ def figures_text(row: Row) -> str:
     )
     note = row.get("figures_note") or ""
     return f"{text} ({note})" if note else text
-
-
-def verification_text(value: str) -> str:
-    return verification_label(value)
 
 
 def sources_text(source_ids: str, headlines: Mapping[str, str], width: int = 48) -> str:

@@ -13,8 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from src.analysis.text import verification_text
-from src.labels import date_label
+from src.labels import date_label, verification_label
 from src.rows import Row, records
 from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY, split_list
 
@@ -105,7 +104,7 @@ def timeline_frame(
                 "event_type": row["event_type"],
                 "sub_event_type": row["sub_event_type"],
                 "verification": row["verification"],
-                "status": verification_text(row["verification"]),
+                "status": verification_label(row["verification"]),
                 "place": place_names.get(row["place_id"], "no place given")
                 if row["place_id"]
                 else "no place given",
@@ -196,7 +195,7 @@ def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[Day
                 if row["place_id"]
                 else "no place given",
                 source_ids=tuple(split_list(row["source_ids"])),
-                status=verification_text(row["verification"]),
+                status=verification_label(row["verification"]),
                 summary=row["summary"],
             )
         )
