@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from src.labels import VERIFICATION_LABELS, date_label, figure_label
+from src.labels import date_label, figure_label, verification_label
 from src.palette import claim_svg, side_colour
 from src.rows import Row
 from src.safe_html import esc
@@ -71,7 +71,7 @@ def _figures(r: ClaimRow, _: PopupContext) -> str:
 
 
 def _status(r: ClaimRow, _: PopupContext) -> str:
-    label = VERIFICATION_LABELS.get(r["verification"], r["verification"])
+    label = verification_label(r["verification"])
     return f"<b class='kcm-ver kcm-ver-{esc(r['verification'])}'>{esc(label)}</b>"
 
 
