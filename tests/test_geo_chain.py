@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
+import sqlite3
 import threading
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,7 +98,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def cache_path(tmp_path: Path) -> Path:
-    return tmp_path / "cache" / "geocode.json"
+    return tmp_path / "cache" / "geocode.sqlite"
 
 
 def chain_with(
@@ -109,9 +109,13 @@ def chain_with(
 
 
 def cached(cache_path: Path) -> dict[str, Any]:
+    """The raw rows of the cache database by key (read with plain sqlite3, not the cache)."""
     if not cache_path.exists():
         return {}
-    return json.loads(cache_path.read_text(encoding="utf-8"))["entries"]
+    with closing(sqlite3.connect(cache_path)) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(row) for row in conn.execute("SELECT * FROM entries")]
+    return {row["key"]: {**row, "found": bool(row["found"])} for row in rows}
 
 
 # --- online is opt-in ----------------------------------------------------------------------
@@ -371,7 +375,7 @@ def test_cache_write_failure_does_not_lose_the_answer(
     blocker = tmp_path / "not_a_dir"
     blocker.write_text("a file where the cache directory should be")
     fake = FakeGeocoder(answer=[MARTAKERT])
-    result = chain_with(gaz, fake, blocker / "geocode.json", clock).lookup("Martakert")
+    result = chain_with(gaz, fake, blocker / "geocode.sqlite", clock).lookup("Martakert")
     assert result.provenance.source == "nominatim"
 
 
@@ -391,14 +395,14 @@ def test_production_delay_is_at_least_one_second() -> None:
 
 
 def test_two_chains_share_one_limiter(gaz: Gazetteer, tmp_path: Path) -> None:
-    a = build_chain(gaz, online=True, env={}, cache=tmp_path / "a.json", geocoder=FakeGeocoder())
-    b = build_chain(gaz, online=True, env={}, cache=tmp_path / "b.json", geocoder=FakeGeocoder())
+    a = build_chain(gaz, online=True, env={}, cache=tmp_path / "a.sqlite", geocoder=FakeGeocoder())
+    b = build_chain(gaz, online=True, env={}, cache=tmp_path / "b.sqlite", geocoder=FakeGeocoder())
     assert a.online is not None
     assert b.online is not None
     assert a.online.limiter is b.online.limiter is shared_rate_limiter("nominatim")
     assert a.online.limiter.min_delay_seconds >= 1.0
     c = build_chain(
-        gaz, online=True, env={}, service="photon", cache=tmp_path / "c.json",
+        gaz, online=True, env={}, service="photon", cache=tmp_path / "c.sqlite",
         geocoder=FakeGeocoder(),
     )  # fmt: skip
     assert c.online is not None
@@ -487,43 +491,48 @@ def test_available_services() -> None:
 # --- the cache file ------------------------------------------------------------------------
 
 
-def test_cache_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "geocode.json"
+def _fail_writes(path: Path, message: str) -> None:
+    """Make every later insert/update of the cache fail inside its transaction."""
+    with closing(sqlite3.connect(path)) as conn:
+        for event in ("INSERT", "UPDATE"):
+            conn.execute(
+                f"CREATE TRIGGER fail_{event.lower()} BEFORE {event} ON entries "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+        conn.commit()
+
+
+def test_cache_write_is_atomic(tmp_path: Path) -> None:
+    path = tmp_path / "geocode.sqlite"
     cache = GeocodeCache(path)
     cache.put(CacheEntry.positive("Martakert", service="nominatim", lat=40.21, lon=46.81))
-    before = path.read_bytes()
+    _fail_writes(path, "disk full")
+    before = cached(path)
 
-    def broken_replace(_src: str, _dst: str) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         cache.put(CacheEntry.positive("Askeran", service="nominatim", lat=39.9, lon=46.8))
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["geocode.json"]  # no temp left
+    assert cached(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["geocode.sqlite"]  # no temp left
 
 
-def test_cache_write_failing_mid_file_leaves_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "geocode.json"
+def test_cache_write_failing_mid_file_leaves_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "geocode.sqlite"
     cache = GeocodeCache(path)
     cache.put(CacheEntry.negative("Nowhere", service="nominatim"))
-    before = path.read_bytes()
+    _fail_writes(path, "I/O error")
+    before = cached(path)
 
-    def broken_fsync(_fd: int) -> None:
-        raise OSError("I/O error")
-
-    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="I/O error"):  # an update of an existing row, too
+        cache.put(CacheEntry.positive("Nowhere", service="nominatim", lat=39.9, lon=46.8))
     with pytest.raises(OSError, match="I/O error"):
         cache.put(CacheEntry.positive("Askeran", service="nominatim", lat=39.9, lon=46.8))
-    assert path.read_bytes() == before
+    assert cached(path) == before
     assert len(list(tmp_path.iterdir())) == 1
     assert GeocodeCache(path).get("Askeran") is None
 
 
 def test_cache_merges_with_other_writers(tmp_path: Path) -> None:
-    path = tmp_path / "geocode.json"
+    path = tmp_path / "geocode.sqlite"
     a, b = GeocodeCache(path), GeocodeCache(path)
     a.put(CacheEntry.positive("One", service="nominatim", lat=40.0, lon=46.0))
     b.put(CacheEntry.positive("Two", service="nominatim", lat=40.1, lon=46.1))
@@ -531,7 +540,7 @@ def test_cache_merges_with_other_writers(tmp_path: Path) -> None:
 
 
 def test_corrupt_cache_is_ignored_then_moved_aside(tmp_path: Path) -> None:
-    path = tmp_path / "geocode.json"
+    path = tmp_path / "geocode.sqlite"
     path.write_text("{not json", encoding="utf-8")
     cache = GeocodeCache(path)
     assert cache.get("Martakert") is None
@@ -543,9 +552,9 @@ def test_corrupt_cache_is_ignored_then_moved_aside(tmp_path: Path) -> None:
 
 
 def test_cache_distinguishes_negative_entries(tmp_path: Path) -> None:
-    cache = GeocodeCache(tmp_path / "geocode.json")
+    cache = GeocodeCache(tmp_path / "geocode.sqlite")
     cache.put(CacheEntry.negative("Nowhere", service="nominatim"))
-    entry = GeocodeCache(tmp_path / "geocode.json").get("NOWHERE")
+    entry = GeocodeCache(tmp_path / "geocode.sqlite").get("NOWHERE")
     assert entry is not None
     assert entry.found is False
     assert entry.lat is None

@@ -65,7 +65,7 @@ def run(argv: list[str], **deps: Any) -> tuple[int, str, str]:
 @pytest.fixture
 def base(tmp_path: Path) -> list[str]:
     """Common options: the fixture gazetteer and a private, empty cache."""
-    return ["--places", str(FIXTURE), "--cache", str(tmp_path / "geocode.json")]
+    return ["--places", str(FIXTURE), "--cache", str(tmp_path / "geocode.sqlite")]
 
 
 # --- lookup --------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_lookup_online_uses_fake_and_caches(base: list[str], tmp_path: Path) -> 
     assert data["provenance"]["source"] == "nominatim"
     assert data["provenance"]["retrieved_at"]
     assert data["place_id"] is None
-    assert (tmp_path / "geocode.json").exists()
+    assert (tmp_path / "geocode.sqlite").exists()
 
     # Offline now: served from the cache, the fake is not asked again.
     code, out, _ = run(["lookup", "Martakert", "--json", *base], geocoder=fake)
@@ -333,7 +333,7 @@ class Completed:
 
 def cli(*args: str, tmp_path: Path) -> Completed:
     """``kcm geo ARGS`` in-process on the real data (no KCM_* variables), private cache."""
-    code, out, err = run([*args, "--cache", str(tmp_path / "geocode.json")], env={})
+    code, out, err = run([*args, "--cache", str(tmp_path / "geocode.sqlite")], env={})
     return Completed(code, out, err)
 
 

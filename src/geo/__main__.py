@@ -64,8 +64,10 @@ def _places_path(args: argparse.Namespace, deps: _Deps) -> Path:
 
 
 def _cache_path(args: argparse.Namespace, deps: _Deps) -> Path:
-    """``--cache``, else the dataset folder's cache/geocode.json."""
-    return Path(args.cache) if args.cache else _data_dir(args, deps) / "cache" / "geocode.json"
+    """``--cache``, else the dataset folder's cache/geocode.sqlite."""
+    from src.geo.cache import CACHE_FILENAME
+
+    return Path(args.cache) if args.cache else _data_dir(args, deps) / "cache" / CACHE_FILENAME
 
 
 def _load_gazetteer(path: Path) -> tuple[Gazetteer, Path]:
@@ -158,7 +160,7 @@ def _cmd_distance(args: argparse.Namespace, deps: _Deps, out: TextIO, err: TextI
             "miles": round(miles, 3),
             "method": "geodesic (WGS-84)",
         }
-        print(json.dumps(payload, ensure_ascii=False), file=out)
+        print(json.dumps(payload, ensure_ascii=False, allow_nan=False), file=out)
     else:
         print(
             f"{a.name} -> {b.name}: {km:.1f} km ({miles:.1f} mi), geodesic straight line",
@@ -346,7 +348,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--cache",
         type=Path,
         default=None,
-        help="online-answer cache (default: DIR/cache/geocode.json)",
+        help="online-answer cache, an SQLite file (default: DIR/cache/geocode.sqlite)",
     )
     lookup.set_defaults(handler=_cmd_lookup)
 

@@ -129,12 +129,13 @@ class GeocodeChain:
         return negative.age_seconds() > self.negative_ttl_seconds
 
     def _store(self, entry: CacheEntry) -> None:
-        """Cache an answer; a failing disk must not cost the user the answer itself."""
+        """Cache an answer; a failing disk (or an answer the cache refuses) must not cost the
+        user the answer itself."""
         if self.cache is None:
             return
         try:
             self.cache.put(entry)
-        except OSError as err:
+        except (OSError, ValueError) as err:
             log.warning("could not write geocode cache %s: %s", self.cache.path, err)
 
 

@@ -63,8 +63,10 @@ class GeoResult:
         return asdict(self)
 
     def to_json(self, **kwargs: Any) -> str:
-        """One JSON object; non-ASCII names are kept as they are (ensure_ascii=False)."""
+        """One JSON object; non-ASCII names are kept as they are (ensure_ascii=False), and a
+        non-finite number raises instead of printing ``NaN``, which is not JSON."""
         kwargs.setdefault("ensure_ascii", False)
+        kwargs.setdefault("allow_nan", False)
         return json.dumps(self.to_dict(), **kwargs)
 
 
