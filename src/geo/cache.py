@@ -327,39 +327,45 @@ class GeocodeCache:
         return conn
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
-        """Pragmas for every connection; the schema check, creation and JSON import once."""
+        """Pragmas for every connection; once per instance, first the checks that touch
+        nothing (so another program's database is never converted), then the schema and the
+        JSON import in one transaction."""
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not self._checked:
+            check = conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise _WrongSchema(f"integrity check failed: {check[:3]}")
+            self._is_new(conn)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() != "wal":
             log.warning("geocode cache %s: WAL mode unavailable (%s)", self.path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         if self._checked:
             return
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if check != [("ok",)]:
-            raise _WrongSchema(f"integrity check failed: {check[:3]}")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            self._ensure_schema(conn)
-            imported = self._import_legacy(conn)
+            if self._is_new(conn):  # asked again under the write lock: one creator wins
+                conn.execute(_SCHEMA)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            retire = self._import_legacy(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        if imported is not None:
-            self._retire_legacy(imported)
+        if retire is not None:
+            self._retire_legacy(retire)
         self._checked = True
 
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+    def _is_new(self, conn: sqlite3.Connection) -> bool:
+        """True for an empty (new or zero-byte) database, False for our cache; _WrongSchema
+        for anything else."""
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
-        if app_id == 0 and version == 0 and not tables:  # a new (or zero-byte) file
-            conn.execute(_SCHEMA)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            return
+        if app_id == 0 and version == 0 and not tables:
+            return True
         if app_id != APPLICATION_ID:
             raise _WrongSchema(f"not a geocode cache (application_id {app_id:#x})")
         if version != SCHEMA_VERSION:
@@ -367,10 +373,11 @@ class GeocodeCache:
         columns = tuple(str(r[1]) for r in conn.execute("PRAGMA table_info(entries)"))
         if columns != _COLUMNS:
             raise _WrongSchema(f"entries table has columns {columns}, expected {_COLUMNS}")
+        return False
 
-    def _import_legacy(self, conn: sqlite3.Connection) -> Path | None:
-        """Copy the valid entries of an old JSON cache into the open transaction; the file to
-        retire afterwards (None if there is none). Entries already in the database win."""
+    def _import_legacy(self, conn: sqlite3.Connection) -> str | None:
+        """Copy the valid entries of an old JSON cache into the open transaction; the suffix
+        to rename it with afterwards (None: no file). Entries already in the database win."""
         legacy = self.legacy_path
         try:
             raw = legacy.read_bytes()
@@ -388,7 +395,7 @@ class GeocodeCache:
                 raise ValueError("its entries are not an object")
         except (ValueError, KeyError) as exc:
             log.warning("old geocode cache %s is unreadable (%s); nothing imported", legacy, exc)
-            return legacy
+            return f".corrupt-{_stamp()}"
         kept = 0
         for key, value in entries.items():
             try:
@@ -409,12 +416,13 @@ class GeocodeCache:
             legacy,
             self.path,
         )
-        return legacy
+        return ".imported"
 
-    def _retire_legacy(self, legacy: Path) -> None:
-        """Rename the imported JSON aside (kept, never deleted), after the import committed."""
+    def _retire_legacy(self, suffix: str) -> None:
+        """Rename the old JSON aside (kept, never deleted) once its import has committed."""
+        legacy = self.legacy_path
         try:
-            target = _unused(legacy.with_name(legacy.name + ".imported"))
+            target = _unused(legacy.with_name(legacy.name + suffix))
             os.replace(legacy, target)
         except FileNotFoundError:
             pass  # another process imported and retired it first
@@ -440,7 +448,10 @@ class GeocodeCache:
     def _open(self) -> sqlite3.Connection:
         """A connection with pragmas set and the schema checked, or an sqlite3/_WrongSchema
         error; a CacheError if the path cannot hold a database at all."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(f"geocode cache {self.path} cannot be created: {exc}") from exc
         if self.path.is_dir():
             raise CacheError(f"geocode cache {self.path} is a directory, not a database")
         conn = self._connect()
