@@ -256,30 +256,40 @@ def test_unusable_path_answers_from_the_gazetteer(
     assert GeocodeCache(path).entries() == {}
 
 
-def test_read_only_folder_answers_from_the_gazetteer(
+def _skip_if_root_writes(folder: Path) -> None:
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return
+    probe.unlink()
+    pytest.skip("this user can write to a read-only folder (root)")
+
+
+def test_read_only_folder_answers_from_the_gazetteer_and_the_cache(
     tmp_path: Path, gaz: Gazetteer, caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()
-    path = folder / "geocode.sqlite"
-    path.write_bytes(os.urandom(2048))  # damaged, and it cannot even be moved aside
+    good, damaged = folder / "geocode.sqlite", folder / "damaged.sqlite"
+    GeocodeCache(good).put(martakert())
+    damaged.write_bytes(os.urandom(2048))  # and it cannot even be moved aside
     folder.chmod(0o555)
     try:
-        probe = folder / "probe"
-        try:
-            probe.touch()
-        except PermissionError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("this user can write to a read-only folder (root)")
-        chain = build_chain(gaz, env={}, cache=path)
+        _skip_if_root_writes(folder)
+        chain = build_chain(gaz, env={}, cache=good)
         assert chain.lookup("Khankendi").place_id == "stepanakert"
+        assert chain.lookup("Martakert").provenance.source == "cache"  # read-only, still served
+        with pytest.raises(OSError, match=re.escape(str(good))):
+            GeocodeCache(good).put(CacheEntry.negative("Nowhere", service="nominatim"))
+
+        chain = build_chain(gaz, env={}, cache=damaged)
         with pytest.raises(PlaceNotFound):
             chain.lookup("Martakert")
-        with pytest.raises(OSError, match=re.escape(str(path))):
-            GeocodeCache(path).put(martakert())
-        assert str(path) in warnings_of(caplog)
+        with pytest.raises(OSError, match=re.escape(str(damaged))):
+            GeocodeCache(damaged).put(martakert())
+        assert str(damaged) in warnings_of(caplog)
+        assert sorted(p.name for p in folder.iterdir()) == ["damaged.sqlite", "geocode.sqlite"]
     finally:
         folder.chmod(0o755)
 

@@ -482,6 +482,31 @@ class GeocodeCache:
                 raise CacheError(f"geocode cache {self.path}: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """``query`` through :meth:`_run`; if the database cannot be opened for writing (a
+        read-only folder or file), read its main file as immutable instead, so earlier answers
+        still serve (SQLite cannot even read a WAL database read-only without its -shm file,
+        which such a folder cannot hold; answers only in a left-over WAL are not seen)."""
+        try:
+            return self._run(query)
+        except CacheError as exc:
+            if not self.path.is_file():
+                raise
+            try:
+                conn = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                )
+                conn.text_factory = _decode
+                with closing(conn):
+                    if self._is_new(conn):
+                        raise exc
+                    return query(conn)
+            except (sqlite3.Error, _WrongSchema):
+                raise exc from None
+
     def _exists(self) -> bool:
         return self.path.exists() or self.legacy_path.exists()
 
@@ -500,7 +525,7 @@ class GeocodeCache:
             if not self._exists():
                 return None  # do not create a database just to find it empty
             try:
-                row = self._run(
+                row = self._read(
                     lambda conn: conn.execute(
                         f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE key = ?", (key,)
                     ).fetchone()
@@ -555,7 +580,7 @@ class GeocodeCache:
             if not self._exists():
                 return {}
             try:
-                rows = self._run(
+                rows = self._read(
                     lambda conn: conn.execute(
                         f"SELECT {', '.join(_COLUMNS)} FROM entries"
                     ).fetchall()
