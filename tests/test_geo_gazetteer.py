@@ -157,6 +157,51 @@ def test_real_data_has_no_key_collisions() -> None:
         assert gaz.collisions(layer) == {}, layer
 
 
+ORGANISATIONS = (
+    "EU",
+    "European Union",
+    "Carnegie Europe",
+    "Chatham House",
+    "UN",
+    "United Nations",
+    "UN Security Council",
+    "United Nations Security Council",
+    "UN Secretary-General",
+)
+
+
+@pytest.mark.parametrize("name", ORGANISATIONS)
+def test_real_data_does_not_geocode_organisations(name: str) -> None:
+    """An organisation is not a place: its name must not resolve to its seat's city."""
+    from src.dataset import load_places
+
+    gaz = Gazetteer.from_frame(load_places(REAL_PLACES))
+    with pytest.raises(PlaceNotFound):
+        gaz.lookup(name)
+
+
+def test_real_data_seats_still_resolve_by_place_name() -> None:
+    from src.dataset import load_places
+
+    gaz = Gazetteer.from_frame(load_places(REAL_PLACES))
+    assert gaz.lookup("Brussels").place_id == "brussels"
+    assert gaz.lookup("London").place_id == "london"
+    assert gaz.lookup("United Nations Headquarters").place_id == "new_york_un"
+    assert gaz.lookup("new_york_un").place_id == "new_york_un"
+
+
+@pytest.mark.parametrize(
+    ("place_id", "precision"), [("hakari_bridge", "near"), ("nagorno_karabakh", "region")]
+)
+def test_real_data_estimated_points_do_not_claim_exactness(place_id: str, precision: str) -> None:
+    """The checkpoint's point is an estimate (up to ~3 km off) and Nagorno-Karabakh's a rough
+    centroid of a region: their precision must say so."""
+    from src.dataset import load_places
+
+    gaz = Gazetteer.from_frame(load_places(REAL_PLACES))
+    assert gaz.place(place_id).precision == precision
+
+
 # --- geometry ------------------------------------------------------------------------------
 
 
