@@ -30,6 +30,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ _UPSERT = (
 )
 #: SQLite primary result codes that mean "this file is damaged or not a database".
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 
 
 def utc_now_iso() -> str:
@@ -336,9 +338,7 @@ class GeocodeCache:
             if check != [("ok",)]:
                 raise _WrongSchema(f"integrity check failed: {check[:3]}")
             self._is_new(conn)
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        if mode is None or str(mode[0]).lower() != "wal":
-            log.warning("geocode cache %s: WAL mode unavailable (%s)", self.path, mode)
+        self._ensure_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         if self._checked:
             return
@@ -357,6 +357,25 @@ class GeocodeCache:
         if retire is not None:
             self._retire_legacy(retire)
         self._checked = True
+
+    def _ensure_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch the file to WAL (a persistent setting, so normally a no-op read). The switch
+        needs the file to itself and SQLite answers "locked" at once instead of waiting when
+        another process has it open, so a new database shared at once is retried here."""
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+                break
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                if code not in _BUSY_CODES or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+        if mode.lower() != "wal":
+            log.warning("geocode cache %s: WAL mode unavailable (%s)", self.path, mode)
 
     def _is_new(self, conn: sqlite3.Connection) -> bool:
         """True for an empty (new or zero-byte) database, False for our cache; _WrongSchema
