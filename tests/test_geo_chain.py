@@ -457,7 +457,7 @@ def test_limiter_raises_instead_of_swallowing(clock: FakeClock) -> None:
 def test_real_nominatim_is_configured_politely() -> None:
     """Constructing geopy's Nominatim opens no connection; inspect what it would send."""
     online = make_online_geocoder("nominatim", env={"KCM_GEOCODER_CONTACT": "maps@example.org"})
-    geocoder = online.geocoder
+    geocoder: Any = online.geocoder  # the real geopy class, not the Protocol
     assert type(geocoder).__name__ == "Nominatim"
     assert geocoder.headers["User-Agent"] == "karabakh-conflict-map/0.1 (+maps@example.org)"
     assert geocoder.timeout == 10

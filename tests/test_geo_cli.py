@@ -25,7 +25,8 @@ REAL_PLACES = REPO / "data" / "places.csv"
 
 class FakeLocation:
     def __init__(self, lat: float, lon: float, address: str = "") -> None:
-        self.latitude, self.longitude, self.address, self.raw = lat, lon, address, {}
+        self.latitude, self.longitude, self.address = lat, lon, address
+        self.raw: dict[str, Any] = {}
 
 
 class FakeGeocoder:
@@ -45,7 +46,8 @@ class FakeGeocoder:
 
 class Clock:
     def __init__(self) -> None:
-        self.now, self.sleeps = 0.0, []
+        self.now = 0.0
+        self.sleeps: list[float] = []
 
     def __call__(self) -> float:
         return self.now

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -19,7 +20,7 @@ REAL_PLACES = Path(__file__).resolve().parent.parent / "data" / "places.csv"
 COLUMNS = ["place_id", "name", "aliases", "kind", "lat", "lon", "precision", "waypoints"]
 
 
-def frame(*rows: tuple) -> pd.DataFrame:
+def frame(*rows: tuple[Any, ...]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=COLUMNS)
 
 
@@ -257,7 +258,7 @@ def test_line_without_own_point_uses_mean_of_waypoints() -> None:
           ("s", "S", "", "road", 40.0, 46.0, "region", "a;r")), "itself a line"),
     ],
 )  # fmt: skip
-def test_inconsistent_frames_are_rejected(rows: tuple, message: str) -> None:
+def test_inconsistent_frames_are_rejected(rows: tuple[Any, ...], message: str) -> None:
     with pytest.raises(GazetteerError, match=message):
         Gazetteer.from_frame(frame(*rows))
 
