@@ -488,8 +488,13 @@ def test_database_entries_win_over_the_old_json(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b'{"format": "kcm-geocode-cache", "entries": {"a\xff": 1}}', b"[1, 2]"],
-    ids=["not JSON", "invalid UTF-8", "not the cache format"],
+    [
+        b"{not json",
+        b'{"format": "kcm-geocode-cache", "entries": {"a\xff": 1}}',
+        b"[1, 2]",
+        b"[" * 200_000,
+    ],
+    ids=["not JSON", "invalid UTF-8", "not the cache format", "nested too deep"],
 )
 def test_unreadable_old_json_is_set_aside_without_a_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes

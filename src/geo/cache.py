@@ -97,6 +97,8 @@ _UPSERT = (
 #: SQLite primary result codes that mean "this file is damaged or not a database".
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+#: … and that we may read but not write here (permissions, a read-only folder).
+_NOT_WRITABLE_CODES = {3, 8, 14}  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN
 
 
 def utc_now_iso() -> str:
@@ -270,15 +272,14 @@ def _decode(raw: bytes) -> str | bytes:
         return raw
 
 
-def _is_corrupt(exc: BaseException) -> bool:
-    if isinstance(exc, _WrongSchema):
-        return True
+def _code(exc: BaseException | None) -> int | None:
+    """SQLite's primary result code of an sqlite3 error (None for anything else)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    return (
-        isinstance(exc, sqlite3.DatabaseError)
-        and code is not None
-        and code & 0xFF in (_CORRUPT_CODES)
-    )
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    return isinstance(exc, _WrongSchema) or _code(exc) in _CORRUPT_CODES
 
 
 def _stamp() -> str:
@@ -370,8 +371,7 @@ class GeocodeCache:
                 mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
                 break
             except sqlite3.OperationalError as exc:
-                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-                if code not in _BUSY_CODES or time.monotonic() > deadline:
+                if _code(exc) not in _BUSY_CODES or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
         if mode.lower() != "wal":
@@ -412,7 +412,7 @@ class GeocodeCache:
             entries = document["entries"]
             if not isinstance(entries, dict):
                 raise ValueError("its entries are not an object")
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, RecursionError) as exc:
             log.warning("old geocode cache %s is unreadable (%s); nothing imported", legacy, exc)
             return f".corrupt-{_stamp()}"
         kept = 0
@@ -509,8 +509,8 @@ class GeocodeCache:
         try:
             return self._run(query)
         except CacheError as exc:
-            if not self.path.is_file():
-                raise
+            if _code(exc.__cause__) not in _NOT_WRITABLE_CODES or not self.path.is_file():
+                raise  # a busy or damaged database is not read behind the writers' backs
             try:
                 conn = sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
