@@ -10,10 +10,13 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -85,6 +88,8 @@ def test_four_processes_lose_no_entry(tmp_path: Path) -> None:
 
 _WRITER = """
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 from src.geo.cache import CacheEntry, GeocodeCache
 
@@ -256,27 +261,43 @@ def test_unusable_path_answers_from_the_gazetteer(
     assert GeocodeCache(path).entries() == {}
 
 
-def _skip_if_root_writes(folder: Path) -> None:
-    probe = folder / "probe"
-    try:
-        probe.touch()
-    except PermissionError:
+def _as_unprivileged_user(check: Callable[[], None]) -> None:
+    """Run ``check`` where a read-only folder really is read-only: as is, or, for root (who
+    writes anywhere, as in CI containers), in a forked child that has dropped to ``nobody``."""
+    if os.geteuid() != 0:
+        check()
         return
-    probe.unlink()
-    pytest.skip("this user can write to a read-only folder (root)")
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            check()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the check failed as user nobody (see stderr)"
 
 
 def test_read_only_folder_answers_from_the_gazetteer_and_the_cache(
-    tmp_path: Path, gaz: Gazetteer, caplog: pytest.LogCaptureFixture
+    gaz: Gazetteer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    folder = tmp_path / "cache"
+    # Not tmp_path: its parents are private to the user running pytest, which nobody cannot enter.
+    folder = Path(tempfile.mkdtemp(prefix="kcm-readonly-")) / "cache"
     folder.mkdir()
+    folder.parent.chmod(0o755)
     good, damaged = folder / "geocode.sqlite", folder / "damaged.sqlite"
     GeocodeCache(good).put(martakert())
     damaged.write_bytes(os.urandom(2048))  # and it cannot even be moved aside
+    for path in (good, damaged):
+        path.chmod(0o644)
     folder.chmod(0o555)
-    try:
-        _skip_if_root_writes(folder)
+
+    def check() -> None:
         chain = build_chain(gaz, env={}, cache=good)
         assert chain.lookup("Khankendi").place_id == "stepanakert"
         assert chain.lookup("Martakert").provenance.source == "cache"  # read-only, still served
@@ -290,8 +311,12 @@ def test_read_only_folder_answers_from_the_gazetteer_and_the_cache(
             GeocodeCache(damaged).put(martakert())
         assert str(damaged) in warnings_of(caplog)
         assert sorted(p.name for p in folder.iterdir()) == ["damaged.sqlite", "geocode.sqlite"]
+
+    try:
+        _as_unprivileged_user(check)
     finally:
         folder.chmod(0o755)
+        shutil.rmtree(folder.parent)
 
 
 # --- rows that must never be served ----------------------------------------------------------
