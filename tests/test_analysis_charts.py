@@ -78,6 +78,11 @@ def test_fatalities_chart_draws_only_stated_figures(bundled):
     assert bars["encoding"]["color"]["scale"]["range"] == list(SIDE_COLOURS.values())
 
 
+def test_fatalities_chart_of_no_claims_is_an_empty_chart(small):
+    frame = figure_frame(small.events.iloc[0:0], {})
+    assert dataset(fatalities_chart(frame).to_dict()) == []
+
+
 def test_not_stated_chart_counts_both(small):
     frame = figure_frame(small.events, {})
     rows = dataset(not_stated_chart(frame).to_dict())

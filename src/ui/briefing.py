@@ -17,6 +17,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
 
+from src.analysis.text import md
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import (
     SIZES,
@@ -154,10 +155,8 @@ def share_and_export(
     shown = briefing.shown if briefing else apply_filters(data.events, state)
     stem = _stem(state)
     st.subheader("Share & export")
-    st.caption(
-        f"Files of the current view: {text.counts}. {text.filters_line}. {text.window}. "
-        f"{text.caveat}"
-    )
+    line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"
+    st.caption(f"Files of the current view: {md(line)}")  # it quotes q, which a link sets
 
     problem = browser_problem()
     cols = st.columns(3)
