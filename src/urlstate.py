@@ -44,7 +44,7 @@ MAX_VALUE_CHARS = 200
 #: ones never reach the app); the rest, and any over-long one, are dropped from it.
 MAX_FOREIGN = 10
 #: Characters, and values, of the link's text quoted back in one notice.
-ECHO_CHARS = 40
+ECHO_CHARS = 100
 ECHO_ITEMS = 5
 
 
@@ -159,7 +159,7 @@ def parse_query(
     if len(text) > MAX_TEXT_CHARS:
         notices.append(
             f"Cut the search text q to its first {MAX_TEXT_CHARS} characters "
-            f"(the link gave {len(text):,}): {echo(text)}."
+            f"(the link gave {len(text):,}): {text[:ECHO_CHARS]!r}…"
         )
     if text:
         state = replace(state, text=text[:MAX_TEXT_CHARS].strip())

@@ -101,6 +101,12 @@ def briefing_mode(data: Dataset, state: FilterState, basemap: str) -> bool:
             help="Leave empty for the default title of the period.",
         )
     briefing = build_briefing(data, state, title, basemap)
+    if briefing.shown.empty:
+        st.info(
+            "No claims match these filters: the frame shows the map without claims. "
+            "Turn off “Briefing view” to widen the date range or clear a filter.",
+            icon="🔍",
+        )
     components.html(briefing.html, height=EMBED_HEIGHT, scrolling=False)
     st.caption(
         "What you see above is exactly what the PNG and HTML exports contain. "
