@@ -166,6 +166,13 @@ def parse_query(
     unknown = [k for k in params if k not in OWN_PARAMS]
     if unknown:
         notices.append(f"Ignored unknown parameter(s): {echo_list(sorted(unknown))}.")
+        kept = foreign_params(params)
+        dropped = [k for k in unknown if k not in kept]
+        if dropped:
+            notices.append(
+                f"Removed {len(dropped):,} unknown parameter(s) from the address "
+                f"(too long or too many): {echo_list(dropped)}."
+            )
     return ParsedURL(state, tuple(notices))
 
 

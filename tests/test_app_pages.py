@@ -431,10 +431,11 @@ def test_a_view_with_no_claims_is_a_notice_not_a_crash(app, name):
 
 EVERY_PAGE = [None, *PAGES]  # None: the map, the default page
 HOSTILE = "[Official statement](https://evil.example/phish) ![t](https://evil.example/pixel.png)"
-#: The link's text escaped by ``md``: shown as written, the brackets visible.
+#: The link's text escaped (``md_unlinked``): shown as written, the brackets visible, and a
+#: word joiner after each ``https:`` so that GFM finds no URL to link either.
 HOSTILE_SHOWN = (
-    r"\[Official statement\]\(https\://evil\.example/phish\) "
-    r"\!\[t\]\(https\://evil\.example/pixel\.png\)"
+    "\\[Official statement\\]\\(https\\:\u2060//evil\\.example/phish\\) "
+    "\\!\\[t\\]\\(https\\:\u2060//evil\\.example/pixel\\.png\\)"
 )
 
 
@@ -451,6 +452,7 @@ def assert_no_markup_from_the_link(at: AppTest) -> None:
     for text in rendered_text(at):
         assert "](http" not in text, text  # a live link
         assert "![" not in text, text  # an image
+        assert "://evil" not in text, text  # a bare URL, which GFM links even escaped
         assert "evil.example" not in text or "\\]\\(https" in text, text
     for frame in at.get("iframe"):
         doc = frame.proto.srcdoc

@@ -140,10 +140,13 @@ def test_known_values_beyond_the_limit_are_dropped_too():
 def test_unknown_parameters_are_listed_shortly():
     params = {f"p{i:03}": ["1"] for i in range(300)} | {BIG: ["1"]}
     parsed = parse_query(params, OPTIONS)
-    (notice,) = parsed.notices
+    notice, removed = parsed.notices
     assert notice.startswith("Ignored unknown parameter(s): 'p000', 'p001'")
     assert "and 296 more" in notice
     assert len(notice) < 200
+    assert removed.startswith(f"Removed {301 - MAX_FOREIGN} unknown parameter(s) from the address")
+    assert f"'p{MAX_FOREIGN:03}'" in removed  # the first ones beyond the limit
+    assert len(removed) < 400
 
 
 def test_the_view_parameters_are_not_foreign():

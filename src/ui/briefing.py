@@ -17,7 +17,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
 
-from src.analysis.text import md
+from src.analysis.text import md_unlinked
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import (
     SIZES,
@@ -162,7 +162,7 @@ def share_and_export(
     stem = _stem(state)
     st.subheader("Share & export")
     line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"
-    st.caption(f"Files of the current view: {md(line)}")  # it quotes q, which a link sets
+    st.caption(f"Files of the current view: {md_unlinked(line)}")  # it quotes q, which a link sets
 
     problem = browser_problem()
     cols = st.columns(3)

@@ -17,7 +17,7 @@ from typing import Literal, cast
 
 import streamlit as st
 
-from src.analysis.text import md
+from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, period_bounds
 from src.labels import FACET_LABELS, PERIOD_LABELS
@@ -202,5 +202,5 @@ def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
     state = filter_widgets(data, options, headlines)
     view = SidebarView(state=state, basemap=basemap_picker())
     for notice in current_notices(state):
-        st.warning(md(notice), icon="⚠️")
+        st.warning(md_unlinked(notice), icon="⚠️")
     return view
