@@ -35,6 +35,12 @@ page_header(
 )
 places = ctx.data.places
 gaz = gazetteer(ctx.data)
+if ctx.shown.empty:  # the gazetteer and the distances are still worth showing
+    st.info(
+        "No claims match these filters: every place below counts 0 claims in view. "
+        "Widen the date range or clear a filter.",
+        icon="🔍",
+    )
 
 st.subheader("Gazetteer")
 table = gazetteer_table(places, ctx.shown, ctx.data.events)

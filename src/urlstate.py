@@ -2,6 +2,13 @@
 
 Parsing never raises: unknown or malformed values are dropped and described in ``notices`` for
 the page to show, because a link pasted into a chat must never crash the dashboard.
+
+Parsing is also bounded: a link can carry 100 kB in one value, and the browser repeats the
+address in every request's Referer header, so a huge query string held in the address bar
+makes the server refuse requests (HTTP 400) and the page crawl. Values, value counts and
+foreign parameters are capped here, the cut is described in a notice (which quotes the
+offending text only shortened), and the app writes back only what fits the same caps.
+The notices are plain text: whoever shows them escapes them for the output's markup.
 """
 
 from __future__ import annotations
@@ -22,6 +29,23 @@ PARAMS: dict[str, str] = {
     "type": "types",
 }
 SCALAR_PARAMS = ("period", "from", "to", "q")
+#: The view's other parameters: the basemap and the briefing view (read by the sidebar).
+VIEW_PARAMS = ("basemap", "briefing")
+#: Every parameter the app reads and writes; any other is foreign to it.
+OWN_PARAMS = frozenset(PARAMS) | frozenset(SCALAR_PARAMS) | frozenset(VIEW_PARAMS)
+
+#: Values one list parameter may carry, after splitting commas (the sidebar allows as many).
+MAX_VALUES = 50
+#: Characters of the search text ``q`` (the sidebar's search box allows as many).
+MAX_TEXT_CHARS = 200
+#: Characters of an unknown value or parameter name worth reading at all.
+MAX_VALUE_CHARS = 200
+#: Parameters the app does not own that it keeps in the address (Streamlit's own ``embed``
+#: ones never reach the app); the rest, and any over-long one, are dropped from it.
+MAX_FOREIGN = 10
+#: Characters, and values, of the link's text quoted back in one notice.
+ECHO_CHARS = 100
+ECHO_ITEMS = 5
 
 
 @dataclass(frozen=True)
@@ -30,22 +54,51 @@ class ParsedURL:
     notices: tuple[str, ...]
 
 
-def _values(raw: Sequence[str], known: set[str]) -> tuple[list[str], list[str]]:
+def echo(value: str) -> str:
+    """``value`` quoted for a notice, shortened to ``ECHO_CHARS`` with its length said, so a
+    100 kB value is named without being repeated."""
+    if len(value) <= ECHO_CHARS:
+        return repr(value)
+    return f"{value[:ECHO_CHARS]!r}… ({len(value):,} characters)"
+
+
+def echo_list(values: Sequence[str]) -> str:
+    """At most ``ECHO_ITEMS`` values quoted with ``echo``, then how many more there were."""
+    shown = ", ".join(echo(v) for v in values[:ECHO_ITEMS])
+    more = len(values) - ECHO_ITEMS
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+@dataclass(frozen=True)
+class _Values:
+    good: list[str]
+    bad: list[str]
+    given: int  # non-empty values in the link, counting those beyond MAX_VALUES
+
+
+def _values(raw: Sequence[str], known: set[str]) -> _Values:
     """Split repeated and comma-separated values; a value containing a comma is kept whole
-    when it is itself known (claimant names may contain commas)."""
+    when it is itself known (claimant names may contain commas). Only the first
+    ``MAX_VALUES`` values are looked at; the rest are only counted."""
     good: list[str] = []
     bad: list[str] = []
+    given = 0
     for item in raw:
         item = item.strip()
-        parts = [item] if item in known else [p.strip() for p in item.split(",")]
+        parts = [item] if item in known else item.split(",")
         for part in parts:
+            part = part.strip()
             if not part:
                 continue
-            (good if part in known else bad).append(part)
-    return list(dict.fromkeys(good)), bad
+            given += 1
+            if given <= MAX_VALUES:
+                (good if part in known else bad).append(part)
+    return _Values(list(dict.fromkeys(good)), list(dict.fromkeys(bad)), given)
 
 
 def _date(value: str) -> date | None:
+    if len(value) > MAX_VALUE_CHARS:
+        return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -67,7 +120,7 @@ def _dates(
             continue
         parsed = _date(raw)
         if parsed is None:
-            notices.append(f"Ignored {key}={raw!r}: not a date (use YYYY-MM-DD).")
+            notices.append(f"Ignored {key}={echo(raw)}: not a date (use YYYY-MM-DD).")
         elif key == "from":
             state = replace(state, date_from=parsed)
         else:
@@ -88,27 +141,62 @@ def parse_query(
     if period in PERIODS:
         state = replace(state, period=period)
     elif period:
-        notices.append(f"Ignored unknown period {period!r} (use one of {', '.join(PERIODS)}).")
+        notices.append(f"Ignored unknown period {echo(period)} (use one of {', '.join(PERIODS)}).")
     state = _dates(params, state, notices)
     for key, attr in PARAMS.items():
         given = params.get(key) or []
         if not given:
             continue
-        good, bad = _values(given, set(options.get(attr, ())))
-        if bad:
-            notices.append(f"Ignored unknown {key} value(s): {', '.join(repr(b) for b in bad)}.")
-        state = state.with_facet(attr, good)
+        values = _values(given, set(options.get(attr, ())))
+        if values.bad:
+            notices.append(f"Ignored unknown {key} value(s): {echo_list(values.bad)}.")
+        if values.given > MAX_VALUES:
+            notices.append(
+                f"Cut {key} to its first {MAX_VALUES} values (the link gave {values.given:,})."
+            )
+        state = state.with_facet(attr, values.good)
     text = _last(params, "q").strip()
+    if len(text) > MAX_TEXT_CHARS:
+        notices.append(
+            f"Cut the search text q to its first {MAX_TEXT_CHARS} characters "
+            f"(the link gave {len(text):,}): {text[:ECHO_CHARS]!r}…"
+        )
     if text:
-        state = replace(state, text=text[:200])
-    unknown = sorted(set(params) - set(PARAMS) - set(SCALAR_PARAMS) - {"briefing", "basemap"})
+        state = replace(state, text=text[:MAX_TEXT_CHARS].strip())
+    unknown = [k for k in params if k not in OWN_PARAMS]
     if unknown:
-        notices.append(f"Ignored unknown parameter(s): {', '.join(unknown)}.")
+        notices.append(f"Ignored unknown parameter(s): {echo_list(sorted(unknown))}.")
+        kept = foreign_params(params)
+        dropped = [k for k in unknown if k not in kept]
+        if dropped:
+            notices.append(
+                f"Removed {len(dropped):,} unknown parameter(s) from the address "
+                f"(too long or too many): {echo_list(dropped)}."
+            )
     return ParsedURL(state, tuple(notices))
 
 
+def foreign_params(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The parameters the app does not own that may stay in the address it writes back: the
+    first ``MAX_FOREIGN`` whose name and values are short, with at most ``MAX_VALUES``
+    values. Anything larger is dropped, so the address (and every Referer) stays small."""
+    kept: dict[str, list[str]] = {}
+    for key, values in params.items():
+        if key in OWN_PARAMS:
+            continue
+        if len(kept) >= MAX_FOREIGN:
+            break
+        if len(key) > MAX_VALUE_CHARS or len(values) > MAX_VALUES:
+            continue
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            continue
+        kept[key] = list(values)
+    return kept
+
+
 def to_query(state: FilterState) -> dict[str, list[str]]:
-    """Query parameters for a state; defaults are left out so links stay short."""
+    """Query parameters for a state; defaults are left out so links stay short. Within the
+    parsing caps (which the sidebar's widgets share), so a written link reads back whole."""
     out: dict[str, list[str]] = {}
     if state.period != "all":
         out["period"] = [state.period]
@@ -119,7 +207,8 @@ def to_query(state: FilterState) -> dict[str, list[str]]:
     for key, attr in PARAMS.items():
         values = state.facet(attr)
         if values:
-            out[key] = list(values)
-    if state.text.strip():
-        out["q"] = [state.text.strip()]
+            out[key] = list(values[:MAX_VALUES])
+    text = state.text.strip()[:MAX_TEXT_CHARS].strip()
+    if text:
+        out["q"] = [text]
     return out

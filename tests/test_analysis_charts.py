@@ -3,6 +3,7 @@ and "not stated" never drawn as zero. Also the markdown escaping of data values.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -16,7 +17,7 @@ from src.analysis.charts import (
 )
 from src.analysis.coverage import coverage_matrix, matrix_long
 from src.analysis.incidents import figure_frame
-from src.analysis.text import md, md_frame
+from src.analysis.text import md, md_frame, md_unlinked
 from src.analysis.timeline import lane_domain, timeline_frame
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
 from src.schema import EVENT_TYPES, split_list
@@ -78,6 +79,11 @@ def test_fatalities_chart_draws_only_stated_figures(bundled):
     assert bars["encoding"]["color"]["scale"]["range"] == list(SIDE_COLOURS.values())
 
 
+def test_fatalities_chart_of_no_claims_is_an_empty_chart(small):
+    frame = figure_frame(small.events.iloc[0:0], {})
+    assert dataset(fatalities_chart(frame).to_dict()) == []
+
+
 def test_not_stated_chart_counts_both(small):
     frame = figure_frame(small.events, {})
     rows = dataset(not_stated_chart(frame).to_dict())
@@ -109,6 +115,17 @@ def test_coverage_chart(small):
 )
 def test_md_escapes(raw, shown):
     assert md(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["[a](https://evil.example/x)", "see www.evil.example", "write to me@evil.example", "HTTP://X"],
+)
+def test_md_unlinked_leaves_no_url_to_autolink(raw):
+    shown = md_unlinked(raw)
+    assert shown.replace("\u2060", "") == md(raw)  # only the invisible joiner is added
+    for pattern in (r"://", r"www\\\.", r"\w@"):
+        assert not re.search(pattern, shown, re.IGNORECASE), pattern
 
 
 def test_split_ids():

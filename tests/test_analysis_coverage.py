@@ -72,3 +72,15 @@ def test_bundled_row_a003_matches_its_claims(bundled):
     assert matrix.loc["a003", "I026"] == 4  # Pashinyan, Hajiyev, Broers, a003's own reading
     assert matrix.loc["a003", "I002"] == 0  # the 1994–2020 clashes are a004's alone
     assert exclusive_incidents(bundled.events)["a004"] == ["I002", "I010"]
+
+
+def test_a_view_with_no_claims_summarises_to_zeros(small):
+    """The Sources page's empty view (``?q=zzzz``) once raised KeyError: 'source_ids' here."""
+    none = small.events.iloc[0:0]
+    assert exclusive_claims(none) == {}
+    assert exclusive_incidents(none) == {}
+    summary = article_summary(none, small.sources, {}).set_index("Article")
+    assert list(summary.index) == ["a000", "a001"]
+    assert summary["Claims"].tolist() == [0, 0]
+    assert summary["Claims only it carries"].tolist() == [0, 0]
+    assert coverage_matrix(none, small.sources["source_id"]).shape == (2, 0)

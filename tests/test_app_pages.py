@@ -425,3 +425,103 @@ def test_a_view_with_no_claims_is_a_notice_not_a_crash(app, name):
     assert summary(at).startswith("**0 of")
     if name != "places":  # the gazetteer is still worth showing with no claims in view
         assert any("No claims match" in i.value for i in at.info)
+
+
+# --- hostile links and empty views on every page (issue #9) ------------------------------------
+
+EVERY_PAGE = [None, *PAGES]  # None: the map, the default page
+HOSTILE = "[Official statement](https://evil.example/phish) ![t](https://evil.example/pixel.png)"
+#: The link's text escaped (``md_unlinked``): shown as written, the brackets visible, and a
+#: word joiner after each ``https:`` so that GFM finds no URL to link either.
+HOSTILE_SHOWN = (
+    "\\[Official statement\\]\\(https\\:\u2060//evil\\.example/phish\\) "
+    "\\!\\[t\\]\\(https\\:\u2060//evil\\.example/pixel\\.png\\)"
+)
+
+
+def rendered_text(at: AppTest) -> list[str]:
+    """Every text the page renders as markdown (notices, captions, headings, labels)."""
+    kinds = ("markdown", "caption", "warning", "info", "error", "success", "toast")
+    texts = [e.value for kind in kinds for e in at.get(kind)]
+    texts += [e.value for kind in ("title", "header", "subheader") for e in at.get(kind)]
+    texts += [e.label for e in at.expander] + [m.label for m in at.metric]
+    return [t for t in texts if isinstance(t, str)]
+
+
+def assert_no_markup_from_the_link(at: AppTest) -> None:
+    for text in rendered_text(at):
+        assert "](http" not in text, text  # a live link
+        assert "![" not in text, text  # an image
+        assert "://evil" not in text, text  # a bare URL, which GFM links even escaped
+        assert "evil.example" not in text or "\\]\\(https" in text, text
+    for frame in at.get("iframe"):
+        doc = frame.proto.srcdoc
+        assert 'href="https://evil' not in doc
+        assert 'src="https://evil' not in doc
+
+
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_a_crafted_link_shows_its_text_not_its_links_or_images(app, name):
+    params = {k: HOSTILE for k in ("side", "period", "from", "to", "basemap", "claimant", "q")}
+    at = app(name, **params, **{HOSTILE: "1"})
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    for what in ("side value", "period", "from", "to", "basemap", "claimant value", "parameter"):
+        assert any(what in n and HOSTILE_SHOWN in n for n in notices), what
+    assert_no_markup_from_the_link(at)
+
+
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_a_crafted_briefing_link_shows_no_links_or_images(app, name):
+    at = app(name, side=HOSTILE, q=HOSTILE, briefing="1")
+    assert not at.exception
+    assert any("kcm-briefing-frame" in e.proto.srcdoc for e in at.get("iframe"))
+    share = next(c.value for c in at.caption if c.value.startswith("Files of the current view"))
+    assert "text contains" in share
+    assert HOSTILE_SHOWN in share  # the search text, escaped
+    assert any(HOSTILE_SHOWN in w.value for w in at.warning)
+    assert_no_markup_from_the_link(at)
+
+
+def gap_data(tmp_path: Path) -> str:
+    """The small fixture with its long blockade claim cut to one day, so that the first half of
+    2023 holds no claim: a date window inside the data with nothing in it."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(FIXTURE, data_dir)
+    events = data_dir / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    assert "E003,I002,2022-12-12,2023-09-18,month," in text
+    text = text.replace(
+        "E003,I002,2022-12-12,2023-09-18,month,", "E003,I002,2022-12-12,2022-12-12,day,"
+    )
+    events.write_text(text, encoding="utf-8")
+    return str(data_dir)
+
+
+EMPTY_VIEWS = {
+    "no-text-match": {"q": "zzzz"},
+    "no-side-in-period": {"period": "background", "side": "Russia"},
+    "no-text-match-briefing": {"q": "zzzz", "briefing": "1"},
+    "no-side-in-period-briefing": {"period": "background", "side": "Russia", "briefing": "1"},
+    "empty-window": {"from": "2023-01-01", "to": "2023-06-30"},
+    "empty-window-briefing": {"from": "2023-01-01", "to": "2023-06-30", "briefing": "1"},
+}
+
+
+@pytest.mark.parametrize("view", EMPTY_VIEWS)
+@pytest.mark.parametrize("name", EVERY_PAGE)
+def test_every_page_has_an_empty_state(app, tmp_path, name, view):
+    params = EMPTY_VIEWS[view]
+    data_dir = gap_data(tmp_path) if "window" in view else BUNDLED
+    at = app(name, data_dir, **params)
+    assert not at.exception
+    assert not at.warning  # every parameter understood: the view is empty, not mistaken
+    if "briefing" in params:
+        (frame,) = [
+            e.proto.srcdoc for e in at.get("iframe") if "kcm-briefing-frame" in e.proto.srcdoc
+        ]
+        assert "No claims match these filters" in frame
+    else:
+        noun = "shown" if name is None else "in view"
+        assert any(m.value.startswith("**0 of") and noun in m.value for m in at.markdown)
+    assert any("No claims match" in i.value for i in at.info)

@@ -76,7 +76,7 @@ def _dt(value: datetime) -> alt.DateTime:
 def fatalities_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Claimed killed per claim, grouped by incident: one bar per claim, coloured by side and
     labelled with the figure, the claimant and the articles."""
-    stated = frame[frame["stated"]].copy()
+    stated = frame[frame["stated"].astype(bool)].copy()  # an empty frame's column is object
     stated["value"] = stated["value"].astype(int)
     stated = stated.sort_values(["incident", "value", "event_id"])
     stated["slot"] = stated.groupby("incident").cumcount()

@@ -41,7 +41,9 @@ def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataF
 
 def exclusive_claims(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Article -> the claims that it alone carries (no other article's source_ids list it)."""
-    single = events[events["source_ids"].map(lambda v: len(split_list(v)) == 1)]
+    # a bool mask even when empty: an empty object-dtype one would select columns, not rows
+    alone = events["source_ids"].map(lambda v: len(split_list(v)) == 1).astype(bool)
+    single = events[alone]
     return {str(sid): rows for sid, rows in single.groupby("source_ids", sort=True)}
 
 

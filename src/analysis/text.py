@@ -33,6 +33,20 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+#: Where GFM would turn plain text into a link: after ``scheme:`` before ``//``, between
+#: ``www`` and its dot, before an e-mail address's ``@`` (positions in ``md``'s output).
+_AUTOLINK_AT = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\\\.)|(?=@)", re.IGNORECASE)
+#: U+2060 WORD JOINER: invisible, and not part of a URL or an address, so none is found.
+_JOINER = "\u2060"
+
+
+def md_unlinked(value: object) -> str:
+    """``md``, and no link either: Streamlit's markdown (GFM) links bare URLs, ``www.`` names
+    and e-mail addresses even when every character is escaped, so text that a URL parameter
+    supplies gets an invisible joiner inside each. Use it wherever link text is echoed."""
+    return _AUTOLINK_AT.sub(_JOINER, md(value))
+
+
 def figures_text(row: Row) -> str:
     """Killed and injured as claimed, "not stated" where blank, with the figures note."""
     text = (

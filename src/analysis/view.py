@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from src.analysis.text import md
+from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, describe, window
 
@@ -15,10 +15,11 @@ from src.filters import FilterState, describe, window
 def view_line(
     data: Dataset, state: FilterState, shown: pd.DataFrame, names: dict[str, str], noun: str
 ) -> str:
-    """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too)."""
+    """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too);
+    with no links either, as the search text in it comes from the URL."""
     start, end = window(state, data.events)
     parts = describe(state, data.events, names)[1:] or ["no other filters"]
     return (
         f"**{len(shown)} of {len(data.events)} claims {noun}** · "
-        f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md(p) for p in parts)
+        f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md_unlinked(p) for p in parts)
     )

@@ -17,6 +17,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
 
+from src.analysis.text import md_unlinked
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import (
     SIZES,
@@ -100,6 +101,12 @@ def briefing_mode(data: Dataset, state: FilterState, basemap: str) -> bool:
             help="Leave empty for the default title of the period.",
         )
     briefing = build_briefing(data, state, title, basemap)
+    if briefing.shown.empty:
+        st.info(
+            "No claims match these filters: the frame shows the map without claims. "
+            "Turn off “Briefing view” to widen the date range or clear a filter.",
+            icon="🔍",
+        )
     components.html(briefing.html, height=EMBED_HEIGHT, scrolling=False)
     st.caption(
         "What you see above is exactly what the PNG and HTML exports contain. "
@@ -154,10 +161,8 @@ def share_and_export(
     shown = briefing.shown if briefing else apply_filters(data.events, state)
     stem = _stem(state)
     st.subheader("Share & export")
-    st.caption(
-        f"Files of the current view: {text.counts}. {text.filters_line}. {text.window}. "
-        f"{text.caveat}"
-    )
+    line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"
+    st.caption(f"Files of the current view: {md_unlinked(line)}")  # it quotes q, which a link sets
 
     problem = browser_problem()
     cols = st.columns(3)

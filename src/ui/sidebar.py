@@ -17,6 +17,7 @@ from typing import Literal, cast
 
 import streamlit as st
 
+from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, period_bounds
 from src.labels import FACET_LABELS, PERIOD_LABELS
@@ -25,7 +26,16 @@ from src.schema import PERIODS
 from src.ui.briefing import BRIEFING_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
 from src.ui.data import get_options
-from src.urlstate import PARAMS, SCALAR_PARAMS, parse_query, to_query
+from src.urlstate import (
+    MAX_TEXT_CHARS,
+    MAX_VALUES,
+    OWN_PARAMS,
+    PARAMS,
+    echo,
+    foreign_params,
+    parse_query,
+    to_query,
+)
 
 _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
 #: Every shared widget keeps its value for the whole session. Without it Streamlit drops a
@@ -33,8 +43,9 @@ _FACET_KEYS = {attr: f"f_{attr}" for attr in PARAMS.values()}
 #: run can do: the filters then silently reset on the new page (seen in the e2e suite).
 PERSIST: Literal["session"] = "session"
 DEFAULT_BASEMAP = next(iter(BASEMAPS))
-#: The URL parameters the app writes from its widgets; any other parameter is left alone.
-OWN_PARAMS = set(PARAMS) | set(SCALAR_PARAMS) | {"basemap", BRIEFING_PARAM}
+#: The URL parameters the app writes from its widgets (``src.urlstate`` names the same
+#: ``briefing``); any other is kept only while it is small (``urlstate.foreign_params``).
+assert BRIEFING_PARAM in OWN_PARAMS
 #: Session keys: the URL has been read (once per session), what was ignored in it, and the
 #: filters it described (the notices stand until the user moves away from them).
 _URL_READ = "f_url_read"
@@ -79,7 +90,9 @@ def read_url_once(data: Dataset, options: dict[str, list[str]]) -> None:
     if basemap in BASEMAPS:
         st.session_state["f_basemap"] = basemap
     elif basemap:
-        notices.append(f"Ignored unknown basemap {basemap!r} (use one of {', '.join(BASEMAPS)}).")
+        notices.append(
+            f"Ignored unknown basemap {echo(basemap)} (use one of {', '.join(BASEMAPS)})."
+        )
     briefing = (query.get(BRIEFING_PARAM) or [""])[-1]
     st.session_state[BRIEFING_KEY] = briefing in ("1", "true", "on")
     st.session_state[_NOTICES] = notices
@@ -88,14 +101,15 @@ def read_url_once(data: Dataset, options: dict[str, list[str]]) -> None:
 
 
 def write_url(view: SidebarView, briefing: bool) -> None:
-    """Make the query string say exactly what the widgets say (defaults left out)."""
+    """Make the query string say exactly what the widgets say (defaults left out), keeping
+    only small foreign parameters, so the address stays short whatever link opened it."""
     wanted = to_query(view.state)
     if view.basemap != DEFAULT_BASEMAP:
         wanted["basemap"] = [view.basemap]
     if briefing:
         wanted[BRIEFING_PARAM] = ["1"]
     current = _query_dict()
-    target = {**{k: v for k, v in current.items() if k not in OWN_PARAMS}, **wanted}
+    target = {**foreign_params(current), **wanted}
     if current != target:
         st.query_params.from_dict(target)
 
@@ -135,12 +149,16 @@ def filter_widgets(
             key=_FACET_KEYS[attr],
             format_func=(lambda v: short.get(v, v)) if attr == "sources" else str,
             placeholder=f"All {label}s",
+            max_selections=MAX_VALUES,  # what a link can carry (urlstate)
             help="Leave empty to include all."
             + (" Matches actor 1 or actor 2." if attr == "actors" else ""),
             persist_state=PERSIST,
         )
     text = sb.text_input(
-        "Search summaries, quotes and claimants", key="f_text", persist_state=PERSIST
+        "Search summaries, quotes and claimants",
+        key="f_text",
+        max_chars=MAX_TEXT_CHARS,  # what a link can carry (urlstate)
+        persist_state=PERSIST,
     )
 
     state = FilterState(
@@ -177,11 +195,12 @@ def current_notices(state: FilterState) -> tuple[str, ...]:
 
 
 def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
-    """The sidebar every page shares, with the URL's ignored values shown as warnings."""
+    """The sidebar every page shares, with the URL's ignored values shown as warnings (escaped:
+    they quote the link, and a crafted link must not bring its own links or images)."""
     options = get_options()
     read_url_once(data, options)
     state = filter_widgets(data, options, headlines)
     view = SidebarView(state=state, basemap=basemap_picker())
     for notice in current_notices(state):
-        st.warning(notice, icon="⚠️")
+        st.warning(md_unlinked(notice), icon="⚠️")
     return view
