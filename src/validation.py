@@ -115,14 +115,18 @@ def _foreign_digits(value: str) -> bool:
 
 
 def _not_a(what: str) -> Callable[[str], str]:
-    """How to word a value that is not ``what``, naming non-ASCII digits when that is why."""
+    return lambda v: f"{v!r} is not {what}"
 
-    def describe(v: str) -> str:
-        if _foreign_digits(v):
-            return f"{v!r} is not {what}: write digits as ASCII 0-9"
-        return f"{v!r} is not {what}"
 
-    return describe
+def _digit_hint(describe: Callable[[str], str]) -> Callable[[str], str]:
+    """``describe``, naming non-ASCII digits (Arabic-Indic, full-width …) when the value has
+    them: they look right in an editor but no number, date or id admits them."""
+
+    def worded(v: str) -> str:
+        text = describe(v)
+        return f"{text} (write digits as ASCII 0-9)" if _foreign_digits(v) else text
+
+    return worded
 
 
 def _control_text(value: str) -> str:
@@ -234,8 +238,8 @@ def _value_rules(col: Column) -> list[_Rule]:
             )
         )
     if col.hint:
-        return [_Rule(test, lambda v: f"{v!r} is not {col.hint}") for test, _ in rules]
-    return [_Rule(test, describe) for test, describe in rules]
+        rules = [(test, _not_a(col.hint)) for test, _ in rules]
+    return [_Rule(test, _digit_hint(describe)) for test, describe in rules]
 
 
 def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
@@ -395,7 +399,7 @@ def validate_table(spec: TableSpec, raw: RawTable, refs: References | None = Non
         return problems
     missing = [c for c in spec.column_names if c not in raw.header]
     problems += [Problem(name, 1, c, "required column is missing") for c in missing]
-    extra = [c for c in raw.header if c not in spec.column_names]
+    extra = [c for c in raw.header if c and c not in spec.column_names]  # blank: read_raw's
     problems += [Problem(name, 1, c, "unknown column") for c in extra]
     if missing or raw.frame.empty:
         return problems
@@ -428,9 +432,12 @@ def typed_frame(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(names="line")
 
 
-def _ids(raw: RawTable, column: str) -> set[str]:
-    if column not in raw.frame.columns:
-        return set()
+def _ids(raws: Mapping[str, RawTable], table: str, column: str) -> set[str] | None:
+    """The ids a table defines, or None if it could not be read (absent, not UTF-8, no such
+    column …): that is reported on the table itself, not again on every row citing it."""
+    raw = raws.get(table)
+    if raw is None or column not in raw.header or column not in raw.frame.columns:
+        return None
     return {str(v).strip() for v in raw.frame[column] if str(v).strip()}
 
 
@@ -492,14 +499,18 @@ def validate_files(paths: Mapping[str, Path]) -> ValidationResult:
         if path is None or (spec.optional and not path.exists()):
             continue
         raws[spec.name] = read_raw(path)
-    place_ids = _ids(raws["places"], "place_id") if "places" in raws else set()
-    source_ids = _ids(raws["sources"], "source_id") if "sources" in raws else set()
+    place_ids = _ids(raws, "places", "place_id")
+    source_ids = _ids(raws, "sources", "source_id")
+
+    def ids(column: str, label: str, known: set[str] | None) -> dict[str, Reference]:
+        return {} if known is None else {column: Reference.ids(label, known)}
+
     refs: dict[str, References] = {
         "sources": {},
-        "places": {"waypoints": Reference.ids("waypoint", place_ids)},
+        "places": ids("waypoints", "waypoint", place_ids),
         "events": {
-            "place_id": Reference.ids("place", place_ids),
-            "source_ids": Reference.ids("source", source_ids),
+            **ids("place_id", "place", place_ids),
+            **ids("source_ids", "source", source_ids),
         },
     }
     if "stated_distances" in raws:
