@@ -33,6 +33,7 @@ VALID = ROOT / "tests" / "fixtures" / "valid"
 SPECS = {"events": EVENTS, "places": PLACES, "sources": SOURCES}
 
 Edit = Callable[[Path], None]
+MakeApp = Callable[..., AppTest]
 
 
 # --- editing a copy of the valid fixture ------------------------------------------------------
@@ -504,8 +505,11 @@ def _problem_text(problem: Problem) -> str:
     return f"{Path(problem.file).name}:{problem.line}: {problem.field}: {problem.message}"
 
 
+MakeDir = Callable[["Case"], Path]
+
+
 @pytest.fixture
-def case_dir(tmp_path: Path) -> Callable[[Case], Path]:
+def case_dir(tmp_path: Path) -> MakeDir:
     def make(case: Case) -> Path:
         folder = tmp_path / case.id
         shutil.copytree(VALID, folder)
@@ -524,7 +528,7 @@ def expected_problems(case: Case, folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_validate_names_every_problem_or_accepts(
-    case: Case, case_dir: Callable[[Case], Path], capsys: pytest.CaptureFixture[str]
+    case: Case, case_dir: MakeDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = case_dir(case)
     expected = expected_problems(case, folder)
@@ -546,7 +550,9 @@ ACCEPTED = [c for c in CASES if not c.problems]
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c.id for c in ACCEPTED])
-def test_every_page_renders_what_validate_accepts(case: Case, case_dir, app_factory) -> None:
+def test_every_page_renders_what_validate_accepts(
+    case: Case, case_dir: MakeDir, app_factory: MakeApp
+) -> None:
     folder = case_dir(case)
     claims = len(load_dataset(folder).events)
     at: AppTest = app_factory(folder)
@@ -559,7 +565,9 @@ def test_every_page_renders_what_validate_accepts(case: Case, case_dir, app_fact
         assert counts, (page.title, "no claim count on the page")
 
 
-def test_an_empty_dataset_shows_an_empty_state_on_every_page(case_dir, app_factory) -> None:
+def test_an_empty_dataset_shows_an_empty_state_on_every_page(
+    case_dir: MakeDir, app_factory: MakeApp
+) -> None:
     folder = case_dir(next(c for c in CASES if c.id == "header_only_events"))
     at: AppTest = app_factory(folder)
     for page in dashboard.PAGES:
@@ -573,7 +581,7 @@ def test_an_empty_dataset_shows_an_empty_state_on_every_page(case_dir, app_facto
             assert any("No claims match" in i.value for i in at.info), page.title
 
 
-def test_validate_never_prints_a_traceback(case_dir) -> None:
+def test_validate_never_prints_a_traceback(case_dir: MakeDir) -> None:
     """The command as a user runs it, on a directory where events.csv should be."""
     folder = case_dir(next(c for c in CASES if c.id == "directory"))
     done = subprocess.run(
@@ -589,7 +597,9 @@ def test_validate_never_prints_a_traceback(case_dir) -> None:
     assert done.stdout == f"{folder / 'events.csv'}:0: -: is a directory, not a file\n"
 
 
-def test_an_unreadable_file_is_a_problem(case_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_file_is_a_problem(
+    case_dir: MakeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Permission bits do not stop root, so the refusal is simulated at the read."""
     folder = case_dir(CASES[0])
     real = Path.read_text
