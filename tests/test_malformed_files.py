@@ -80,7 +80,8 @@ def cell(table: str, row: int, column: str, value: str) -> Edit:
 def text(table: str, change: Callable[[str], str]) -> Edit:
     def edit(folder: Path) -> None:
         path = folder / f"{table}.csv"
-        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(change(before), encoding="utf-8", newline="")
 
     return edit
 
@@ -223,6 +224,9 @@ LEGIT_TEXTS = {
     "tab_and_newline": "a\ttab and a\nnewline",
     "rtl_and_emoji": "Ստեփանակերտ Xankəndi \u200f\u0645\u0631\u062d\u0628\u0627\u200f 🕊️",
 }
+
+DISTANCES_HEADER = "source_id,from_place,to_place,value,unit,direction,quote,notes\n"
+DISTANCE_ROW = "a000,Baku,Khankendi,{v},km,W,about {v} kilometres,\n"
 
 CASES: list[Case] = [
     # the files themselves
@@ -450,6 +454,21 @@ CASES: list[Case] = [
         "lat_arabic_indic",
         cell("places", 0, "lat", "\u0663\u0669.\u0668"),
         f"places.csv:2: lat: '\u0663\u0669.\u0668' is not a number {DIGITS}",
+    ),
+    # stated distances (optional file; its place names resolve through the gazetteer)
+    accepted(
+        "stated_distance_at_the_maximum",
+        text("stated_distances", lambda _s: DISTANCES_HEADER + DISTANCE_ROW.format(v="20000")),
+    ),
+    rejected(
+        "stated_distance_1e23",
+        text("stated_distances", lambda _s: DISTANCES_HEADER + DISTANCE_ROW.format(v="1e23")),
+        "stated_distances.csv:2: value: '1e23' is not a positive number up to 20000",
+    ),
+    rejected(
+        "stated_distances_a_directory",
+        lambda folder: (folder / "stated_distances.csv").mkdir(),
+        "stated_distances.csv:0: -: is a directory, not a file",
     ),
     # ids and references
     rejected(
