@@ -50,17 +50,82 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_raw(path: Path) -> RawTable:
-    """Read a CSV as strings; rows with the wrong number of fields become problems, not data."""
-    name = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return RawTable(path, [], pd.DataFrame(), [Problem(name, 0, "-", "file not found")])
-    except UnicodeDecodeError as exc:
-        msg = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
-        return RawTable(path, [], pd.DataFrame(), [Problem(name, 0, "-", msg)])
+#: The longest field read (16 MiB): far above any real quote or summary (the longest is a few
+#: hundred characters), low enough that a runaway unclosed quote is reported, not swallowed.
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 
+
+def _unreadable(path: Path, name: str) -> Problem | None:
+    """Why ``path`` cannot be read as a file at all, or None if it can be tried."""
+    if path.is_dir():
+        return Problem(name, 0, "-", "is a directory, not a file")
+    if not path.exists():
+        return Problem(name, 0, "-", "file not found")
+    if not path.is_file():
+        return Problem(name, 0, "-", "is not a regular file")
+    return None
+
+
+def _read_text(path: Path, name: str) -> str | Problem:
+    """The file's text (a leading byte-order mark dropped), or the problem reading it."""
+    unreadable = _unreadable(path, name)
+    if unreadable is not None:
+        return unreadable
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Problem(name, 0, "-", "file not found")
+    except IsADirectoryError:
+        return Problem(name, 0, "-", "is a directory, not a file")
+    except PermissionError:
+        return Problem(name, 0, "-", "cannot be read (permission denied)")
+    except UnicodeDecodeError as exc:
+        return Problem(name, 0, "-", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        return Problem(name, 0, "-", f"cannot be read ({exc.strerror or exc})")
+
+
+def _header_problems(name: str, header: list[str]) -> list[Problem]:
+    """Blank and repeated column names: either would make the columns ambiguous."""
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, column in enumerate(header, start=1):
+        if not column:
+            what = "a trailing delimiter?" if i == len(header) else "fill in its name"
+            problems.append(Problem(name, 1, "-", f"column {i} has no name ({what})"))
+        elif column in first:
+            problems.append(
+                Problem(name, 1, column, f"duplicate column (columns {first[column]} and {i})")
+            )
+        else:
+            first[column] = i
+    return problems
+
+
+def _empty(name: str) -> Problem:
+    return Problem(name, 1, "-", "file is empty (no header row)")
+
+
+def _csv_error(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {FIELD_SIZE_LIMIT // (1024 * 1024)} MiB (unclosed quote?)"
+    return f"malformed CSV: {exc}"
+
+
+def read_raw(path: Path) -> RawTable:
+    """Read a CSV as strings; rows with the wrong number of fields become problems, not data.
+
+    Whatever is wrong with the file itself (absent, a directory, unreadable, not UTF-8, a blank
+    or repeated column name) is a problem at line 0 or 1, never an exception, and leaves an
+    empty frame so no check runs on ambiguous columns.
+    """
+    name = display_path(path)
+    text = _read_text(path, name)
+    if isinstance(text, Problem):
+        return RawTable(path, [], pd.DataFrame(), [text])
+
+    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] = []
@@ -87,11 +152,17 @@ def read_raw(path: Path) -> RawTable:
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, "-", f"malformed CSV: {exc}"))
+        problems.append(Problem(name, reader.line_num, "-", _csv_error(exc)))
     if not header:
-        problems.append(Problem(name, 1, "-", "file is empty (no header row)"))
-    frame = pd.DataFrame(rows, columns=header or None, index=pd.Index(lines, name="line"))
-    return RawTable(path, header, frame.astype("string") if len(header) else frame, problems)
+        return RawTable(path, [], pd.DataFrame(), [*problems, _empty(name)])
+    if not any(header):
+        blank = Problem(name, 1, "-", "the header row has no column names")
+        return RawTable(path, [], pd.DataFrame(), [*problems, blank])
+    ambiguous = _header_problems(name, header)
+    if ambiguous:
+        return RawTable(path, header, pd.DataFrame(), ambiguous + problems)
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"))
+    return RawTable(path, header, frame.astype("string"), problems)
 
 
 def _open_temp(directory: Path, name: str) -> tuple[int, Path]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -91,10 +91,15 @@ def window(state: FilterState, events: pd.DataFrame) -> tuple[date, date]:
 
 
 def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
-    """The slider's range for a period: the period's dates, open ends closed by the data."""
+    """The slider's range for a period: the period's dates, open ends closed by the data.
+
+    A range of one day (no claims, or all on one day) gets a second day: a slider needs two
+    different ends, and the day after the data's last shows nothing more.
+    """
     lo, hi = data_bounds(events)
     p_lo, p_hi = PERIODS.get(period, (None, None))
-    return (p_lo or lo, p_hi or hi)
+    start, end = (p_lo or lo, p_hi or hi)
+    return (start, end + timedelta(days=1)) if start == end else (start, end)
 
 
 def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:

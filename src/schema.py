@@ -80,7 +80,7 @@ TIME_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
 }
 TIMES_OF_DAY: tuple[str, ...] = tuple(TIME_OF_DAY_HOURS)
 #: A time_of_day cell: one of TIMES_OF_DAY or a clock time HH:MM.
-TIME_OF_DAY_PATTERN = rf"^({'|'.join(TIMES_OF_DAY)}|([01]\d|2[0-3]):[0-5]\d)$"
+TIME_OF_DAY_PATTERN = rf"^({'|'.join(TIMES_OF_DAY)}|([01][0-9]|2[0-3]):[0-5][0-9])$"
 PLACE_KINDS: tuple[str, ...] = (
     "city",
     "town",
@@ -141,9 +141,28 @@ def join_list(items: list[str] | tuple[str, ...], column: str = "source_ids") ->
     return LIST_SEPARATORS.get(column, ID_LIST_SEPARATOR).join(items)
 
 
-#: A cell starting with one of these is run as a formula by spreadsheet programs.
+#: A cell starting with one of these is run as a formula by spreadsheet programs. The data
+#: keeps such text as written ("-20 °C nights", "@AzDefenceMinistry"); only the CSV and
+#: spreadsheet exports neutralise it (``src.briefing.exports.neutralise``).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 QUOTE_MAX_WORDS = 25
+
+# --- bounds ---------------------------------------------------------------------------------
+
+#: The window every date must lie in. The claims begin with the 1988 war and the articles'
+#: background reaches back to the 1920s, so 1900 leaves room for any history an editor adds;
+#: 2100 for any announced date. Both lie far inside pandas' datetime range (1677-2262),
+#: which a year like 0001 or 9999 would break.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+#: The largest killed/injured figure a claim may state: above any figure of the conflict
+#: (the 2020 war's claims run to the thousands), far below where charts or sums lose precision.
+FIGURE_MAX = 1_000_000
+#: The longest stated distance, in km or mi: half the Earth's circumference is ~20,000 km.
+DISTANCE_MAX = 20_000.0
+#: The only control characters a text cell may hold: tab and line breaks (quoted newlines).
+#: Every other C0 control (NUL …), and DEL, is rejected wherever it appears.
+TEXT_CONTROLS_ALLOWED = "\t\n\r"
 
 
 @dataclass(frozen=True)
@@ -155,8 +174,12 @@ class Column:
     required: bool = True
     allowed: tuple[str, ...] = ()
     pattern: str | None = None
+    #: Bounds of an int or float column (inclusive unless ``minimum_exclusive``).
     minimum: float | None = None
     maximum: float | None = None
+    #: Bounds of a date column (inclusive).
+    earliest: date | None = None
+    latest: date | None = None
     #: The minimum itself is not allowed (a distance must be > 0, not >= 0).
     minimum_exclusive: bool = False
     #: At most this many words (verbatim quotes).
@@ -188,7 +211,7 @@ class TableSpec:
         raise KeyError(name)
 
 
-SOURCE_ID_PATTERN = r"^a\d{3}$"
+SOURCE_ID_PATTERN = r"^a[0-9]{3}$"
 PLACE_ID_PATTERN = r"^[a-z0-9_]+$"
 
 SOURCES = TableSpec(
@@ -204,7 +227,7 @@ SOURCES = TableSpec(
         ),
         Column("file", "text", unique=True, description="the seed article's file name"),
         Column("headline", "text"),
-        Column("published", "date"),
+        Column("published", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("outlet", "text", required=False, description="blank where the text names none"),
         Column("notes", "text", required=False),
     ),
@@ -238,10 +261,10 @@ EVENTS = TableSpec(
     name="events",
     filename="events.csv",
     columns=(
-        Column("event_id", "id", pattern=r"^E\d{3,}$", unique=True),
-        Column("incident_id", "id", pattern=r"^I\d{3,}$"),
-        Column("date_start", "date"),
-        Column("date_end", "date"),
+        Column("event_id", "id", pattern=r"^E[0-9]{3,}$", unique=True),
+        Column("incident_id", "id", pattern=r"^I[0-9]{3,}$"),
+        Column("date_start", "date", earliest=DATE_MIN, latest=DATE_MAX),
+        Column("date_end", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("date_precision", "choice", allowed=DATE_PRECISIONS),
         Column(
             "time_of_day",
@@ -257,8 +280,22 @@ EVENTS = TableSpec(
         Column("claimant", "text"),
         Column("claimant_side", "choice", allowed=CLAIMANT_SIDES),
         Column("source_ids", "list"),
-        Column("fatalities", "int", required=False, minimum=0, description="blank = not stated"),
-        Column("injured", "int", required=False, minimum=0, description="blank = not stated"),
+        Column(
+            "fatalities",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            description="blank = not stated",
+        ),
+        Column(
+            "injured",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            description="blank = not stated",
+        ),
         Column("figures_note", "text", required=False),
         Column("verification", "choice", allowed=VERIFICATION),
         Column("summary", "text"),
@@ -275,7 +312,14 @@ STATED_DISTANCES = TableSpec(
         Column("source_id", "id", pattern=SOURCE_ID_PATTERN, hint="a source id like a003"),
         Column("from_place", "text", description="the place name as the article writes it"),
         Column("to_place", "text", description="the place name as the article writes it"),
-        Column("value", "float", minimum=0.0, minimum_exclusive=True, hint="a positive number"),
+        Column(
+            "value",
+            "float",
+            minimum=0.0,
+            maximum=DISTANCE_MAX,
+            minimum_exclusive=True,
+            hint=f"a positive number up to {DISTANCE_MAX:g}",
+        ),
         Column("unit", "choice", allowed=DISTANCE_UNITS),
         Column(
             "direction",

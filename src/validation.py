@@ -22,17 +22,16 @@ from src.geo.gazetteer import Gazetteer, GazetteerError
 from src.schema import (
     EVENT_TAXONOMY,
     EVENTS,
-    FORMULA_PREFIXES,
     LINE_KINDS,
     PLACES,
     STATED_DISTANCES,
     TABLES,
+    TEXT_CONTROLS_ALLOWED,
     Column,
     TableSpec,
     split_list,
 )
 
-_HTML = re.compile(r"[<>]")
 _REQUIRED = "required (must not be blank)"
 
 #: A row-level rule: (column to blame, test on the frame -> one bool per row, message).
@@ -78,23 +77,62 @@ class Reference:
 References = Mapping[str, Reference]
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ASCII_INT = re.compile(r"[0-9]+")
+_ASCII_FLOAT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+#: C0 controls and DEL, except the ones text may hold (``TEXT_CONTROLS_ALLOWED``).
+_CONTROL = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c)) for c in [*range(0x20), 0x7F] if chr(c) not in TEXT_CONTROLS_ALLOWED
+    )
+    + "]"
+)
+
+
 def _is_iso_date(value: str) -> bool:
+    """YYYY-MM-DD in ASCII digits, a real day (not 20230919, 2023-W38-2 or 2023-02-30)."""
+    if _ISO_DATE.fullmatch(value) is None:
+        return False
     try:
         date.fromisoformat(value)
     except ValueError:
         return False
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+    return True
 
 
 def _is_int(value: str) -> bool:
-    return re.fullmatch(r"\d+", value) is not None
+    return _ASCII_INT.fullmatch(value.strip()) is not None
 
 
 def _is_float(value: str) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except ValueError:
-        return False
+    """A finite decimal number in ASCII (Python's float() also takes '٣', '1_0' and 'nan')."""
+    return _ASCII_FLOAT.fullmatch(value.strip()) is not None and math.isfinite(float(value))
+
+
+def _foreign_digits(value: str) -> bool:
+    return any(ch.isdigit() and not ch.isascii() for ch in value)
+
+
+def _not_a(what: str) -> Callable[[str], str]:
+    return lambda v: f"{v!r} is not {what}"
+
+
+def _digit_hint(describe: Callable[[str], str]) -> Callable[[str], str]:
+    """``describe``, naming non-ASCII digits (Arabic-Indic, full-width …) when the value has
+    them: they look right in an editor but no number, date or id admits them."""
+
+    def worded(v: str) -> str:
+        text = describe(v)
+        return f"{text} (write digits as ASCII 0-9)" if _foreign_digits(v) else text
+
+    return worded
+
+
+def _control_text(value: str) -> str:
+    found = _CONTROL.search(value)
+    code = ord(found.group()) if found else 0
+    return f"contains control character U+{code:04X}; only tab and line breaks are allowed"
 
 
 @dataclass(frozen=True)
@@ -106,14 +144,19 @@ class _Rule:
     describe: Callable[[str], str]
 
 
+def _number(v: str) -> float | None:
+    """The value of an ASCII int or float cell, None if it is not one (reported elsewhere)."""
+    return float(v) if _is_float(v) else None
+
+
 def _range_test(col: Column) -> Callable[[str], bool]:
     lo = -math.inf if col.minimum is None else col.minimum
     hi = math.inf if col.maximum is None else col.maximum
 
     def test(v: str) -> bool:
-        if not _is_float(v):
+        x = _number(v)
+        if x is None:
             return True  # reported as "not a number"
-        x = float(v)
         return (x > lo if col.minimum_exclusive else x >= lo) and x <= hi
 
     return test
@@ -127,6 +170,47 @@ def _range_text(col: Column) -> str:
     return f"not <= {col.maximum:g}"
 
 
+def _int_rule(col: Column) -> tuple[Callable[[str], bool], Callable[[str], str]]:
+    """Whole numbers in ASCII digits within the column's bounds, as one rule and one message
+    ("2^63" and "-1" are both simply not a figure the column admits)."""
+    lo = 0 if col.minimum is None else int(col.minimum)
+    hi = col.maximum
+    bounds = f">= {lo}" if hi is None else f"from {lo} to {int(hi)}"
+
+    def test(v: str) -> bool:
+        if not _is_int(v):
+            return False
+        n = int(v.strip())
+        return n >= lo and (hi is None or n <= hi)
+
+    return test, _not_a(f"a whole number {bounds} (blank = not stated)")
+
+
+def _date_rules(col: Column) -> list[tuple[Callable[[str], bool], Callable[[str], str]]]:
+    """ISO dates, then the column's window (a year like 0001 or 9999 breaks every chart)."""
+    rules: list[tuple[Callable[[str], bool], Callable[[str], str]]] = [
+        (_is_iso_date, _not_a("an ISO date (YYYY-MM-DD)"))
+    ]
+    earliest, latest = col.earliest, col.latest
+    if earliest is not None:
+        first = earliest.isoformat()
+        rules.append(
+            (
+                lambda v: not _is_iso_date(v) or v >= first,
+                lambda v: f"{v!r} is before {first}, the earliest date allowed",
+            )
+        )
+    if latest is not None:
+        last = latest.isoformat()
+        rules.append(
+            (
+                lambda v: not _is_iso_date(v) or v <= last,
+                lambda v: f"{v!r} is after {last}, the latest date allowed",
+            )
+        )
+    return rules
+
+
 def _value_rules(col: Column) -> list[_Rule]:
     """Rules on what a value *is* (type, closed list, pattern, range); a column's ``hint``
     words all of their failures the same way."""
@@ -136,13 +220,13 @@ def _value_rules(col: Column) -> list[_Rule]:
         listed = ", ".join(col.allowed) if len(col.allowed) <= 9 else "the list in src/schema.py"
         rules.append((lambda v: v in allowed, lambda v: f"{v!r} is not one of {listed}"))
     elif col.kind == "date":
-        rules.append((_is_iso_date, lambda v: f"{v!r} is not an ISO date (YYYY-MM-DD)"))
+        rules += _date_rules(col)
     elif col.kind == "int":
-        rules.append((_is_int, lambda v: f"{v!r} is not a whole number >= 0 (blank = not stated)"))
+        rules.append(_int_rule(col))
     elif col.kind == "bool":
         rules.append((lambda v: v in ("true", "false"), lambda v: f"{v!r} is not true or false"))
     elif col.kind == "float":
-        rules.append((_is_float, lambda v: f"{v!r} is not a number"))
+        rules.append((_is_float, _not_a("a number")))
         if col.minimum is not None or col.maximum is not None:
             rules.append((_range_test(col), lambda v: f"{v!r} is {_range_text(col)}"))
     if col.pattern:
@@ -154,22 +238,15 @@ def _value_rules(col: Column) -> list[_Rule]:
             )
         )
     if col.hint:
-        return [_Rule(test, lambda v: f"{v!r} is not {col.hint}") for test, _ in rules]
-    return [_Rule(test, describe) for test, describe in rules]
+        rules = [(test, _not_a(col.hint)) for test, _ in rules]
+    return [_Rule(test, _digit_hint(describe)) for test, describe in rules]
 
 
 def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
     rules = _value_rules(col)
-    if col.kind in ("text", "id", "list"):
-        rules.append(
-            _Rule(
-                lambda v: not v.startswith(FORMULA_PREFIXES),
-                lambda v: f"starts with {v[0]!r}, which spreadsheets run as a formula",
-            )
-        )
-        rules.append(
-            _Rule(lambda v: _HTML.search(v) is None, lambda _v: "contains HTML markup (< or >)")
-        )
+    # text is kept as written ("losses > 200", "-20 °C nights"): every output escapes it, and
+    # the CSV exports neutralise formula starters; only invisible control characters are refused
+    rules.append(_Rule(lambda v: _CONTROL.search(v) is None, _control_text))
     if col.max_words is not None:
         limit = col.max_words
         rules.append(
@@ -322,7 +399,7 @@ def validate_table(spec: TableSpec, raw: RawTable, refs: References | None = Non
         return problems
     missing = [c for c in spec.column_names if c not in raw.header]
     problems += [Problem(name, 1, c, "required column is missing") for c in missing]
-    extra = [c for c in raw.header if c not in spec.column_names]
+    extra = [c for c in raw.header if c and c not in spec.column_names]  # blank: read_raw's
     problems += [Problem(name, 1, c, "unknown column") for c in extra]
     if missing or raw.frame.empty:
         return problems
@@ -355,9 +432,12 @@ def typed_frame(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(names="line")
 
 
-def _ids(raw: RawTable, column: str) -> set[str]:
-    if column not in raw.frame.columns:
-        return set()
+def _ids(raws: Mapping[str, RawTable], table: str, column: str) -> set[str] | None:
+    """The ids a table defines, or None if it could not be read (absent, not UTF-8, no such
+    column …): that is reported on the table itself, not again on every row citing it."""
+    raw = raws.get(table)
+    if raw is None or column not in raw.header or column not in raw.frame.columns:
+        return None
     return {str(v).strip() for v in raw.frame[column] if str(v).strip()}
 
 
@@ -419,14 +499,18 @@ def validate_files(paths: Mapping[str, Path]) -> ValidationResult:
         if path is None or (spec.optional and not path.exists()):
             continue
         raws[spec.name] = read_raw(path)
-    place_ids = _ids(raws["places"], "place_id") if "places" in raws else set()
-    source_ids = _ids(raws["sources"], "source_id") if "sources" in raws else set()
+    place_ids = _ids(raws, "places", "place_id")
+    source_ids = _ids(raws, "sources", "source_id")
+
+    def ids(column: str, label: str, known: set[str] | None) -> dict[str, Reference]:
+        return {} if known is None else {column: Reference.ids(label, known)}
+
     refs: dict[str, References] = {
         "sources": {},
-        "places": {"waypoints": Reference.ids("waypoint", place_ids)},
+        "places": ids("waypoints", "waypoint", place_ids),
         "events": {
-            "place_id": Reference.ids("place", place_ids),
-            "source_ids": Reference.ids("source", source_ids),
+            **ids("place_id", "place", place_ids),
+            **ids("source_ids", "source", source_ids),
         },
     }
     if "stated_distances" in raws:

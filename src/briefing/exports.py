@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -121,9 +122,19 @@ _DISORDER = {
 # --- cells ----------------------------------------------------------------------------------
 
 
+#: What may stand before a formula starter and still let a spreadsheet run it: any Unicode
+#: whitespace (spaces, tabs, line breaks, no-break and ideographic spaces) and the invisible
+#: zero-width space, word joiner and byte-order mark, which ``str.isspace`` does not count.
+_LEADING_BLANKS = re.compile(r"^[\s\u180e\u200b\u2060\ufeff]+")
+
+
 def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet will show as text: formula starters get a leading ``'``."""
-    if cell and (cell.startswith(FORMULA_PREFIXES) or cell.lstrip().startswith(FORMULA_PREFIXES)):
+    """A text cell a spreadsheet will show as text: formula starters get a leading ``'``, also
+    behind leading blanks (``" =1"``, ``"\u00a0=1"``), which some programs skip."""
+    if not cell:
+        return cell
+    rest = _LEADING_BLANKS.sub("", cell, count=1)
+    if cell.startswith(FORMULA_PREFIXES) or rest.startswith(FORMULA_PREFIXES):
         return "'" + cell
     return cell
 
