@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "data",
         (
             "src.csvio",
+            "src.store",
             "src.geo.normalize",
             "src.geo.result",
             "src.geo.gazetteer",
