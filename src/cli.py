@@ -12,13 +12,28 @@ never pays for folium or Playwright.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import math
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Protocol, cast
 
-__all__ = ["COMMANDS", "Command", "add_data_option", "build_parser", "main"]
+__all__ = [
+    "COMMANDS",
+    "Command",
+    "add_data_option",
+    "build_parser",
+    "main",
+    "out_path_problem",
+    "range_problem",
+    "strict_date",
+]
 
 PROG = "kcm"
 
@@ -74,6 +89,67 @@ def add_data_option(parser: argparse.ArgumentParser, *aliases: str) -> None:
         default=None,
         help="dataset folder (default: $KCM_DATA_DIR, else the bundled data/)",
     )
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: What an atomic write adds to the target's name for its temporary file
+#: (``.<name>.kcm-<pid>-<12 hex>.tmp``, pids up to 10 digits): a name must leave room for it.
+TEMP_NAME_OVERHEAD = 1 + len(".kcm-") + 10 + 1 + 12 + len(".tmp")
+
+
+def strict_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` and nothing else (``date.fromisoformat`` also takes 20230919 and
+    2023-W38-2, which nobody types meaning a date), or None."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def range_problem(value: float, low: float, high: float, unit: str) -> str | None:
+    """Why ``value`` is not a finite number from ``low`` to ``high``, or None."""
+    if not math.isfinite(value) or not low <= value <= high:
+        return f"{value:g} is out of range: give {low:g} to {high:g} {unit}"
+    return None
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    """``folder`` or the nearest of its parents that exists (as a file or a folder)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def out_path_problem(text: str) -> str | None:
+    """Why a file cannot be written at ``text`` (checked before any work is done), or None.
+
+    Folders that do not exist yet are fine (writers create them); everything else that would
+    only fail at the very end (a folder, a file in place of a folder, a too-long name) is
+    caught here so the user gets one line instead of a traceback after a long render.
+    """
+    if not text.strip():
+        return "is empty: give a file name, e.g. view.png"
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.name in ("", ".", ".."):
+        return f"{text!r} is a folder: give a file name inside it, e.g. {path / 'view.png'}"
+    limit = 255
+    with contextlib.suppress(OSError, ValueError):  # 255 where the system cannot say
+        limit = os.pathconf(_existing_ancestor(path.parent), "PC_NAME_MAX")
+    size = len(os.fsencode(path.name))
+    if size + TEMP_NAME_OVERHEAD > limit:
+        return f"file name is {size} bytes long; at most {limit - TEMP_NAME_OVERHEAD} fit here"
+    try:
+        if path.is_dir():
+            return f"{text!r} is a folder: give a file name inside it, e.g. {path / 'view.png'}"
+        ancestor = _existing_ancestor(path.parent)
+        if not ancestor.is_dir():
+            return f"{str(ancestor)!r} is a file, not a folder, so {text!r} cannot be made in it"
+    except OSError as exc:  # e.g. a folder name in the path that is itself too long
+        return f"{text!r} cannot be used: {exc.strerror}"
+    return None
 
 
 def build_parser(

@@ -2,16 +2,21 @@
 
 Every cell is read as text (no NA guessing, no number coercion) and every row keeps the line
 number it started on in the file, so a validation error can name ``file:line``. Writes go to a
-temporary file that replaces the target only once it is complete.
+temporary file that replaces the target only once it is complete; a write killed half-way
+leaves the old target and a recognisable temp, which the next write to that target removes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import os
+import re
 import secrets
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,19 +170,93 @@ def read_raw(path: Path) -> RawTable:
     return RawTable(path, header, frame.astype("string"), problems)
 
 
+#: Temporary files: ``.<target>.kcm-<pid>-<random>.tmp`` next to the target, so a person can
+#: tell whose they are and the next write to the same target can find its predecessors' leftovers.
+TEMP_MARK = ".kcm-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_TAIL = re.compile(r"(?P<pid>\d+)-[0-9a-f]{12}" + re.escape(TEMP_SUFFIX))
+#: A temp whose pid is alive is still removed once this old: the pid was reused (a real write
+#: takes milliseconds; the bytes are complete before the temp is opened).
+STALE_AFTER_S = 600.0
+
+
+def temp_files(target: Path) -> list[Path]:
+    """Every temporary file that a write to ``target`` made (live or left behind by a kill)."""
+    target = Path(target)
+    prefix = f".{target.name}{TEMP_MARK}"
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return [
+        target.parent / n
+        for n in names
+        if n.startswith(prefix) and _TEMP_TAIL.fullmatch(n[len(prefix) :])
+    ]
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _writer_gone(tmp: Path, now: float) -> bool:
+    """Whether nobody is writing ``tmp`` any more: its lock is free (writers hold one for the
+    file's whole life) and its pid is dead or the file is too old to be that pid's."""
+    match = _TEMP_TAIL.search(tmp.name)
+    if match is None:
+        return False
+    try:
+        fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a live writer holds it
+        if not _pid_alive(int(match.group("pid"))):
+            return True
+        return now - os.fstat(fd).st_mtime > STALE_AFTER_S
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Delete what killed writes to ``target`` left behind; never a live writer's file."""
+    now = time.time()
+    removed = []
+    for tmp in temp_files(target):
+        if _writer_gone(tmp, now):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
 def _open_temp(directory: Path, name: str) -> tuple[int, Path]:
-    """A new, exclusively created temporary file next to the target, opened for writing.
+    """A new, exclusively created temporary file next to the target, opened for writing and
+    locked (so :func:`remove_stale_temps` knows its writer is alive until it closes it).
 
     Created with mode 0o666 so the umask decides its permissions, as for any new file (mkstemp
     would make it 0600, and ``os.replace`` would hand that mode on to the target).
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        tmp = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        tmp = directory / f".{name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(6)}{TEMP_SUFFIX}"
         try:
-            return os.open(tmp, flags, 0o666), tmp
+            fd = os.open(tmp, flags, 0o666)
         except FileExistsError:
             continue
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd, tmp
     raise FileExistsError(f"no free temporary name for {name} in {directory}")
 
 
@@ -187,12 +266,14 @@ def atomic_write_bytes(
     """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
 
     The temporary file lives in the target directory (``os.replace`` is atomic only within
-    one filesystem) and is removed if anything fails before the swap. An existing target
-    keeps its permission bits; a new one gets the umask's default. ``check`` is called with
-    the complete temporary file before the swap: if it raises, the target stays untouched.
+    one filesystem) and is removed if anything fails before the swap; temps that killed
+    earlier writes left are removed first. An existing target keeps its permission bits; a
+    new one gets the umask's default. ``check`` is called with the complete temporary file
+    before the swap: if it raises, the target stays untouched.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path)
     try:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -203,14 +284,29 @@ def atomic_write_bytes(
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        if check is not None:
-            check(tmp)
-        os.replace(tmp, path)
+            if mode is not None:
+                os.chmod(tmp, mode)
+            if check is not None:
+                check(tmp)
+            os.replace(tmp, path)  # still locked: nobody takes it for a leftover meanwhile
+        _fsync_dir(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable (the directory entry, not just the data, must reach the disk)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.browser",
             "src.appserver",
             "src.cli",
+            "src.procguard",
         ),
     ),
     # The gazetteer is the index over places.csv (names, aliases, spellings): validation
@@ -38,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "data",
         (
             "src.csvio",
+            "src.store",
             "src.geo.normalize",
             "src.geo.result",
             "src.geo.gazetteer",

@@ -21,15 +21,17 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from src.briefing.exports import acled_csv, claims_csv, claims_geojson
 from src.briefing.frame import DEFAULT_BASEMAP, SIZES, BriefingText, briefing_text, build_briefing
 from src.briefing.render import BrowserUnavailable, RenderError, parse_size, render_png
-from src.cli import add_data_option
+from src.cli import add_data_option, out_path_problem, range_problem, strict_date
 from src.csvio import atomic_write_bytes
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
-from src.filters import FilterState, apply_filters, facet_options
+from src.filters import FilterState, apply_filters, data_bounds, facet_options, window
 from src.mapview.build import BASEMAPS
 from src.schema import PERIODS
 from src.urlstate import PARAMS, parse_query
@@ -85,7 +87,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("--out", required=True, type=Path, help="file to write")
+        cmd.add_argument("--out", required=True, help="file to write")
         add_data_option(cmd, "--data-dir")
         if name in ("png", "html"):
             cmd.add_argument("--title", default="", help="frame title (default: by period)")
@@ -104,7 +106,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
             cmd.add_argument(
                 "--offline", action="store_true", help="block all network requests (no tiles)"
             )
-            cmd.add_argument("--timeout", type=float, default=60, help="seconds (default 60)")
+            cmd.add_argument(
+                "--timeout",
+                type=float,
+                default=60,
+                help="seconds to wait for the frame to draw (1–600, default 60)",
+            )
         _add_filters(cmd)
 
 
@@ -137,11 +144,57 @@ def _notice_as_error(notice: str, options: dict[str, list[str]]) -> str:
     return text
 
 
+def _window_errors(state: FilterState, data: Dataset, given: dict[str, date | None]) -> list[str]:
+    """A window with nothing in it is a mistake (a typo'd year, from and to swapped), not an
+    export of zero claims."""
+    start, end = window(state, data.events)
+    if start <= end:
+        return []
+    lo, hi = data_bounds(data.events)
+    if given["from"] and given["to"] and given["from"] > given["to"]:
+        why = f"--from {given['from']} is after --to {given['to']}"
+    else:
+        why = f"it would run from {start} to {end}; the data spans {lo} to {hi}"
+    return [f"empty/backwards window: {why}."]
+
+
 def resolve_state(args: argparse.Namespace, data: Dataset) -> tuple[FilterState, list[str]]:
-    """The FilterState the options describe, and errors for anything not understood."""
+    """The FilterState the options describe, and errors for anything not understood.
+
+    Dates are parsed here, strictly (YYYY-MM-DD only), rather than by the URL parser, which
+    forgives what a link may carry; a script's typo should stop it."""
     options = facet_options(data.events, data.sources)
-    parsed = parse_query(query_params(args), options)
-    return parsed.state, [_notice_as_error(n, options) for n in parsed.notices]
+    params = query_params(args)
+    errors: list[str] = []
+    given: dict[str, date | None] = {}
+    for key in ("from", "to"):
+        raw = params.pop(key, [""])[-1]
+        given[key] = strict_date(raw) if raw.strip() else None
+        if raw.strip() and given[key] is None:
+            errors.append(f"--{key} {raw!r}: not a date (use YYYY-MM-DD, e.g. 2023-09-19).")
+    parsed = parse_query(params, options)
+    errors += [_notice_as_error(n, options) for n in parsed.notices]
+    state = replace(parsed.state, date_from=given["from"], date_to=given["to"])
+    if not errors:
+        errors = _window_errors(state, data, given)
+    return state, errors
+
+
+#: The PNG's --timeout: long enough for a slow machine, short enough to notice a hang.
+TIMEOUT_RANGE_S = (1.0, 600.0)
+
+
+def _usage_problems(args: argparse.Namespace) -> list[str]:
+    """Arguments that cannot work, found before any data is read or a browser started."""
+    problems = []
+    out_problem = out_path_problem(str(args.out))
+    if out_problem:
+        problems.append(f"argument --out: {out_problem}")
+    if args.command == "png":
+        timeout_problem = range_problem(args.timeout, *TIMEOUT_RANGE_S, "seconds")
+        if timeout_problem:
+            problems.append(f"argument --timeout: {timeout_problem}")
+    return problems
 
 
 def _frame_export(
@@ -168,6 +221,24 @@ def _frame_export(
     return png, briefing.text
 
 
+def _payload(
+    args: argparse.Namespace, data: Dataset, state: FilterState, size: tuple[int, int]
+) -> tuple[bytes, BriefingText] | int:
+    """The export's bytes and the words describing the view, or the exit code of a failure."""
+    shown = apply_filters(data.events, state)
+    text = briefing_text(data, state, shown=shown)
+    if args.command in ("png", "html"):
+        return _frame_export(args, data, state, size)
+    if args.command == "csv":
+        return claims_csv(shown), text
+    if args.command == "geojson":
+        collection = claims_geojson(
+            shown, data.places, data.sources, text.export_meta(data.version)
+        )
+        return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), text
+    return acled_csv(shown, data.places, data.sources), text
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the export the arguments describe; 0 written, 1 data/render error, 2 usage,
     3 no browser for png."""
@@ -178,6 +249,11 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:  # a usage error, like argparse's own: exit 2
             print(f"{PROG} png: error: argument --size: {exc}", file=sys.stderr)
             raise SystemExit(2) from exc
+    problems = _usage_problems(args)
+    for problem in problems:
+        print(f"{PROG} {args.command}: error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
 
     try:
         data = load_dataset(Path(args.data) if args.data else default_data_dir())
@@ -191,24 +267,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG} {args.command}: nothing written.", file=sys.stderr)
         return 2
 
-    shown = apply_filters(data.events, state)
-    text = briefing_text(data, state, shown=shown)
-    if args.command in ("png", "html"):
-        made = _frame_export(args, data, state, size)
-        if isinstance(made, int):
-            return made
-        payload, text = made
-    elif args.command == "csv":
-        payload = claims_csv(shown)
-    elif args.command == "geojson":
-        collection = claims_geojson(
-            shown, data.places, data.sources, text.export_meta(data.version)
-        )
-        payload = (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    else:
-        payload = acled_csv(shown, data.places, data.sources)
-
-    atomic_write_bytes(args.out, payload)
+    made = _payload(args, data, state, size)
+    if isinstance(made, int):
+        return made
+    payload, text = made
+    try:
+        atomic_write_bytes(Path(args.out), payload)
+    except OSError as exc:
+        print(f"{PROG} {args.command}: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
     what = f"{size[0]}x{size[1]} PNG" if args.command == "png" else args.command.upper()
     print(
         f"wrote {args.out} ({what}, {len(payload):,} bytes): {text.counts}; "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from src.briefing.frame import FRAME_H, FRAME_W
 from src.browser import CHROMIUM_ARGS, chromium_path
+from src.procguard import Guard
 
 INSTALL_HINT = (
     "Install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`; elsewhere Google Chrome "
@@ -76,9 +77,12 @@ def _render(
     except ImportError as exc:
         raise BrowserUnavailable(f"Playwright is not importable ({exc}). {INSTALL_HINT}") from exc
 
-    with sync_playwright() as pw:
+    # The guard kills the driver and the browser if this process dies mid-render (SIGKILL
+    # included), so no Chromium outlives a killed export.
+    with Guard() as guard, sync_playwright() as pw:
+        env: dict[str, str | float | bool] = {**guard.environ()}
         try:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, env=env)
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BrowserUnavailable(
