@@ -33,8 +33,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, Response, sync_playwright
 
 from bench.bench_map import synthetic
 from bench.stclient import (
@@ -213,9 +214,9 @@ _SETTLED = """(n) => {
 }"""
 
 
-def located(events: object, period: str) -> int:
+def located(events: pd.DataFrame, period: str) -> int:
     """How many claims with a place a period shows: the markers its map must draw."""
-    shown = apply_filters(events, FilterState(period=period))  # type: ignore[arg-type]
+    shown = apply_filters(events, FilterState(period=period))
     return int((shown["place_id"] != "").sum())
 
 
@@ -233,10 +234,12 @@ def browser_session(
         browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on(
-                "response",
-                lambda r: r.status >= 400 and tally.error(who, f"HTTP {r.status} {r.url}"),
-            )
+
+            def http_error(response: Response) -> None:
+                if response.status >= 400:
+                    tally.error(who, f"HTTP {response.status} {response.url}")
+
+            page.on("response", http_error)
             started = time.perf_counter()
             page.goto(url)
             _settle(page, expected["all"], timeout_s)
