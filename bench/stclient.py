@@ -142,8 +142,14 @@ class Session:
         self._ws: ClientConnection | None = None
 
     async def __aenter__(self) -> Session:
-        # no size cap: at 100k claims one map delta is tens of MB, as a browser receives it
-        self._ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None)  # type: ignore[list-item]
+        # As a browser's socket: no size cap (at 100k claims one map delta is tens of MB) and
+        # no protocol pings (a busy server answers them late; the run's timeout bounds waits).
+        self._ws = await connect(
+            self.ws_url,
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            max_size=None,
+            ping_interval=None,
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
