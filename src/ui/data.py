@@ -21,13 +21,21 @@ from src.filters import FilterState, apply_filters, facet_options
 from src.geo.gazetteer import Gazetteer
 from src.mapview.build import ClaimsPayload, LayerStats, claims_payload
 
+#: Every cache here is bounded, so no run of filter changes can grow the server without limit.
+#: Views (keyed on a FilterState): the most recent ones, each at most an hour old; at 100k
+#: claims one view's map payload is tens of MB, so the bound is what caps the memory.
+VIEW_CACHE_ENTRIES = 32
+VIEW_CACHE_TTL_S = 3600
+#: Whole datasets (keyed on their folder): the app reads one; tests and benches a few more.
+DATA_CACHE_ENTRIES = 4
+
 
 def data_dir() -> str:
     """The data folder: ``KCM_DATA_DIR`` if set (other datasets, benchmarks), else data/."""
     return str(default_data_dir())
 
 
-@st.cache_data(show_spinner="Loading and validating data…")
+@st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
 def _load(directory: str) -> Dataset:
     return load_dataset(Path(directory))
 
@@ -48,7 +56,7 @@ def dataset_or_stop() -> Dataset:
         raise  # unreachable: st.stop() raises
 
 
-@st.cache_data
+@st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
 def _options(directory: str) -> dict[str, list[str]]:
     data = _load(directory)
     return facet_options(data.events, data.sources)
@@ -66,7 +74,7 @@ def incident_sizes(data: Dataset) -> dict[str, int]:
     return {str(k): int(v) for k, v in data.events["incident_id"].value_counts().items()}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _claims(directory: str, version: str, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     data = _load(directory)
     shown = apply_filters(data.events, state)
@@ -84,7 +92,7 @@ def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerS
 # page's own options. The frames are recomputed from those inside, never passed in unhashed.
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _incident_views(
     directory: str, version: str, state: FilterState, whole: bool
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
@@ -109,7 +117,7 @@ def incident_views(
     return _incident_views(data_dir(), data.version, state, whole)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _claim_cards(
     directory: str, version: str, state: FilterState, whole: bool
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
@@ -131,7 +139,7 @@ def claim_cards(
     return _claim_cards(data_dir(), data.version, state, whole)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _timeline_rows(
     directory: str, version: str, state: FilterState
 ) -> tuple[pd.DataFrame, list[DayGroup]]:
@@ -146,7 +154,7 @@ def timeline_rows(data: Dataset, state: FilterState) -> tuple[pd.DataFrame, list
     return _timeline_rows(data_dir(), data.version, state)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
 def _gazetteer(directory: str, version: str) -> Gazetteer:
     return Gazetteer.from_frame(_load(directory).places)
 
