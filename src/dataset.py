@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src import store
 from src.csvio import Problem, RawTable
 from src.schema import EVENTS, PLACES, SOURCES
 from src.validation import Reference, default_paths, typed_frame, validate_files, validate_table
@@ -75,6 +76,8 @@ def _fingerprint(paths: list[Path]) -> str:
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     """Validate and load sources, places and events; raise DataValidationError if anything's off."""
+    if (Path(data_dir) / store.JOURNAL_NAME).exists():
+        store.recover(Path(data_dir))  # a save killed half-way: finish it before reading
     paths = default_paths(data_dir)
     result = validate_files(paths)
     if not result.ok:

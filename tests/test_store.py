@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -250,3 +251,56 @@ def test_saves_killed_at_random_moments_never_leave_a_mix(tmp_path: Path) -> Non
         store.recover(folder)
         assert _contents(folder) in (OLD, NEW)
         assert sorted(os.listdir(folder)) == [".kcm-store.lock", "events.csv", "sources.csv"]
+
+
+#: Saves the files under NEW_DIR over the same files in DATA_DIR, killed where the first of them
+#: is in place and the second not yet (a mix on disk, journal committed).
+KILLED_DATASET_SAVE = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from src import store
+    folder, new_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    names = ["events.csv", "sources.csv"]
+    real, calls = os.replace, [0]
+    def replace(*args):
+        calls[0] += 1
+        if calls[0] == 3:
+            print("paused", flush=True)
+            while True:
+                signal.pause()
+        return real(*args)
+    os.replace = replace
+    loaded = store.load_many([folder / n for n in names])
+    store.save_many({f.path: ((new_dir / f.path.name).read_bytes(), f.version) for f in loaded})
+    """
+)
+
+
+def test_the_dashboard_loader_finishes_a_killed_save_before_reading(tmp_path: Path) -> None:
+    from src.dataset import load_dataset
+
+    folder, new_dir = tmp_path / "data", tmp_path / "new"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid", folder)
+    new_dir.mkdir()
+    events = (folder / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (new_dir / "events.csv").write_text("".join(events[:-1]), encoding="utf-8")  # one row less
+    (new_dir / "sources.csv").write_bytes((folder / "sources.csv").read_bytes() + b"\n")
+    before = len(load_dataset(folder).events)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_DATASET_SAVE, str(folder), str(new_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "paused"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(60)
+    assert (folder / store.JOURNAL_NAME).exists()  # killed after its commit point
+
+    assert len(load_dataset(folder).events) == before - 1
+    assert not (folder / store.JOURNAL_NAME).exists()
+    for name in ("events.csv", "sources.csv"):
+        assert (folder / name).read_bytes() == (new_dir / name).read_bytes()
