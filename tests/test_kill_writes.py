@@ -33,23 +33,27 @@ OLD = b"the previous export, which must survive every kill\n"
 #: Per child: imports and the export itself take a few seconds on a loaded 2-core machine.
 CHILD_TIMEOUT_S = 120
 
-#: Runs ``kcm ARGS``; with PAUSE=1 it stops inside the fsync of its temporary file, reports
-#: it and waits to be killed.
-CHILD = textwrap.dedent(
+#: Makes the child stop inside the fsync of its temporary file, report it and wait to be killed.
+PAUSE_IN_TEMP_FSYNC = textwrap.dedent(
     """
-    import os, signal, sys
-    if os.environ.get("PAUSE") == "1":
-        real_fsync = os.fsync
-        def pausing_fsync(fd):
-            real_fsync(fd)
-            if ".kcm-" in os.readlink(f"/proc/self/fd/{fd}"):
-                print("paused", flush=True)
-                while True:
-                    signal.pause()
-        os.fsync = pausing_fsync
-    from src.cli import main
-    sys.exit(main(sys.argv[1:]))
+    import os, signal
+    real_fsync = os.fsync
+    def pausing_fsync(fd):
+        real_fsync(fd)
+        if ".kcm-" in os.readlink(f"/proc/self/fd/{fd}"):
+            print("paused", flush=True)
+            while True:
+                signal.pause()
+    os.fsync = pausing_fsync
     """
+)
+
+#: Runs ``kcm ARGS``; with PAUSE=1 it pauses in its temporary file's fsync (above).
+CHILD = (
+    "import os, sys\n"
+    f"if os.environ.get('PAUSE') == '1':\n    exec({PAUSE_IN_TEMP_FSYNC!r})\n"
+    "from src.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
 )
 
 
@@ -145,19 +149,11 @@ def test_a_killed_export_keeps_the_old_file_and_the_next_write_cleans_up(
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
 
 
-CSV_CHILD = textwrap.dedent(
+CSV_CHILD = PAUSE_IN_TEMP_FSYNC + textwrap.dedent(
     """
-    import os, signal, sys
+    import sys
     import pandas as pd
     from src.csvio import write_csv_atomic
-    real_fsync = os.fsync
-    def pausing_fsync(fd):
-        real_fsync(fd)
-        if ".kcm-" in os.readlink(f"/proc/self/fd/{fd}"):
-            print("paused", flush=True)
-            while True:
-                signal.pause()
-    os.fsync = pausing_fsync
     frame = pd.DataFrame({"event_id": [f"e{i:05d}" for i in range(50000)], "summary": "new"})
     write_csv_atomic(frame, sys.argv[1])
     """
