@@ -13,6 +13,7 @@ from src.analysis.incidents import (
     discrepancy_markdown,
 )
 from src.analysis.text import md
+from src.ui import notices
 from src.ui.data import claim_cards, compared_claims, incident_views
 from src.ui.shell import page_context, page_header
 
@@ -42,7 +43,7 @@ b.metric("Contested incidents", len(contested), help=", ".join(KIND_LABELS.value
 c.metric("Claims compared", len(claims))
 
 if claims.empty:
-    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    notices.no_claims()
     st.stop()
 
 st.subheader("Claimed fatalities")
@@ -50,7 +51,7 @@ figures, tables = claim_cards(ctx.data, ctx.state, whole)
 if figures["stated"].any():
     st.altair_chart(fatalities_chart(figures), width="stretch")
 else:
-    st.info("No claim in view states a killed figure.", icon="ℹ️")
+    st.info("No claim in view states a killed figure.", icon=notices.INFO)
 st.altair_chart(not_stated_chart(figures), width="stretch")
 st.caption(
     "A blank figure is **not stated**, never zero: claims without a number are counted in the "
@@ -60,7 +61,7 @@ st.caption(
 st.subheader("Incidents")
 cards = contested if only_contested else overview
 if cards.empty:
-    st.info("No contested incident among the claims in view.", icon="🔍")
+    st.info("No contested incident among the claims in view.", icon=notices.EMPTY)
 for card in cards.to_dict("records"):
     iid = card["incident_id"]
     with st.container(border=True):

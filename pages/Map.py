@@ -20,6 +20,7 @@ from src.mapview.build import (
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import playback_features, playback_layers
 from src.schema import split_list
+from src.ui import notices
 from src.ui.briefing import share_and_export
 from src.ui.data import claims_for, incident_sizes
 from src.ui.shell import page_context, view_summary
@@ -63,18 +64,14 @@ if report.cdn_message():
     st.info(
         "Offline map assets are missing (run `scripts/setup.sh`); "
         f"{report.cdn_message()}. The map needs internet until they are fetched.",
-        icon="ℹ️",
+        icon=notices.INFO,
     )
 if shown.empty:
-    st.info(
-        "No claims match these filters. Widen the date range or clear a filter "
-        "(the map still shows places and routes).",
-        icon="🔍",
-    )
+    notices.no_claims("the map still shows places and routes")
 elif stats is not None and stats.compact:
     st.info(
         f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
-        icon="ℹ️",
+        icon=notices.INFO,
     )
 
 st_folium(

@@ -24,6 +24,7 @@ from src.analysis.places import gazetteer_table
 from src.analysis.text import md, md_frame
 from src.assets.localize import localize_map
 from src.mapview.build import base_map
+from src.ui import notices
 from src.ui.data import data_dir, gazetteer
 from src.ui.shell import page_context, page_header
 
@@ -39,7 +40,7 @@ if ctx.shown.empty:  # the gazetteer and the distances are still worth showing
     st.info(
         "No claims match these filters: every place below counts 0 claims in view. "
         "Widen the date range or clear a filter.",
-        icon="🔍",
+        icon=notices.EMPTY,
     )
 
 st.subheader("Gazetteer")
@@ -57,7 +58,7 @@ report = localize_map(m)
 if report.cdn_message():
     st.info(
         f"Offline map assets are missing (run `scripts/setup.sh`); {report.cdn_message()}.",
-        icon="ℹ️",
+        icon=notices.INFO,
     )
 st_folium(m, returned_objects=[], use_container_width=True, height=600, key="places_map")
 

@@ -19,6 +19,7 @@ from src.analysis.coverage import (
 from src.analysis.incidents import KIND_LABELS
 from src.analysis.text import md, md_frame
 from src.labels import verification_label
+from src.ui import notices
 from src.ui.data import incident_views
 from src.ui.shell import page_context, page_header
 
@@ -34,7 +35,7 @@ overview, found = incident_views(ctx.data, ctx.state)
 titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
 
 if shown.empty:  # nothing to count or compare (the per-article tables need rows)
-    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    notices.no_claims()
     st.stop()
 
 st.subheader("Articles")
@@ -43,7 +44,7 @@ st.table(md_frame(article_summary(shown, sources, found).set_index("Article")))
 st.subheader("Coverage: articles × incidents")
 matrix = coverage_matrix(shown, sources["source_id"])
 if matrix.shape[1] == 0:
-    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    notices.no_claims()
     st.stop()
 cells = disagreement_cells(found)
 long = matrix_long(matrix, cells).assign(

@@ -10,6 +10,7 @@ import streamlit as st
 from src.analysis.charts import timeline_chart
 from src.analysis.text import md
 from src.analysis.timeline import ZOOM_LABELS, ZOOMS, lane_domain, zoom_domain
+from src.ui import notices
 from src.ui.data import timeline_rows
 from src.ui.shell import page_context, page_header
 
@@ -23,7 +24,7 @@ page_header(
 
 frame, days = timeline_rows(ctx.data, ctx.state)
 if frame.empty:
-    st.info("No claims match these filters. Widen the date range or clear a filter.", icon="🔍")
+    notices.no_claims()
     st.stop()
 
 zoom = st.radio(

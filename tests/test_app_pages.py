@@ -427,6 +427,16 @@ def test_a_view_with_no_claims_is_a_notice_not_a_crash(app, name):
         assert any("No claims match" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_notices_use_the_bundled_icon_font_not_emoji(app, name):
+    """An emoji icon needs an emoji font on the viewer's machine (a box without one)."""
+    at = app(name, q="no claim says this", side="Martians")
+    alerts = [*at.info, *at.warning, *at.error]
+    assert alerts
+    for alert in alerts:
+        assert alert.icon.startswith(":material/"), (name, alert.icon, alert.value)
+
+
 # --- hostile links and empty views on every page (issue #9) ------------------------------------
 
 EVERY_PAGE = [None, *PAGES]  # None: the map, the default page

@@ -30,6 +30,7 @@ from src.briefing.render import browser_problem, render_png
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.frontend import own_file
+from src.ui import notices
 
 PARAM = "briefing"
 #: Session key of the briefing view's on/off state (the toggles are two widgets).
@@ -105,7 +106,7 @@ def briefing_mode(data: Dataset, state: FilterState, basemap: str) -> bool:
         st.info(
             "No claims match these filters: the frame shows the map without claims. "
             "Turn off “Briefing view” to widen the date range or clear a filter.",
-            icon="🔍",
+            icon=notices.EMPTY,
         )
     components.html(briefing.html, height=EMBED_HEIGHT, scrolling=False)
     st.caption(
@@ -190,12 +191,12 @@ def share_and_export(
         "open it from disk, no server or internet needed (map tiles aside).",
     )
     if problem:
-        st.error(f"PNG export is unavailable on this server. {problem}", icon="🖼️")
+        st.error(f"PNG export is unavailable on this server. {problem}", icon=notices.IMAGE)
     if briefing is not None and briefing.assets_missing:
         st.info(
             "The map's code is not fetched locally (run `scripts/setup.sh`), so the PNG and "
             f"HTML need internet to draw the map: {briefing.assets_missing}.",
-            icon="ℹ️",
+            icon=notices.INFO,
         )
 
     meta = text.export_meta(data.version)

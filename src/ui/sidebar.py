@@ -26,6 +26,7 @@ from src.schema import PERIODS
 from src.ui.briefing import BRIEFING_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
 from src.ui.data import get_options
+from src.ui.notices import WARNING as WARNING_ICON
 from src.urlstate import (
     MAX_TEXT_CHARS,
     MAX_VALUES,
@@ -202,5 +203,5 @@ def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
     state = filter_widgets(data, options, headlines)
     view = SidebarView(state=state, basemap=basemap_picker())
     for notice in current_notices(state):
-        st.warning(md_unlinked(notice), icon="⚠️")
+        st.warning(md_unlinked(notice), icon=WARNING_ICON)
     return view
