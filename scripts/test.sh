@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up (first run only) and run every check: ruff, mypy, the data validator, and the pytest
 # suite, browser tests included; arguments go to pytest (scripts/test.sh tests/e2e -x).
-# The browser tests need Debian's chromium and fonts-dejavu-core (the PNG tests measure text):
+# The browser tests need Debian's chromium and fonts-dejavu-core (the PNG tests measure text),
+# and haproxy for the several-processes test:
 # run as root this installs them with apt-get when missing; otherwise it stops and prints the
 # command to run. Browser tests are never skipped, and pytest's "no tests ran" (exit code 5)
 # is passed on as a failure.
@@ -28,6 +29,8 @@ elif [[ -z "$chromium" || ! -x "$chromium" ]]; then
   packages+=(chromium)
 fi
 has_dejavu || packages+=(fonts-dejavu-core)
+# the several-processes test puts two apps behind HAProxy (deploy/haproxy.cfg)
+command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || packages+=(haproxy)
 
 if ((${#packages[@]})); then
   install="apt-get update && apt-get install -y ${packages[*]}"
