@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from src.appserver import AppStartError
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.labels import PERIOD_LABELS
-from src.proxy import APT_INSTALL, COOKIE, Several, haproxy_path, running_several
+from src.proxy import APT_INSTALL, COOKIE, Several, config_for, haproxy_path, running_several
 from tests.e2e.conftest import ARTIFACTS, STARTUP_TIMEOUT_S, require_map_assets
 from tests.e2e.mapprobe import wait_for_claims
 
@@ -84,6 +85,16 @@ def several() -> Iterator[Several]:
         except AppStartError as exc:
             pytest.fail(str(exc), pytrace=False)
         yield s
+
+
+def test_haproxy_accepts_the_configuration_for_one_to_three_apps(tmp_path: Path) -> None:
+    binary = haproxy_path()
+    assert binary is not None, f"haproxy not found: run `{APT_INSTALL}` as root"
+    for ports in ([9001], [9001, 9002], [9001, 9002, 9003]):
+        cfg = tmp_path / f"haproxy-{len(ports)}.cfg"
+        cfg.write_text(config_for(ports), encoding="utf-8")
+        check = subprocess.run([binary, "-c", "-f", str(cfg)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
 
 
 def located(data: Dataset, state: FilterState) -> int:
