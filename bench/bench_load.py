@@ -1,10 +1,12 @@
-"""Load bench: many analysts at once on one app process, and one analyst for a long time.
+"""Load bench: many analysts at once on one app process (or several behind HAProxy), and one
+analyst for a long time.
 
 Run from the repository root (so ``src`` and ``bench`` are this checkout's):
 
     .venv/bin/python -m bench.bench_load                 # bundled data, 20 sessions
     .venv/bin/python -m bench.bench_load --events 100000 # synthetic 100k-claim folder
     .venv/bin/python -m bench.bench_load --soak 200      # one session, 200 filter changes
+    .venv/bin/python -m bench.bench_load --processes 2   # two apps behind sticky HAProxy
 
 It starts the app on 127.0.0.1 (``src.appserver.running_app``) and, at once, SESSIONS light
 clients (``bench.stclient``: Streamlit's own websocket protocol, no browser) plus BROWSERS real
@@ -14,12 +16,18 @@ in the sidebar and times the click → the map showing the new claims. Errors (e
 HTTP errors, disconnects, timeouts) are counted and must be 0. The server's memory (VmRSS of
 the streamlit process) is read before, sampled during (peak) and read after. Everything is
 bounded: a fixed number of changes, a per-change timeout and an overall deadline, loopback only.
+
+With ``--processes N`` (N > 1) the same load goes through HAProxy in front of N apps
+(``src.proxy``, deploy/haproxy.cfg): each light client first GETs the page for its sticky
+cookie, as a browser does; the RSS figures are the apps' summed, and the sessions each app
+got are counted from the cookies.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -28,7 +36,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +60,7 @@ from src.browser import CHROMIUM_ARGS, chromium_path
 from src.dataset import DATA_DIR, DATA_DIR_ENV, load_dataset
 from src.filters import FilterState, apply_filters
 from src.labels import PERIOD_LABELS
+from src.proxy import COOKIE, running_several
 from src.schema import EVENTS, PLACES, STATED_DISTANCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +93,12 @@ def write_synthetic(n: int, directory: Path) -> Path:
 
 def server_pid() -> int:
     """The streamlit process this bench started (its child running ``streamlit run``)."""
-    me = str(os.getpid())
+    return server_pids()[0]
+
+
+def server_pids() -> list[int]:
+    """Every streamlit process this bench started (its children running ``streamlit run``)."""
+    me, found = str(os.getpid()), []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -94,8 +109,10 @@ def server_pid() -> int:
             continue
         ppid = stat.rsplit(")", 1)[1].split()[1]
         if ppid == me and b"streamlit" in cmdline:
-            return int(proc.name)
-    raise RuntimeError("no streamlit child process found")
+            found.append(int(proc.name))
+    if not found:
+        raise RuntimeError("no streamlit child process found")
+    return sorted(found)
 
 
 def rss_mb(pid: int, field_name: str = "VmRSS") -> float:
@@ -106,27 +123,33 @@ def rss_mb(pid: int, field_name: str = "VmRSS") -> float:
     raise RuntimeError(f"{field_name} missing for {pid}")
 
 
-class PeakSampler:
-    """Samples a process's RSS in a thread, a few times a second, keeping the highest."""
+def total_rss_mb(pids: Sequence[int]) -> float:
+    """The processes' VmRSS summed, in MB: what several app processes hold together."""
+    return sum(rss_mb(pid) for pid in pids)
 
-    def __init__(self, pid: int, every_s: float = 0.25) -> None:
-        self.pid, self.every_s, self.peak = pid, every_s, 0.0
+
+class PeakSampler:
+    """Samples the processes' summed RSS in a thread, a few times a second, keeping the
+    highest."""
+
+    def __init__(self, pids: Sequence[int], every_s: float = 0.25) -> None:
+        self.pids, self.every_s, self.peak = tuple(pids), every_s, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every_s):
-            self.peak = max(self.peak, rss_mb(self.pid))
+            self.peak = max(self.peak, total_rss_mb(self.pids))
 
     def __enter__(self) -> PeakSampler:
-        self.peak = rss_mb(self.pid)
+        self.peak = total_rss_mb(self.pids)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, rss_mb(self.pid))
+        self.peak = max(self.peak, total_rss_mb(self.pids))
 
 
 # --- what a session records ---------------------------------------------------------------------
@@ -139,6 +162,8 @@ class Tally:
     first: list[float] = field(default_factory=list)
     changes: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Sessions per app process, by the sticky cookie's value (behind the proxy only).
+    backends: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def error(self, who: str, what: str) -> None:
@@ -172,12 +197,21 @@ def pick_change(session: Session, rng: random.Random) -> None:
 
 
 async def light_session(
-    url: str, who: str, changes: int, think_s: float, timeout_s: float, tally: Tally
+    url: str,
+    who: str,
+    changes: int,
+    think_s: float,
+    timeout_s: float,
+    tally: Tally,
+    sticky: bool = False,
 ) -> None:
-    """Open the map, then make ``changes`` filter changes, each timed to its run's end."""
+    """Open the map, then make ``changes`` filter changes, each timed to its run's end
+    (``sticky``: load the page first for the proxy's cookie, and count the process it names)."""
     rng = random.Random(who)
     try:
-        async with Session(url) as session:
+        async with Session(url, load_page=sticky) as session:
+            if sticky:
+                tally.backends[session.cookies.get(COOKIE, "no cookie")] += 1
             first = await session.run(timeout_s)
             _check(first, who, tally)
             tally.first.append(first.seconds)
@@ -196,9 +230,15 @@ async def light_session(
 
 
 async def light_sessions(
-    url: str, count: int, changes: int, think_s: float, timeout_s: float, tally: Tally
+    url: str,
+    count: int,
+    changes: int,
+    think_s: float,
+    timeout_s: float,
+    tally: Tally,
+    sticky: bool = False,
 ) -> None:
-    runs = [light_session(url, f"light-{i}", changes, think_s, timeout_s, tally)
+    runs = [light_session(url, f"light-{i}", changes, think_s, timeout_s, tally, sticky)
             for i in range(count)]  # fmt: skip
     await asyncio.gather(*runs)
 
@@ -244,6 +284,10 @@ def browser_session(
             page.goto(url)
             _settle(page, expected["all"], timeout_s)
             tally.first.append(time.perf_counter() - started)
+            for cookie in page.context.cookies():
+                if cookie.get("name") == COOKIE:
+                    with tally.lock:
+                        tally.backends[cookie.get("value", "")] += 1
             for i in range(changes):
                 period = periods[i % len(periods)]
                 label = page.locator("[data-testid='stSidebar'] label").filter(
@@ -270,27 +314,33 @@ def _settle(page: Page, claims: int, timeout_s: float) -> None:
 
 
 @contextmanager
-def app_on(events: int) -> Iterator[tuple[str, Path]]:
-    """The app on the bundled data (``events`` 0) or a synthetic folder of that size."""
+def app_on(events: int, processes: int = 1) -> Iterator[tuple[str, Path]]:
+    """The app on the bundled data (``events`` 0) or a synthetic folder of that size; with
+    ``processes`` > 1, that many apps behind HAProxy (the URL is the proxy's)."""
     env = {k: v for k, v in os.environ.items() if k != DATA_DIR_ENV}
     with tempfile.TemporaryDirectory(prefix="kcm-load-") as tmp:
         folder = write_synthetic(events, Path(tmp)) if events else DATA_DIR
         if events:
             env[DATA_DIR_ENV] = str(folder)
-        with running_app(LOG, env=env) as url:
+        with contextlib.ExitStack() as stack:
+            if processes > 1:
+                url = stack.enter_context(running_several(processes, LOG.parent, env)).url
+            else:
+                url = stack.enter_context(running_app(LOG, env=env))
             yield url, folder
 
 
 def load_run(args: argparse.Namespace) -> int:
     """SESSIONS light clients and BROWSERS tabs at once; print the figures; 0 if no errors."""
     light, real = Tally(), Tally()
-    with app_on(args.events) as (url, folder):
+    sticky = args.processes > 1
+    with app_on(args.events, args.processes) as (url, folder):
         data = load_dataset(folder)
         expected = {p: located(data.events, p) for p in PERIOD_LABELS}
-        pid = server_pid()
-        before = rss_mb(pid)
+        pids = server_pids()
+        before = total_rss_mb(pids)
         started = time.perf_counter()
-        with PeakSampler(pid) as sampler:
+        with PeakSampler(pids) as sampler:
             tabs = [
                 threading.Thread(
                     target=browser_session,
@@ -303,7 +353,7 @@ def load_run(args: argparse.Namespace) -> int:
             asyncio.run(
                 asyncio.wait_for(
                     light_sessions(
-                        url, args.sessions, args.changes, args.think, args.timeout, light
+                        url, args.sessions, args.changes, args.think, args.timeout, light, sticky
                     ),
                     args.deadline,
                 )
@@ -313,19 +363,30 @@ def load_run(args: argparse.Namespace) -> int:
                 if tab.is_alive():
                     real.error(tab.name, "still running at the deadline")
         wall = time.perf_counter() - started
-        after = rss_mb(pid)
+        after = total_rss_mb(pids)
     size = f"{len(data.events):,} {'synthetic' if args.events else 'bundled'} claims"
     print(f"{size}; {args.sessions} light sessions + {args.browsers} Chromium tabs, "
           f"{args.changes} filter changes each, think time up to {args.think:.1f} s")  # fmt: skip
-    print(f"wall time {wall:.0f} s")
+    print(f"wall time {wall:.0f} s; load average {_load_average()}")
     print(f"{'client':<9} {'changes':>7} {'first load: median':>19} {'max':>6}"
           f" {'filter change: median':>22} {'max':>6} {'errors':>7}")  # fmt: skip
     for name, tally in (("light", light), ("browser", real)):
         _row(name, tally)
-    print(f"server RSS: before {before:.0f} MB, peak {sampler.peak:.0f} MB, after {after:.0f} MB")
+    servers = f"{len(pids)} app processes' summed RSS" if len(pids) > 1 else "server RSS"
+    print(f"{servers}: before {before:.0f} MB, peak {sampler.peak:.0f} MB, after {after:.0f} MB")
+    if sticky:
+        spread = light.backends + real.backends
+        print("sessions per process (sticky cookie):",
+              ", ".join(f"{name} {n}" for name, n in sorted(spread.items())))  # fmt: skip
     for line in light.errors[:10] + real.errors[:10]:
         print("  error:", line)
     return 1 if light.errors or real.errors else 0
+
+
+def _load_average() -> str:
+    """The machine's 1/5/15-minute load average (the bench shares its cores)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def _row(name: str, tally: Tally) -> None:
@@ -393,7 +454,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="per change, s")
     parser.add_argument("--deadline", type=float, default=900.0, help="whole run, s")
     parser.add_argument("--soak", type=int, default=0, help="one session, this many changes")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="app processes; > 1: behind HAProxy (sticky)"
+    )
     args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    if args.soak and args.processes > 1:
+        parser.error("--soak measures one session on one process: leave --processes at 1")
     return soak_run(args) if args.soak else load_run(args)
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from http.cookies import SimpleCookie
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -125,6 +127,29 @@ def exception_in(msg: ForwardMsg) -> tuple[str, bool] | None:
     return f"{exc.type}: {exc.message}", exc.is_warning
 
 
+def cookies_set(set_cookie_headers: Iterable[str]) -> dict[str, str]:
+    """Name → value of the cookies a response's ``Set-Cookie`` headers set (attributes
+    dropped: the client sends them all back, as a browser on that one host would)."""
+    jar: dict[str, str] = {}
+    for header in set_cookie_headers:
+        parsed: SimpleCookie = SimpleCookie()
+        parsed.load(header)
+        jar.update({name: morsel.value for name, morsel in parsed.items()})
+    return jar
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    """The ``Cookie`` request header that sends ``cookies`` back."""
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def page_cookies(url: str, timeout_s: float = 60) -> dict[str, str]:
+    """GET the app's page (as a browser's first request) and return the cookies it set."""
+    with urllib.request.urlopen(url, timeout=timeout_s) as resp:
+        resp.read()
+        return cookies_set(resp.headers.get_all("Set-Cookie") or [])
+
+
 class ProtocolError(RuntimeError):
     """The server said something a run must not end with (a compile error, a page not
     found, a closed socket)."""
@@ -133,23 +158,37 @@ class ProtocolError(RuntimeError):
 class Session:
     """One app session over its own websocket, on one page, with the values it has set."""
 
-    def __init__(self, base_url: str, query_string: str = "") -> None:
-        self.ws_url = base_url.replace("http://", "ws://", 1) + STREAM_PATH
+    def __init__(self, base_url: str, query_string: str = "", *, load_page: bool = False) -> None:
+        """``load_page``: GET the page first, as a browser does, and send the cookies it set
+        with the websocket upgrade (a sticky proxy's cookie names the process to stay on)."""
+        self.base_url = base_url.rstrip("/")
+        self.ws_url = self.base_url.replace("http://", "ws://", 1) + STREAM_PATH
         self.query_string = query_string
+        self.load_page = load_page
+        #: The cookies the page's response set (name → value); empty without ``load_page``.
+        self.cookies: dict[str, str] = {}
+        #: This end's (host, port) of the websocket, once connected.
+        self.local_address: tuple[str, int] | None = None
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}
         self._states: dict[str, WidgetState] = {}
         self._ws: ClientConnection | None = None
 
     async def __aenter__(self) -> Session:
+        if self.load_page:
+            self.cookies = await asyncio.to_thread(page_cookies, self.base_url + "/")
+        headers = {"Cookie": cookie_header(self.cookies)} if self.cookies else None
         # As a browser's socket: no size cap (at 100k claims one map delta is tens of MB) and
         # no protocol pings (a busy server answers them late; the run's timeout bounds waits).
         self._ws = await connect(
             self.ws_url,
             subprotocols=["streamlit"],  # type: ignore[list-item]
+            additional_headers=headers,
             max_size=None,
             ping_interval=None,
         )
+        host, port = self._ws.local_address[:2]
+        self.local_address = (str(host), int(port))
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -2,10 +2,10 @@
 # Set up (first run only) and run every check: ruff, mypy, the data validator, and the pytest
 # suite, browser tests included; arguments go to pytest (scripts/test.sh tests/e2e -x).
 # The browser tests need Debian's chromium and fonts-dejavu-core (the PNG tests measure text),
-# and haproxy for the several-processes test:
-# run as root this installs them with apt-get when missing; otherwise it stops and prints the
-# command to run. Browser tests are never skipped, and pytest's "no tests ran" (exit code 5)
-# is passed on as a failure.
+# and haproxy (the several-processes test starts its own, never the system service): run as
+# root this installs them with apt-get when missing; otherwise it stops and prints the command.
+# Browser tests are never skipped, and pytest's "no tests ran" (exit code 5) is passed on as a
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
@@ -29,7 +29,7 @@ elif [[ -z "$chromium" || ! -x "$chromium" ]]; then
   packages+=(chromium)
 fi
 has_dejavu || packages+=(fonts-dejavu-core)
-# the several-processes test puts two apps behind HAProxy (deploy/haproxy.cfg)
+# Debian's haproxy is in /usr/sbin, often missing from a non-root PATH (src/proxy.py looks there).
 command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || packages+=(haproxy)
 
 if ((${#packages[@]})); then
@@ -49,6 +49,11 @@ if ((${#packages[@]})); then
   echo "installing ${packages[*]} with apt-get ..." >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  if [[ " ${packages[*]} " == *" haproxy "* ]] && command -v systemctl >/dev/null \
+    && systemctl is-active --quiet haproxy 2>/dev/null; then
+    # the package starts its service where systemd runs; the tests start their own haproxy
+    systemctl disable --now haproxy >/dev/null 2>&1 || true
+  fi
   chromium="$(browser)"
   if [[ -z "${KCM_CHROMIUM:-}" && ( -z "$chromium" || ! -x "$chromium" ) ]]; then
     echo "error: chromium was installed but no browser is found (see src/browser.py)." >&2

@@ -62,11 +62,15 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    log: Path, timeout_s: float = 120, env: Mapping[str, str] | None = None
+    log: Path,
+    timeout_s: float = 120,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Yield the base URL of a freshly started app (environment ``env``, default this
-    process's); stop it afterwards. Raises AppStartError if it does not come up."""
-    port = free_port()
+    process's; on ``port``, default a free one); stop it afterwards. Raises AppStartError if it
+    does not come up."""
+    port = free_port() if port is None else port
     url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as out:

@@ -12,6 +12,8 @@ from bench.stclient import (
     ProtocolError,
     RunResult,
     _read_one,
+    cookie_header,
+    cookies_set,
     date_micros,
     exception_in,
     range_state,
@@ -102,3 +104,10 @@ def test_every_cache_of_the_app_is_bounded():
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.max_entries <= 64, f"{name} keeps {info.max_entries} entries"
+
+
+def test_the_cookies_a_page_sets_are_sent_back_without_their_attributes():
+    jar = cookies_set(["KCM_APP=app2; path=/; HttpOnly", "_xsrf=2|ab|cd; Path=/; SameSite=Lax"])
+    assert jar == {"KCM_APP": "app2", "_xsrf": "2|ab|cd"}
+    assert cookie_header(jar) == "KCM_APP=app2; _xsrf=2|ab|cd"
+    assert cookies_set([]) == {}

@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.safe_html",
             "src.browser",
             "src.appserver",
+            "src.proxy",
             "src.cli",
             "src.procguard",
         ),
