@@ -82,15 +82,20 @@ def running_app(
             env=None if env is None else dict(env),
         )  # fmt: skip
         try:
-            _wait_healthy(url, server, timeout_s, log)
+            wait_healthy(url, server, timeout_s, log)
             yield url
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, grace_s=30)
+
+
+def stop(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """Ask a server to stop; kill it if it has not within ``grace_s``."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _log_tail(log: Path, lines: int = 40) -> str:
@@ -98,10 +103,13 @@ def _log_tail(log: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
-    """Poll the health endpoint until it answers 200, the app dies, or time runs out.
+def wait_healthy(
+    url: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path, name: str = "streamlit"
+) -> None:
+    """Poll ``url``'s Streamlit health endpoint until it answers 200, ``server`` (the app, or a
+    proxy in front of apps: ``name``) dies, or time runs out.
 
-    The pause between attempts is ``server.wait``: it returns at once if the app crashed, so
+    The pause between attempts is ``server.wait``: it returns at once if the server crashed, so
     a broken start fails in seconds, with its log, instead of after the whole timeout.
     """
     deadline = time.monotonic() + timeout_s
@@ -120,10 +128,10 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float, l
             pause = min(pause * 2, 2.0)
             continue
         raise AppStartError(
-            f"streamlit exited with code {code} before answering {url}/_stcore/health; "
+            f"{name} exited with code {code} before answering {url}/_stcore/health; "
             f"log in {log}:\n{_log_tail(log)}"
         )
     raise AppStartError(
-        f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s "
+        f"{name} did not answer {url}/_stcore/health within {timeout_s:.0f} s "
         f"(last: {last}); log in {log}:\n{_log_tail(log)}"
     )

@@ -18,8 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -27,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from src.appserver import AppStartError, free_port, running_app
+from src.appserver import AppStartError, free_port, running_app, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "haproxy.cfg"
@@ -131,37 +129,10 @@ def running_proxy(
                 [binary, "-f", str(cfg), "-db"], stdout=out, stderr=subprocess.STDOUT, env=env
             )
             try:
-                _wait_answering(url, proxy, timeout_s, log)
+                wait_healthy(url, proxy, timeout_s, log, name="haproxy")
                 yield url
             finally:
-                proxy.terminate()
-                try:
-                    proxy.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proxy.kill()
-                    proxy.wait()
-
-
-def _wait_answering(url: str, proxy: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
-    """Poll the apps' health check through the proxy until it answers, the proxy exits, or
-    time runs out (the pause is ``proxy.wait``, so a bad configuration fails at once)."""
-    deadline, pause, last = time.monotonic() + timeout_s, 0.05, "no answer yet"
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-        except OSError as exc:
-            last = str(exc)
-        try:
-            code = proxy.wait(timeout=pause)
-        except subprocess.TimeoutExpired:
-            pause = min(pause * 2, 1.0)
-            continue
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise AppStartError(f"haproxy exited with code {code}; log in {log}:\n{tail}")
-    raise AppStartError(f"haproxy did not answer {url} within {timeout_s:.0f} s (last: {last})")
+                stop(proxy, grace_s=10)
 
 
 @contextmanager
