@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -46,7 +45,6 @@ import pandas as pd
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response, sync_playwright
 
-from bench.bench_map import synthetic
 from bench.stclient import (
     ProtocolError,
     RunResult,
@@ -55,13 +53,13 @@ from bench.stclient import (
     string_state,
     strings_state,
 )
+from bench.synth import write_synthetic  # re-exported: other benches import it from here
 from src.appserver import running_app
 from src.browser import CHROMIUM_ARGS, chromium_path
 from src.dataset import DATA_DIR, DATA_DIR_ENV, load_dataset
 from src.filters import FilterState, apply_filters
 from src.labels import PERIOD_LABELS
 from src.proxy import COOKIE, running_several
-from src.schema import EVENTS, PLACES, STATED_DISTANCES
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "artifacts" / "bench-load-streamlit.log"
@@ -72,20 +70,6 @@ DAY_US = 86_400_000_000
 
 
 # --- data ---------------------------------------------------------------------------------------
-
-
-def write_synthetic(n: int, directory: Path) -> Path:
-    """A dataset folder with ``n`` synthetic claims (bench_map's generator) that validates:
-    the bundled sources and distances, the file columns only, booleans written as the files
-    write them."""
-    events, places = synthetic(n)
-    places = places[list(PLACES.column_names)].copy()
-    places["in_theatre"] = places["in_theatre"].map({True: "true", False: "false"})
-    places.to_csv(directory / PLACES.filename, index=False)
-    events[list(EVENTS.column_names)].to_csv(directory / EVENTS.filename, index=False)
-    for name in ("sources.csv", STATED_DISTANCES.filename):
-        shutil.copy(DATA_DIR / name, directory / name)
-    return directory
 
 
 # --- the server's memory ------------------------------------------------------------------------
