@@ -261,7 +261,7 @@ def _open_temp(directory: Path, name: str) -> tuple[int, Path]:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, check: Callable[[Path], object] | None = None
+    path: Path, data: bytes | memoryview, *, check: Callable[[Path], object] | None = None
 ) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
 

@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.geo.result",
             "src.geo.gazetteer",
             "src.validation",
+            "src.snapshot",
             "src.dataset",
         ),
     ),
