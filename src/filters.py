@@ -6,12 +6,18 @@ agree on what "the current view" contains. An empty selection means "no restrict
 
 from __future__ import annotations
 
+import functools
+import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from src.labels import FACET_LABELS, PERIOD_LABELS
 from src.schema import PERIODS, split_list
@@ -103,33 +109,100 @@ def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
 
 
 def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """The claims that pass every active filter; a claim is in a window if its dates overlap it."""
+    """The claims that pass every active filter; a claim is in a window if its dates overlap it.
+
+    Vectorised (tens of ms at 10^6 claims): dates compare as datetime64, source lists are
+    tested once per distinct cell, and the text search runs over a casefolded haystack built
+    once per events frame (``_haystack``).
+    """
     start, end = window(state, events)
-    keep: pd.Series[bool] = (events["date_start"].dt.date <= end) & (
-        events["date_end"].dt.date >= start
+    after_end = np.datetime64(end, "D") + np.timedelta64(1, "D")
+    keep = (events["date_start"].to_numpy() < after_end) & (
+        events["date_end"].to_numpy() >= np.datetime64(start, "D")
     )
     if state.sources:
-        wanted = set(state.sources)
-        keep &= events["source_ids"].map(lambda ids: bool(wanted & set(split_list(ids))))
-    if state.sides:
-        keep &= events["claimant_side"].isin(state.sides)
-    if state.claimants:
-        keep &= events["claimant"].isin(state.claimants)
+        keep &= _any_listed(events["source_ids"], set(state.sources))
+    for column, values in (
+        ("claimant_side", state.sides),
+        ("claimant", state.claimants),
+        ("event_type", state.types),
+    ):
+        if values:
+            keep &= events[column].isin(values).to_numpy()
     if state.actors:
-        keep &= events["actor1"].isin(state.actors) | events["actor2"].isin(state.actors)
-    if state.types:
-        keep &= events["event_type"].isin(state.types)
+        keep &= (
+            events["actor1"].isin(state.actors) | events["actor2"].isin(state.actors)
+        ).to_numpy()
     if state.text.strip():
-        needle = state.text.strip().casefold()
-        haystack = (
-            events["summary"].fillna("")
-            + " "
-            + events["quote"].fillna("")
-            + " "
-            + events["claimant"].fillna("")
-        ).str.casefold()
-        keep &= haystack.str.contains(needle, regex=False)
+        keep &= _text_matches(events, state.text.strip())
     return events[keep]
+
+
+def _any_listed(cells: pd.Series, wanted: set[str]) -> np.ndarray:
+    """Per row: does its list cell (``split_list``) name any of ``wanted``? Each distinct cell
+    is split once (a dataset has few distinct source lists, however many rows)."""
+    codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    hits = np.array([bool(wanted & set(split_list(v))) for v in distinct] + [False], dtype=bool)
+    return hits[codes]  # the sentinel -1 (a missing cell) picks the trailing False
+
+
+#: Casefolded search text per events frame, keyed by the frame's id while it is alive. The
+#: frames filtered are the dataset's, which nothing modifies in place (they are shared by every
+#: session); a changed copy is a new frame with a haystack of its own.
+_HAYSTACKS: dict[int, tuple[weakref.ref[pd.DataFrame], pa.ChunkedArray]] = {}
+_SEARCHED = ("summary", "quote", "claimant")
+
+
+def _text_matches(events: pd.DataFrame, needle: str) -> np.ndarray:
+    """Per row: does summary, quote or claimant (joined by spaces, casefolded) hold ``needle``?"""
+    found = pc.match_substring(_haystack(events), needle.casefold())
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _haystack(events: pd.DataFrame) -> pa.ChunkedArray:
+    key = id(events)
+    cached = _HAYSTACKS.get(key)
+    if cached is not None and cached[0]() is events and len(cached[1]) == len(events):
+        return cached[1]
+    parts = [_arrow_text(events[column]) for column in _SEARCHED]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(" ", pa.large_string()))
+    folded = _casefold(joined)
+    _HAYSTACKS[key] = (weakref.ref(events, lambda _: _HAYSTACKS.pop(key, None)), folded)
+    return folded
+
+
+def _arrow_text(column: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow large strings, blanks for missing (no copy for ``str`` columns)."""
+    array = pa.array(column.fillna("").astype("str"))
+    chunked = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    return chunked.cast(pa.large_string())
+
+
+def _casefold(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Python's ``str.casefold`` of every value, fast: Arrow's lower-casing wherever it gives
+    the same (every value without one of the few characters whose case fold differs from it,
+    such as ß, ς or ﬁ), Python's casefold for the rest."""
+    folded = pc.utf8_lower(text)
+    special = pc.match_substring_regex(text, _fold_differs())
+    rows = np.flatnonzero(np.asarray(special.to_numpy(zero_copy_only=False), dtype=bool))
+    if len(rows) == 0:
+        return folded
+    exact = pa.array([text[int(i)].as_py().casefold() for i in rows], pa.large_string())
+    return pc.replace_with_mask(folded.combine_chunks(), special.combine_chunks(), exact)
+
+
+@functools.cache
+def _fold_differs() -> str:
+    """A regex class of the characters whose ``casefold`` differs from Arrow's lower-casing
+    (a one-to-one mapping): found once per process, by asking both."""
+    chars = [chr(c) for c in range(_CASED_LIMIT) if not 0xD800 <= c < 0xE000]
+    lowered = pc.utf8_lower(pa.array(chars, pa.large_string())).to_pylist()
+    odd = [c for c, low in zip(chars, lowered, strict=True) if c.casefold() != low]
+    return "[" + "".join(re.escape(c) for c in odd) + "]"
+
+
+#: Every character with a case mapping lies below this code point (the last are Adlam's).
+_CASED_LIMIT = 0x1F000
 
 
 def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list[str]]:
