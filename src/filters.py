@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ __all__ = [
     "describe",
     "facet_options",
     "period_bounds",
+    "prepare_search",
     "window",
 ]
 
@@ -135,7 +137,8 @@ def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         ).to_numpy()
     if state.text.strip():
         keep &= _text_matches(events, state.text.strip())
-    return events[keep]
+    # every row kept (the default view): a lazy copy, not a copy of every column
+    return events.copy(deep=False) if keep.all() else events[keep]
 
 
 def _any_listed(cells: pd.Series, wanted: set[str]) -> np.ndarray:
@@ -151,6 +154,7 @@ def _any_listed(cells: pd.Series, wanted: set[str]) -> np.ndarray:
 #: session); a changed copy is a new frame with a haystack of its own.
 _HAYSTACKS: dict[int, tuple[weakref.ref[pd.DataFrame], pa.ChunkedArray]] = {}
 _SEARCHED = ("summary", "quote", "claimant")
+_BUILDING = threading.RLock()
 
 
 def _text_matches(events: pd.DataFrame, needle: str) -> np.ndarray:
@@ -159,11 +163,22 @@ def _text_matches(events: pd.DataFrame, needle: str) -> np.ndarray:
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def prepare_search(events: pd.DataFrame) -> None:
+    """Build the text search's haystack of ``events`` now (the app does it in a background
+    thread at load, so the first search at 10^6 claims does not wait seconds for it)."""
+    _haystack(events)
+
+
 def _haystack(events: pd.DataFrame) -> pa.ChunkedArray:
     key = id(events)
-    cached = _HAYSTACKS.get(key)
-    if cached is not None and cached[0]() is events and len(cached[1]) == len(events):
-        return cached[1]
+    with _BUILDING:  # one build per frame, whichever thread asks first
+        cached = _HAYSTACKS.get(key)
+        if cached is not None and cached[0]() is events and len(cached[1]) == len(events):
+            return cached[1]
+        return _build_haystack(events, key)
+
+
+def _build_haystack(events: pd.DataFrame, key: int) -> pa.ChunkedArray:
     parts = [_arrow_text(events[column]) for column in _SEARCHED]
     joined = pc.binary_join_element_wise(*parts, pa.scalar(" ", pa.large_string()))
     folded = _casefold(joined)

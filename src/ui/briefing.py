@@ -28,9 +28,10 @@ from src.briefing.frame import (
 )
 from src.briefing.render import browser_problem, render_png
 from src.dataset import Dataset
-from src.filters import FilterState, apply_filters
+from src.filters import FilterState
 from src.mapview.frontend import own_file
 from src.ui import notices
+from src.ui.data import shown_claims
 
 PARAM = "briefing"
 #: Session key of the briefing view's on/off state (the toggles are two widgets).
@@ -159,7 +160,7 @@ def share_and_export(
     """
     frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
     text = briefing.text if briefing else briefing_text(data, state, title)
-    shown = briefing.shown if briefing else apply_filters(data.events, state)
+    shown = briefing.shown if briefing else shown_claims(data, state)
     stem = _stem(state)
     st.subheader("Share & export")
     line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"

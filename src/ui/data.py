@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from src.analysis.incidents import (
 from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
-from src.filters import FilterState, apply_filters, facet_options
+from src.filters import FilterState, apply_filters, facet_options, prepare_search
 from src.geo.gazetteer import Gazetteer
 from src.mapview.build import ClaimsPayload, LayerStats, claims_payload
 
@@ -28,6 +29,9 @@ VIEW_CACHE_ENTRIES = 32
 VIEW_CACHE_TTL_S = 3600
 #: Whole datasets (keyed on their folder): the app reads one; tests and benches a few more.
 DATA_CACHE_ENTRIES = 4
+#: The shown claims of the latest views, shared by every page and session: each can be as large
+#: as the events frame (at 10^6 claims hundreds of MB), and recomputing one takes about a second.
+SHOWN_CACHE_ENTRIES = 4
 
 
 def data_dir() -> str:
@@ -35,13 +39,18 @@ def data_dir() -> str:
     return str(default_data_dir())
 
 
-@st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
+# A resource, not cache_data: cache_data would unpickle a copy of every frame on each rerun
+# (seconds and hundreds of MB at 10^6 claims); the frames are shared and nobody modifies them.
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
 def _load(directory: str) -> Dataset:
-    return load_dataset(Path(directory))
+    data = load_dataset(Path(directory))
+    # the search index (seconds at 10^6 claims) is built off the first run's path
+    threading.Thread(target=prepare_search, args=(data.events,), daemon=True).start()
+    return data
 
 
 def get_dataset() -> Dataset:
-    """Validate and load once per process and data folder; reruns reuse it."""
+    """Validate (or read the snapshot) once per process and data folder; reruns reuse it."""
     return _load(data_dir())
 
 
@@ -66,18 +75,45 @@ def get_options() -> dict[str, list[str]]:
     return _options(data_dir())
 
 
+# Values derived from a whole table, once per data version (the hash of the files they come
+# from, so the version alone is a complete key); shared, so callers must not modify them.
+
+
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _headlines(version: str, _data: Dataset) -> dict[str, str]:
+    return dict(zip(_data.sources["source_id"], _data.sources["headline"], strict=True))
+
+
 def headlines(data: Dataset) -> dict[str, str]:
-    return dict(zip(data.sources["source_id"], data.sources["headline"], strict=True))
+    return _headlines(data.version, data)
+
+
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _incident_sizes(version: str, _data: Dataset) -> dict[str, int]:
+    counts = _data.events["incident_id"].value_counts()
+    return dict(zip(counts.index.astype(str), counts.to_numpy().tolist(), strict=True))
 
 
 def incident_sizes(data: Dataset) -> dict[str, int]:
-    return {str(k): int(v) for k, v in data.events["incident_id"].value_counts().items()}
+    """How many claims each incident has (every claim, not only those shown)."""
+    return _incident_sizes(data.version, data)
+
+
+@st.cache_resource(max_entries=SHOWN_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
+def _shown(directory: str, version: str, state: FilterState) -> pd.DataFrame:
+    return apply_filters(_load(directory).events, state)
+
+
+def shown_claims(data: Dataset, state: FilterState) -> pd.DataFrame:
+    """The claims of a view (``apply_filters``), computed once for every page and session
+    looking at it rather than on each rerun. Shared: never modify it in place."""
+    return _shown(data_dir(), data.version, state)
 
 
 @st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _claims(directory: str, version: str, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     data = _load(directory)
-    shown = apply_filters(data.events, state)
+    shown = shown_claims(data, state)
     return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
 
 
@@ -97,7 +133,7 @@ def _incident_views(
     directory: str, version: str, state: FilterState, whole: bool
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
     data = _load(directory)
-    claims = compared_claims(data, apply_filters(data.events, state), whole)
+    claims = compared_claims(data, shown_claims(data, state), whole)
     found = all_discrepancies(claims)
     return incident_overview(claims, place_names(data), data.events, found), found
 
@@ -122,7 +158,7 @@ def _claim_cards(
     directory: str, version: str, state: FilterState, whole: bool
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     data = _load(directory)
-    claims = compared_claims(data, apply_filters(data.events, state), whole)
+    claims = compared_claims(data, shown_claims(data, state), whole)
     names = place_names(data)
     tables = {
         str(iid): md_frame(claims_table(rows, headlines(data), names).set_index("Claim"))
@@ -144,7 +180,7 @@ def _timeline_rows(
     directory: str, version: str, state: FilterState
 ) -> tuple[pd.DataFrame, list[DayGroup]]:
     data = _load(directory)
-    shown = apply_filters(data.events, state)
+    shown = shown_claims(data, state)
     names = place_names(data)
     return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
 
@@ -164,5 +200,10 @@ def gazetteer(data: Dataset) -> Gazetteer:
     return _gazetteer(data_dir(), data.version)
 
 
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _place_names(version: str, _data: Dataset) -> dict[str, str]:
+    return dict(zip(_data.places["place_id"], _data.places["name"], strict=True))
+
+
 def place_names(data: Dataset) -> dict[str, str]:
-    return dict(zip(data.places["place_id"], data.places["name"], strict=True))
+    return _place_names(data.version, data)

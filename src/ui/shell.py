@@ -17,10 +17,10 @@ from streamlit.navigation.page import StreamlitPage
 
 from src.analysis.view import view_line
 from src.dataset import Dataset
-from src.filters import FilterState, apply_filters, window
+from src.filters import FilterState, window
 from src.mapview.legend import CAVEAT
 from src.ui.briefing import briefing_mode, briefing_on
-from src.ui.data import dataset_or_stop, headlines, place_names
+from src.ui.data import dataset_or_stop, headlines, place_names, shown_claims
 from src.ui.sidebar import shared_sidebar, write_url
 
 APP_TITLE = "Karabakh Conflict Map"
@@ -91,7 +91,7 @@ def prepare() -> PageContext:
         data=data,
         state=view.state,
         basemap=view.basemap,
-        shown=apply_filters(data.events, view.state),
+        shown=shown_claims(data, view.state),
         headlines=names,
         place_names=place_names(data),
         start=start,
