@@ -17,6 +17,7 @@ import hashlib
 import logging
 import mmap
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,17 +55,25 @@ def snapshot_key(digests: Mapping[str, str | None]) -> str:
     return digest.hexdigest()
 
 
-def _feed(path: Path, digest: hashlib._Hash) -> bool:
-    """Hash the file's bytes into ``digest`` (memory-mapped: no copy); False if no file."""
+def _feed(path: Path, digest: hashlib._Hash) -> str | None:
+    """Hash a regular file's bytes into ``digest`` (memory-mapped: no copy) and return "";
+    None if there is no file, or what else is there (never opened: a FIFO would block)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not stat.S_ISREG(mode):
+        return f"not a regular file ({stat.filemode(mode)})"
     try:
         with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:
-                return True
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                digest.update(mapped)  # one call: hashlib releases the GIL for it
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return False
-    return True
+            if os.fstat(handle.fileno()).st_size > 0:
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    digest.update(mapped)  # one call: hashlib releases the GIL for it
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # unreadable: validation reports it; the key just differs
+        return f"unreadable ({exc.strerror})"
+    return ""
 
 
 def digest_files(
@@ -78,10 +87,11 @@ def digest_files(
     """
     version = hashlib.sha256()
     ordered = list(version_of)
-    found: dict[str, str | None] = {n: "" if _feed(paths[n], version) else None for n in ordered}
+    found: dict[str, str | None] = {n: _feed(paths[n], version) for n in ordered}
     for name in sorted(set(paths) - set(ordered)):
         own = hashlib.sha256()
-        found[name] = own.hexdigest() if _feed(paths[name], own) else None
+        fed = _feed(paths[name], own)
+        found[name] = own.hexdigest() if fed == "" else fed
     full = version.hexdigest()
     found["version"] = full
     return found, full[:12]
