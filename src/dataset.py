@@ -6,6 +6,7 @@ and a broken file stops loading with the same ``file:line: field: message`` list
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Mapping
@@ -16,8 +17,16 @@ import pandas as pd
 
 from src import store
 from src.csvio import Problem, RawTable
-from src.schema import EVENTS, PLACES, SOURCES
-from src.validation import Reference, default_paths, typed_frame, validate_files, validate_table
+from src.schema import ARTICLES_DATASET, DATASETS, EVENTS, PLACES, SOURCES
+from src.validation import (
+    Reference,
+    ValidationResult,
+    default_paths,
+    imported_paths,
+    typed_frame,
+    validate_files,
+    validate_table,
+)
 
 __all__ = [
     "DATA_DIR",
@@ -59,12 +68,18 @@ class DataValidationError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """The three tables, typed, plus a short fingerprint naming this version of the data."""
+    """The three tables, typed, plus a short fingerprint naming this version of the data.
+
+    ``sources``, ``places`` and ``events`` hold the bundled rows and every imported dataset's;
+    ``datasets`` lists the datasets (always the ``articles`` row first), and each event's
+    ``dataset`` names its row there.
+    """
 
     sources: pd.DataFrame
     places: pd.DataFrame
     events: pd.DataFrame
     version: str
+    datasets: pd.DataFrame = dataclasses.field(default_factory=lambda: articles_dataset_frame(0))
 
 
 def _fingerprint(paths: list[Path]) -> str:
@@ -74,23 +89,62 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+#: The credit line of the bundled articles (no terms ask for more).
+ARTICLES_CREDIT = "Claims extracted from news articles (see Sources); coded by this project"
+
+
+def articles_dataset_frame(n_sources: int) -> pd.DataFrame:
+    """The ``articles`` row of ``Dataset.datasets``, typed like datasets.csv."""
+    raw = pd.DataFrame([{c: "" for c in DATASETS.column_names}]).astype("string")
+    raw.loc[0, ["dataset_id", "name", "kind", "credit"]] = [
+        ARTICLES_DATASET,
+        f"Articles ({n_sources})",
+        "articles",
+        ARTICLES_CREDIT,
+    ]
+    raw.loc[0, "rows"] = ""
+    frame = typed_frame(DATASETS, raw)
+    return frame.drop(columns="line")
+
+
+def _typed_all(spec_name: str, result: ValidationResult) -> pd.DataFrame:
+    """A table's bundled rows followed by every imported dataset's, typed."""
+    spec = {"sources": SOURCES, "places": PLACES, "events": EVENTS}[spec_name]
+    parts = [typed_frame(spec, result.tables[spec_name].frame)]
+    for tables in result.imports.values():
+        if not tables[spec_name].frame.empty:
+            parts.append(typed_frame(spec, tables[spec_name].frame))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """Validate and load sources, places and events; raise DataValidationError if anything's off."""
+    """Validate and load sources, places and events, the bundled ones and every dataset that
+    ``datasets.csv`` lists; raise DataValidationError if anything's off."""
     if (Path(data_dir) / store.JOURNAL_NAME).exists():
         store.recover(Path(data_dir))  # a save killed half-way: finish it before reading
     paths = default_paths(data_dir)
     result = validate_files(paths)
     if not result.ok:
         raise DataValidationError(result.problems)
-    frames = {
-        spec.name: typed_frame(spec, result.tables[spec.name].frame)
-        for spec in (SOURCES, PLACES, EVENTS)
-    }
+    frames = {name: _typed_all(name, result) for name in ("sources", "places", "events")}
+    events = frames["events"]
+    events["dataset"] = events["dataset"].mask(events["dataset"] == "", ARTICLES_DATASET)
+    datasets = articles_dataset_frame(len(result.tables["sources"].frame))
+    datasets.loc[0, "rows"] = len(result.tables["events"].frame)
+    if "datasets" in result.tables and not result.tables["datasets"].frame.empty:
+        listed = typed_frame(DATASETS, result.tables["datasets"].frame).drop(columns="line")
+        datasets = pd.concat([datasets, listed], ignore_index=True)
+    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
+    if paths["datasets"].exists():
+        files.append(paths["datasets"])
+    for dataset_id in result.imports:
+        files += list(imported_paths(data_dir, dataset_id).values())
     return Dataset(
         sources=frames["sources"],
         places=frames["places"],
-        events=frames["events"],
-        version=_fingerprint([paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]),
+        events=events,
+        version=_fingerprint(files),
+        datasets=datasets,
     )
 
 

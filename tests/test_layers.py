@@ -59,6 +59,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.analysis",
             "src.briefing",
             "src.events",
+            "src.importers",
         ),
     ),
     ("ui", ("src.ui",)),

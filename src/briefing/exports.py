@@ -1,7 +1,9 @@
 """The shown claims as files: CSV (spreadsheet-safe), GeoJSON, and CSV in ACLED's columns.
 
-* :func:`claims_csv` keeps the schema's ``events.csv`` columns in order, so an export can be
-  validated and merged like the source file; any text cell a spreadsheet would run as a
+* :func:`claims_csv` keeps the schema's ``events.csv`` columns in order (incl. ``dataset``
+  and ``original_id``), so an export can be validated and merged like the source file, then
+  ``lat``/``lon`` of the claim's place (blank when unlocated), so ``kcm import`` can place
+  claims whose place is not in the gazetteer; any text cell a spreadsheet would run as a
   formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
 * :func:`claims_geojson` is an RFC 7946 FeatureCollection: one Point per located claim at its
   place (all claim fields as properties, plus place name, location precision and source
@@ -179,20 +181,44 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 # --- claims CSV -----------------------------------------------------------------------------
 
 
-def claims_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The claims as text in the schema's column order, formula cells neutralised."""
-    out = pd.DataFrame(index=range(len(events)))
-    for col in EVENTS.columns:
-        texts = [cell_text(v) for v in events[col.name]]
-        if col.kind not in _NUMERIC_KINDS:
-            texts = [neutralise(t) for t in texts]
-        out[col.name] = texts
+#: The columns the CSV export adds after the schema's: the claim's place as coordinates.
+COORDINATE_COLUMNS: tuple[str, ...] = ("lat", "lon")
+
+
+def _coordinates(events: pd.DataFrame, places: pd.DataFrame | None) -> list[list[str]]:
+    """``[lat, lon]`` text of each claim's place (its representative point), blank if none."""
+    if places is None:
+        return [["", ""] for _ in range(len(events))]
+    by_id = places.set_index("place_id")
+    out = []
+    for pid in events["place_id"]:
+        if pid and pid in by_id.index:
+            lat, lon = place_point(by_id, pid)
+            out.append([f"{round(lat, 6):g}", f"{round(lon, 6):g}"])
+        else:
+            out.append(["", ""])
     return out
 
 
-def claims_csv(events: pd.DataFrame) -> bytes:
-    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM)."""
-    return _csv_bytes(claims_table(events))
+def claims_table(events: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims as text in the schema's column order, formula cells neutralised, then their
+    coordinates (blank without ``places``)."""
+    out = pd.DataFrame(index=range(len(events)))
+    for col in EVENTS.columns:
+        values = events[col.name] if col.name in events.columns else [""] * len(events)
+        texts = [cell_text(v) for v in values]
+        if col.kind not in _NUMERIC_KINDS:
+            texts = [neutralise(t) for t in texts]
+        out[col.name] = texts
+    coords = _coordinates(events, places)
+    for i, name in enumerate(COORDINATE_COLUMNS):
+        out[name] = [pair[i] for pair in coords]
+    return out
+
+
+def claims_csv(events: pd.DataFrame, places: pd.DataFrame | None = None) -> bytes:
+    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM) plus ``lat``/``lon``."""
+    return _csv_bytes(claims_table(events, places))
 
 
 # --- GeoJSON --------------------------------------------------------------------------------
@@ -216,6 +242,8 @@ def claim_properties(
     known = bool(pid) and pid in places_by_id.index
     props["place_name"] = str(places_by_id.at[pid, "name"]) if known else None
     props["location_precision"] = str(places_by_id.at[pid, "precision"]) if known else None
+    point = place_point(places_by_id, pid) if known else [None, None]
+    props["lat"], props["lon"] = point[0], point[1]
     props["source_headlines"] = _headlines(row["source_ids"], headlines)
     return props
 
