@@ -6,7 +6,7 @@ agree on what "the current view" contains. An empty selection means "no restrict
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ __all__ = [
 
 #: Filter field -> the events column(s) it matches.
 FACETS: dict[str, tuple[str, ...]] = {
+    "datasets": ("dataset",),
     "sources": ("source_ids",),
     "sides": ("claimant_side",),
     "claimants": ("claimant",),
@@ -44,6 +45,7 @@ class FilterState:
     period: str = "all"
     date_from: date | None = None
     date_to: date | None = None
+    datasets: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
     claimants: tuple[str, ...] = ()
@@ -108,6 +110,8 @@ def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     keep: pd.Series[bool] = (events["date_start"].dt.date <= end) & (
         events["date_end"].dt.date >= start
     )
+    if state.datasets:
+        keep &= events["dataset"].isin(state.datasets)
     if state.sources:
         wanted = set(state.sources)
         keep &= events["source_ids"].map(lambda ids: bool(wanted & set(split_list(ids))))
@@ -136,6 +140,7 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
     """Every value each facet can take in the data (sources by id), sorted for the widgets."""
     actors = pd.concat([events["actor1"], events["actor2"]])
     return {
+        "datasets": sorted(events["dataset"].unique()),
         "sources": sorted(sources["source_id"]),
         "sides": sorted(events["claimant_side"].unique()),
         "claimants": sorted(events["claimant"].unique()),
@@ -144,14 +149,22 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
     }
 
 
-def describe(state: FilterState, events: pd.DataFrame, source_names: dict[str, str]) -> list[str]:
-    """The active filters in plain words, for captions, screenshots and briefings."""
+def describe(
+    state: FilterState,
+    events: pd.DataFrame,
+    source_names: Mapping[str, str],
+    dataset_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The active filters in plain words, for captions, screenshots and briefings (sources and
+    datasets by name where the mappings know them)."""
     start, end = window(state, events)
     parts = [f"{PERIOD_LABELS.get(state.period, state.period)}: {start:%d %b %Y} – {end:%d %b %Y}"]
+    names = {"sources": source_names, "datasets": dataset_names or {}}
     for name, label in FACET_LABELS.items():
         values = state.facet(name)
         if values:
-            shown = [source_names.get(v, v) if name == "sources" else v for v in values]
+            known = names.get(name, {})
+            shown = [known.get(v, v) for v in values]
             parts.append(f"{label}: {', '.join(shown)}")
     if state.text.strip():
         parts.append(f'text contains "{state.text.strip()}"')

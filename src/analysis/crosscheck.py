@@ -30,20 +30,22 @@ import pandas as pd
 from src.analysis.text import md
 from src.labels import Figure, figure_label
 from src.rows import Row, records
-from src.schema import split_list
+from src.schema import ARTICLES_DATASET, split_list
 
 __all__ = [
     "ARTICLES",
     "FLAG_LABELS",
     "MATCH_FILTERS",
+    "SHOWN_MATCHES",
     "CrossCheck",
     "CrossCheckParams",
+    "claim_markdown",
     "cross_check",
     "match_markdown",
 ]
 
 #: The dataset id of the bundled article claims (blank ``dataset`` means this one).
-ARTICLES = "articles"
+ARTICLES = ARTICLES_DATASET
 EARTH_KM = 6371.0088
 #: Flag kind -> its words.
 FLAG_LABELS: dict[str, str] = {
@@ -97,7 +99,7 @@ class CrossCheck:
         return self.matches[self.matches["claim_id"] == event_id]
 
 
-def dataset_of(events: pd.DataFrame) -> pd.Series:
+def _dataset_ids(events: pd.DataFrame) -> pd.Series:
     """Each event's dataset id (blank or a frame without the column: the articles)."""
     if "dataset" not in events.columns:
         return pd.Series(ARTICLES, index=events.index, dtype="str")
@@ -223,9 +225,9 @@ def cross_check(
     gets ACLED's caveat on a coded 0)."""
     params = params or CrossCheckParams()
     kinds = kinds or {}
-    datasets = dataset_of(events)
+    datasets = _dataset_ids(events)
     claims = events[datasets == ARTICLES] if claims is None else claims
-    claims = claims[dataset_of(claims) == ARTICLES]
+    claims = claims[_dataset_ids(claims) == ARTICLES]
     others = events[datasets != ARTICLES]
     points = _points(places)
 
@@ -303,7 +305,7 @@ def _pairs(
             "claim_id": c["event_id"],
             "incident_id": c["incident_id"],
             "match_id": m["event_id"],
-            "dataset": dataset_of(m),
+            "dataset": _dataset_ids(m),
             "original_id": _optional(m, "original_id").astype("string").fillna(""),
             "distance_km": pd.Series(distances, dtype=float).round(2),
             "days_apart": (gap_start + gap_end).astype(int),
@@ -389,3 +391,37 @@ def match_markdown(match: Row, names: Mapping[str, str], place_names: Mapping[st
     if not details:
         return f"- ✅ {head} · agrees on figures, type and actors"
     return f"- ⚠️ {head}\n" + "\n".join(f"    - {d}" for d in details)
+
+
+#: Matches listed per claim on the page, nearest first; the rest are counted.
+SHOWN_MATCHES = 8
+
+
+def claim_markdown(
+    check: CrossCheck,
+    claim: Row,
+    names: Mapping[str, str],
+    place_names: Mapping[str, str],
+    limit: int = SHOWN_MATCHES,
+) -> str:
+    """One claim's cross-check as escaped markdown: its status in words, then its nearest
+    ``limit`` matches (``match_markdown``) and how many more there are."""
+    status = check.status[check.status["event_id"] == claim["event_id"]]
+    who = f"**{md(claim['event_id'])}** ({md(claim['claimant'])})"
+    if status.empty:
+        return f"{who}: not an article claim, so not cross-checked."
+    row = records(status)[0]
+    if row["status"] == "unchecked":
+        return f"{who}: not cross-checked: {md(row['reason'])}."
+    window = f"within {check.params.km:g} km and ±{check.params.days} day(s)"
+    if row["status"] == "unmatched":
+        return f"{who}: no dataset event {window}."
+    matches = records(check.for_claim(str(claim["event_id"])).head(limit))
+    more = int(row["matches"]) - len(matches)
+    head = (
+        f"{who}: {int(row['matches'])} dataset event(s) {window}, {int(row['flagged'])} disagreeing"
+    )
+    lines = [match_markdown(m, names, place_names) for m in matches]
+    if more > 0:
+        lines.append(f"- … and {more:,} more (narrow the distance or the day window)")
+    return head + "\n\n" + "\n".join(lines)

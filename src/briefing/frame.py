@@ -36,7 +36,14 @@ from src.assets.localize import inline_assets, localize_map
 from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters, describe, window
-from src.labels import PERIOD_LABELS, PERIOD_TITLES, VERIFICATION_LABELS
+from src.labels import (
+    PERIOD_LABELS,
+    PERIOD_TITLES,
+    VERIFICATION_LABELS,
+    credits_line,
+    dataset_credits,
+    dataset_names,
+)
 from src.mapview.build import (
     BASEMAPS,
     base_map,
@@ -94,6 +101,8 @@ class BriefingText:
     verification_mix: str
     caveat: str
     sources: tuple[tuple[str, str, str], ...]
+    #: (name, claims shown, credit) of each dataset shown, credited as its terms require.
+    credits: tuple[tuple[str, int, str], ...]
     sides: tuple[tuple[str, int], ...]
     types: tuple[tuple[str, int], ...]
     outside: tuple[tuple[str, int], ...]
@@ -103,7 +112,10 @@ class BriefingText:
     @property
     def filters_line(self) -> str:
         if not self.filters:
-            return "Filters: none (all sources, claimant sides, claimants, actors, event types)"
+            return (
+                "Filters: none (all datasets, sources, claimant sides, claimants, actors, "
+                "event types)"
+            )
         return "Filters: " + "; ".join(self.filters)
 
     def export_meta(self, data_version: str) -> ExportMeta:
@@ -130,6 +142,8 @@ class BriefingText:
             self.caveat,
         ]
         out += [f"[{sid}] {headline} ({when})" for sid, headline, when in self.sources]
+        if self.credits:
+            out.append("Datasets: " + credits_line(list(self.credits)))
         out += [self.data_line, self.generated]
         return out
 
@@ -186,7 +200,7 @@ def briefing_text(
     start, end = window(state, events)
     sources: dict[str, dict[str, Any]] = {r["source_id"]: r for r in records(data.sources)}
     names = {sid: f"[{sid}] {row['headline']}" for sid, row in sources.items()}
-    filters = tuple(describe(state, events, names)[1:])
+    filters = tuple(describe(state, events, names, dataset_names(data.datasets))[1:])
 
     located = shown[shown["place_id"] != ""]
     outside = tuple(outside_theatre(shown, data.places))
@@ -224,6 +238,7 @@ def briefing_text(
         verification_mix=mix,
         caveat=caveat,
         sources=tuple(source_rows),
+        credits=tuple(dataset_credits(data.datasets, shown)),
         sides=_count_by(shown["claimant_side"]),
         types=_count_by(shown["event_type"]),
         outside=outside,
