@@ -14,6 +14,8 @@ from src.analysis.crosscheck import (
     CrossCheck,
     CrossCheckParams,
     claim_markdown,
+    incident_summary,
+    matched_first,
 )
 from src.analysis.incidents import (
     KIND_LABELS,
@@ -136,10 +138,6 @@ for card in cards.to_dict("records"):
         st.table(tables[iid])
         checked = by_incident.get(iid, []) if check is not None else []
         if check is not None and checked:
-            status = check.status[check.status["event_id"].isin([r["event_id"] for r in checked])]
-            with st.expander(
-                f"Dataset events near these claims: {int(status['matches'].sum())} match(es), "
-                f"{int((status['flagged'] > 0).sum())} claim(s) with a disagreement"
-            ):
-                for row in checked:
+            with st.expander(incident_summary(check, [r["event_id"] for r in checked])):
+                for row in matched_first(check, checked):
                     st.markdown(claim_markdown(check, row, datasets, ctx.place_names))

@@ -46,7 +46,7 @@ playback = st.sidebar.toggle(
 )
 
 places = data.places
-credits = [(name, credit) for name, _, credit in dataset_credits(data.datasets, shown)]
+credits = [(c.name, c.credit) for c in dataset_credits(data.datasets, shown)]
 m = base_map(places, data.events, ctx.basemap, credits=credits)
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all

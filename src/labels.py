@@ -9,7 +9,8 @@ the map, the pages and the exports.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ __all__ = [
     "PERIOD_TITLES",
     "SIDE_NAMES",
     "VERIFICATION_LABELS",
+    "Credit",
     "Figure",
     "claims_count",
     "credits_line",
@@ -132,21 +134,30 @@ def dataset_labels(datasets: pd.DataFrame, events: pd.DataFrame) -> dict[str, st
     }
 
 
-def dataset_credits(datasets: pd.DataFrame, shown: pd.DataFrame) -> list[tuple[str, int, str]]:
-    """(name, claims shown, credit) of each dataset with a claim in ``shown``: what the map
-    legend and the briefing frame name and credit, as the datasets' terms require."""
+class Credit(NamedTuple):
+    """One dataset shown: its id, name, how many claims of the view are from it, its credit."""
+
+    dataset_id: str
+    name: str
+    claims: int
+    credit: str
+
+
+def dataset_credits(datasets: pd.DataFrame, shown: pd.DataFrame) -> list[Credit]:
+    """Each dataset with a claim in ``shown``, in ``datasets`` order: what the map legend and
+    the briefing frame name and credit, as the datasets' terms require."""
     return [
-        (str(row["name"]), n, str(row.get("credit") or ""))
+        Credit(str(row["dataset_id"]), str(row["name"]), n, str(row.get("credit") or ""))
         for row, n in _dataset_counts(datasets, shown)
         if n
     ]
 
 
-def credits_line(credits: list[tuple[str, int, str]]) -> str:
+def credits_line(credits: Sequence[Credit]) -> str:
     """The credits in one line: "Articles (5), 120 claims — …; ACLED …, 40 claims — data: …"."""
     return "; ".join(
-        f"{name}, {claims_count(n)}" + (f" — {credit}" if credit else "")
-        for name, n, credit in credits
+        f"{c.name}, {claims_count(c.claims)}" + (f" — {c.credit}" if c.credit else "")
+        for c in credits
     )
 
 

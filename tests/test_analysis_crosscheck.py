@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from src.analysis.crosscheck import CrossCheckParams, cross_check, match_markdown
+from src.analysis.crosscheck import (
+    CrossCheckParams,
+    cross_check,
+    match_markdown,
+    matched_first,
+)
 from src.rows import records
 
 PLACES = pd.DataFrame(
@@ -210,3 +215,42 @@ def test_120_claims_against_100k_events_is_fast() -> None:
     elapsed = time.perf_counter() - begin
     assert check.claim_ids("with") == set(claims["event_id"])
     assert elapsed < 20  # a loose guard against a quadratic rewrite; figures are in bench/
+
+
+def test_acled_regime_periods_and_case_do_not_make_actors_differ() -> None:
+    events = frame(
+        event("E001", actor1="Military Forces of Azerbaijan", actor2="Civilians"),
+        event(
+            "acled:A1",
+            "acled_arm",
+            actor1="civilians",
+            actor2="Military Forces of Azerbaijan (2003-)",
+        ),
+        event("acled:A2", "acled_arm", actor1="Military Forces of Armenia (2018-2023)"),
+    )
+    flags = dict(
+        zip(
+            cross_check(events, PLACES).matches["match_id"],
+            cross_check(events, PLACES).matches["flags"],
+            strict=True,
+        )
+    )
+    assert flags == {"acled:A1": (), "acled:A2": ("actors",)}
+
+
+def test_matched_claims_come_first_then_unmatched_then_unchecked() -> None:
+    events = frame(
+        event("E001", place_id=""),
+        event("E002", place_id="far_town"),
+        event("E003", fatalities=3),
+        event("E004"),
+        event("acled:A1", "acled_arm", fatalities=5),
+    )
+    check = cross_check(events, PLACES)
+    claims = records(events[events["dataset"] == ""])
+    assert [r["event_id"] for r in matched_first(check, claims)] == [
+        "E003",  # matched, disagreeing on the figure
+        "E004",
+        "E002",
+        "E001",
+    ]

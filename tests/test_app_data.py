@@ -62,9 +62,11 @@ def test_upload_report_import_and_the_claims_are_on_the_map(app_factory, data_di
     preview = frame_with(at, "event_id")
     assert len(preview) >= 2
 
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["New claims"] == "2"
-    assert metrics["Skipped"] == "1"
+    counts = next(m.value for m in at.markdown if m.value.startswith("New: "))
+    assert counts == (
+        "New: **2** · Updated: **0** · Unchanged: **0** · Merged: **0** · Skipped: **1** · "
+        "Kept: **0**"
+    )
     problems = "\n".join(c.value for c in at.code)
     assert re.search(r"acled_small\.csv:4: latitude: ", problems), problems
     assert [b.label for b in at.get("download_button")][:1] == ["Download the skipped rows (CSV)"]

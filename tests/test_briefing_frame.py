@@ -327,16 +327,31 @@ def test_frame_names_and_credits_the_datasets_shown(data):
     only_acled = briefing_text(mixed, OFFENSIVE_AZ, generated=WHEN)
     n = len(shown(data, OFFENSIVE_AZ))
     assert only_acled.credits == (
-        ("ACLED Armenia 2018–2020 <b>x</b>", n, "data: ACLED, acleddata.com"),
+        ("acled_arm", "ACLED Armenia 2018–2020 <b>x</b>", n, "data: ACLED, acleddata.com"),
     )
     everything = briefing_text(mixed, FilterState(), generated=WHEN)
-    assert [name for name, _, _ in everything.credits][1:] == ["ACLED Armenia 2018–2020 <b>x</b>"]
-    assert everything.credits[0][0].startswith("Articles")
-    assert sum(count for _, count, _ in everything.credits) == len(data.events)
+    assert [c.name for c in everything.credits][1:] == ["ACLED Armenia 2018–2020 <b>x</b>"]
+    assert everything.credits[0].name.startswith("Articles")
+    assert sum(c.claims for c in everything.credits) == len(data.events)
     assert any(line.startswith("Datasets: Articles") for line in everything.lines())
+    # the frame credits the articles through its Sources list, so their credit is left out
+    assert everything.credits_line == (
+        f"{everything.credits[0].name}, {len(data.events) - n} claims; "
+        f"ACLED Armenia 2018–2020 <b>x</b>, {n} claims — data: ACLED, acleddata.com"
+    )
+    assert everything.data_line.endswith(
+        f"({len(data.events) - n} claims from 5 articles) and {n} claims from 1 imported dataset(s)"
+    )
     html = build_briefing(mixed, OFFENSIVE_AZ, generated=WHEN).html
-    assert "Datasets shown" in html
-    assert "ACLED Armenia 2018–2020 &lt;b&gt;x&lt;/b&gt;" in html
+    assert "<b>Datasets:</b> ACLED Armenia 2018–2020 &lt;b&gt;x&lt;/b&gt;" in html
     assert "data: ACLED, acleddata.com" in html
     narrowed = briefing_text(mixed, replace(OFFENSIVE_AZ, datasets=("acled_arm",)))
     assert "dataset: ACLED Armenia 2018–2020 <b>x</b>" in narrowed.filters
+
+
+def test_a_frame_of_article_claims_only_adds_no_dataset_line(data):
+    text = briefing_text(data, FilterState(), generated=WHEN)
+    assert [c.dataset_id for c in text.credits] == ["articles"]
+    assert text.credits_line == ""
+    assert "Datasets:" not in build_briefing(data, OFFENSIVE_AZ, generated=WHEN).html
+    assert text.data_line.endswith(f"({len(data.events)} claims from 5 articles)")

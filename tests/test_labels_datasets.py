@@ -29,8 +29,8 @@ def test_each_dataset_is_labelled_with_its_claims_and_strays_are_kept():
 def test_credits_name_only_the_datasets_shown_in_datasets_order():
     credits = dataset_credits(DATASETS, EVENTS.iloc[[3, 0]])
     assert credits == [
-        ("Articles (5)", 1, "coded by this project"),
-        ("ACLED Armenia 2018–2020", 1, "data: ACLED, acleddata.com"),
+        ("articles", "Articles (5)", 1, "coded by this project"),
+        ("acled_arm", "ACLED Armenia 2018–2020", 1, "data: ACLED, acleddata.com"),
     ]
     assert credits_line(credits) == (
         "Articles (5), 1 claim — coded by this project; "

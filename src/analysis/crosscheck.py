@@ -20,7 +20,8 @@ take well under a second.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,7 +42,9 @@ __all__ = [
     "CrossCheckParams",
     "claim_markdown",
     "cross_check",
+    "incident_summary",
     "match_markdown",
+    "matched_first",
 ]
 
 #: The dataset id of the bundled article claims (blank ``dataset`` means this one).
@@ -165,8 +168,18 @@ _MATCH_COLUMNS = [
 ]
 
 
+#: ACLED dates state forces by regime: "Military Forces of Azerbaijan (2003-)". The period is
+#: not a different actor, so it is left out when actors are compared (and shown as written).
+_REGIME_PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)\s*$")
+
+
+def _actor_key(name: str) -> str:
+    """An actor's name as compared: without ACLED's regime period, case-folded."""
+    return _REGIME_PERIOD.sub("", name).strip().casefold()
+
+
 def _actor_set(actor1: pd.Series, actor2: pd.Series) -> pd.Series:
-    """Each row's actors as a sorted tuple of the non-blank names (order does not matter)."""
+    """Each row's actors as a sorted tuple of the non-blank names as written."""
     return pd.Series(
         [
             tuple(sorted({str(a).strip() for a in pair if isinstance(a, str) and a.strip()}))
@@ -174,6 +187,18 @@ def _actor_set(actor1: pd.Series, actor2: pd.Series) -> pd.Series:
         ],
         index=actor1.index,
         dtype=object,
+    )
+
+
+def _actors_differ(claim: pd.Series, match: pd.Series) -> pd.Series:
+    """Whether two actor sets name different actors (order, case, regime period aside)."""
+    return pd.Series(
+        [
+            {_actor_key(a) for a in x} != {_actor_key(a) for a in y}
+            for x, y in zip(claim, match, strict=True)
+        ],
+        index=claim.index,
+        dtype=bool,
     )
 
 
@@ -203,9 +228,9 @@ def _flags(pairs: pd.DataFrame) -> pd.Series:
     )
     etype = pairs["claim_type"] != pairs["match_type"]
     sub = ~etype & (pairs["claim_sub_type"] != pairs["match_sub_type"])
-    actors = pairs["claim_actors"] != pairs["match_actors"]
+    actors = _actors_differ(pairs["claim_actors"], pairs["match_actors"])
     columns = {"fatalities": fatal, "injured": injured, "type": etype, "sub_type": sub}
-    columns["actors"] = actors.astype(bool)
+    columns["actors"] = actors
     table = pd.DataFrame(columns)
     names = np.array(list(columns), dtype=object)
     return pd.Series(
@@ -425,3 +450,40 @@ def claim_markdown(
     if more > 0:
         lines.append(f"- … and {more:,} more (narrow the distance or the day window)")
     return head + "\n\n" + "\n".join(lines)
+
+
+def incident_summary(check: CrossCheck, claim_ids: Sequence[str]) -> str:
+    """The cross-check of an incident's article claims in a few words (an expander's label)."""
+    status = check.status[check.status["event_id"].isin(claim_ids)]
+    checked = status[status["status"] != "unchecked"]
+    if checked.empty:
+        return "Cross-check: not checked (no place, or dates too vague)"
+    matches = int(checked["matches"].sum())
+    if matches == 0:
+        return (
+            f"Cross-check: no dataset event within {check.params.km:g} km and "
+            f"±{check.params.days} day(s)"
+        )
+    disagree = int((checked["flagged"] > 0).sum())
+    return f"Cross-check: {matches:,} dataset event(s) nearby · " + (
+        f"⚠️ {disagree} claim(s) disagree with one" if disagree else "no disagreement"
+    )
+
+
+_STATUS_ORDER = {"matched": 0, "unmatched": 1, "unchecked": 2}
+
+
+def matched_first(check: CrossCheck, claims: Sequence[Row]) -> list[Row]:
+    """``claims`` with the matched ones first (most disagreeing first), then the unmatched,
+    then those not checked: what an analyst reads first is where the accounts meet."""
+    ids = check.status["event_id"]
+    status = dict(zip(ids, check.status["status"], strict=True))
+    flagged = dict(zip(ids, check.status["flagged"].astype(int), strict=True))
+
+    def rank(row: Row) -> tuple[int, int]:
+        eid = row["event_id"]
+        if eid not in status:
+            return (3, 0)
+        return (_STATUS_ORDER[status[eid]], -flagged[eid])
+
+    return sorted(claims, key=rank)

@@ -134,18 +134,20 @@ def mapping_table(detection: Detection) -> pd.DataFrame:
 
 
 def preview_table(detection: Detection) -> pd.DataFrame:
-    """The first rows as they would become claims, the main fields first."""
+    """The first rows as they would become claims, the main fields first (a row that would
+    be skipped shows its problem instead)."""
     frame = pd.DataFrame(detection.preview)
     if frame.empty:
         return frame
-    first = [c for c in PREVIEW_FIRST if c in frame.columns]
+    # a row that would be skipped says why, in the first column
+    first = [c for c in ("problem", *PREVIEW_FIRST) if c in frame.columns]
     return frame[first + [c for c in frame.columns if c not in first]].fillna("")
 
 
 def plan_counts(plan: ImportPlan) -> list[tuple[str, int, str]]:
     """(label, count, help) of what an import would do, in the report's order."""
     return [
-        ("New claims", plan.new, "rows whose original id is not in the dataset yet"),
+        ("New", plan.new, "rows whose original id is not in the dataset yet"),
         ("Updated", plan.updated, "same original id, changed values: updated in place"),
         ("Unchanged", plan.unchanged, "same original id and values as already imported"),
         ("Merged", plan.merged, "repeated rows of one event (monadic export) merged into it"),

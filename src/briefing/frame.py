@@ -40,6 +40,7 @@ from src.labels import (
     PERIOD_LABELS,
     PERIOD_TITLES,
     VERIFICATION_LABELS,
+    Credit,
     credits_line,
     dataset_credits,
     dataset_names,
@@ -56,7 +57,7 @@ from src.mapview.frontend import own_file, strict_dumps
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.rows import records
 from src.safe_html import esc
-from src.schema import VERIFICATION, split_list
+from src.schema import ARTICLES_DATASET, VERIFICATION, dataset_of, split_list
 
 #: The frame's layout size in CSS pixels; other output sizes scale it (same picture).
 FRAME_W, FRAME_H = 1920, 1080
@@ -101,13 +102,27 @@ class BriefingText:
     verification_mix: str
     caveat: str
     sources: tuple[tuple[str, str, str], ...]
-    #: (name, claims shown, credit) of each dataset shown, credited as its terms require.
-    credits: tuple[tuple[str, int, str], ...]
+    #: Each dataset shown with its claims in view and the credit its terms require.
+    credits: tuple[Credit, ...]
     sides: tuple[tuple[str, int], ...]
     types: tuple[tuple[str, int], ...]
     outside: tuple[tuple[str, int], ...]
     data_line: str
     generated: str
+
+    @property
+    def imported_credits(self) -> tuple[Credit, ...]:
+        """The credits the frame prints: only once an imported dataset is shown (the articles
+        are credited by the Sources list), and the articles' own credit left out for it."""
+        if all(c.dataset_id == ARTICLES_DATASET for c in self.credits):
+            return ()
+        return tuple(
+            c._replace(credit="") if c.dataset_id == ARTICLES_DATASET else c for c in self.credits
+        )
+
+    @property
+    def credits_line(self) -> str:
+        return credits_line(self.imported_credits)
 
     @property
     def filters_line(self) -> str:
@@ -143,7 +158,7 @@ class BriefingText:
         ]
         out += [f"[{sid}] {headline} ({when})" for sid, headline, when in self.sources]
         if self.credits:
-            out.append("Datasets: " + credits_line(list(self.credits)))
+            out.append("Datasets: " + credits_line(self.credits))
         out += [self.data_line, self.generated]
         return out
 
@@ -185,6 +200,19 @@ def _count_by(series: pd.Series) -> tuple[tuple[str, int], ...]:
     return tuple(
         (str(k), int(v)) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+
+
+def _data_words(data: Dataset) -> str:
+    """What the loaded data is: the article claims, and the imported datasets beside them."""
+    events = data.events
+    articles = int((events["dataset"] == ARTICLES_DATASET).sum())
+    n_sources = sum(dataset_of(sid) == ARTICLES_DATASET for sid in data.sources["source_id"])
+    words = f"Karabakh Conflict Map dataset ({articles} claims from {n_sources} articles)"
+    imported = len(events) - articles
+    if imported:
+        others = len(data.datasets) - 1
+        words += f" and {imported:,} claims from {others} imported dataset(s)"
+    return words
 
 
 def briefing_text(
@@ -242,10 +270,7 @@ def briefing_text(
         sides=_count_by(shown["claimant_side"]),
         types=_count_by(shown["event_type"]),
         outside=outside,
-        data_line=(
-            f"Data version {data.version} · Karabakh Conflict Map dataset "
-            f"({len(events)} claims from {len(data.sources)} articles)"
-        ),
+        data_line=f"Data version {data.version} · {_data_words(data)}",
         generated=f"Generated {generated.astimezone(UTC):%d %b %Y, %H:%M} UTC",
     )
 

@@ -44,10 +44,11 @@ def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -
         + "</div>"
         for name, credit in credits
     )
+    # first, so the attribution the datasets' terms require is seen without scrolling
+    shown = f"<div class='kcm-legend-title'>Datasets shown</div>{datasets}" if datasets else ""
     return (
-        "<div class='kcm-legend-title'>Claimant side (colour)</div>"
+        f"{shown}<div class='kcm-legend-title'>Claimant side (colour)</div>"
         f"{sides}<div class='kcm-legend-title'>Event type (shape)</div>{shapes}"
         f"<div class='kcm-legend-title'>Routes &amp; precision</div>{lines}"
-        + (f"<div class='kcm-legend-title'>Datasets shown</div>{datasets}" if datasets else "")
-        + f"<div class='kcm-caveat'>{esc(caveat)}</div>"
+        f"<div class='kcm-caveat'>{esc(caveat)}</div>"
     )

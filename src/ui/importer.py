@@ -86,7 +86,7 @@ def show_detection(detection: Detection) -> None:
         st.warning(
             f"{len(detection.problems):,} problem(s) reading the file:", icon=notices.WARNING
         )
-        st.code(problems_text(detection.problems), language=None)
+        st.code(problems_text(detection.problems), language=None, wrap_lines=True)
     left, right = st.columns([2, 5])
     with left:
         st.markdown("**Column mapping**")
@@ -120,17 +120,16 @@ def _plan(raw: bytes, name: str, key: PlanKey) -> ImportPlan | None:
 def show_report(plan: ImportPlan) -> None:
     """The import's report: counts, every row-level problem, the skipped rows to download."""
     st.markdown(
-        f"Into dataset **{md(plan.dataset_name)}** (`{md(plan.dataset_id)}`): "
+        f"Into dataset **{md(plan.dataset_name)}** (id {md(plan.dataset_id)}): "
         f"{plan.imported:,} row(s) become claims; places: {plan.places_matched:,} matched the "
         f"gazetteer, {plan.places_new:,} kept as the dataset's own places."
     )
-    for column, (label, count, why) in zip(
-        st.columns(len(plan_counts(plan))), plan_counts(plan), strict=True
-    ):
-        column.metric(label, f"{count:,}", help=why)
+    counts = plan_counts(plan)
+    st.markdown(" · ".join(f"{label}: **{count:,}**" for label, count, _ in counts))
+    st.caption(" ".join(f"{label}: {why}." for label, _, why in counts))
     if plan.problems:
         st.markdown(f"**{len(plan.problems):,} row-level problem(s)** (file:line: field: message)")
-        st.code(problems_text(plan.problems), language=None)
+        st.code(problems_text(plan.problems), language=None, wrap_lines=True)
         a, b = st.columns(2)
         a.download_button(
             "Download the skipped rows (CSV)",

@@ -53,7 +53,7 @@ def test_import_through_the_data_page_puts_the_events_on_the_map(page: Page, dat
     settled(page)
     page.locator("input[type='file']").set_input_files(str(ACLED))
     expect(page.get_by_text("Column mapping")).to_be_visible(timeout=60_000)
-    name = page.get_by_label("Dataset name")
+    name = page.get_by_role("textbox", name="Dataset name")
     name.fill(DATASET)
     name.press("Enter")
     settled(page)
