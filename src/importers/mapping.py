@@ -356,12 +356,13 @@ def map_ucdp(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         date_end=end.isoformat(),
         date_precision=UCDP_DATE_PRECISION.get(row.get("date_prec"), "day"),
         place_id=ctx.places.resolve(
-            where.split("(")[0].strip() if where else "",
+            ucdp_place_name(where),
             coords[0],
             coords[1],
             precision,
             row.get("country"),
             f"{ctx.dataset_name}: latitude/longitude as coded (where_prec {row.get('where_prec')})",
+            display=where,
         ),
         event_type=violence[0],
         sub_event_type=violence[1],
@@ -382,6 +383,21 @@ def map_ucdp(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
     claim["original_fields"] = _original_fields(cells, {"side_a", "side_b"})
     out.claim = claim
     return out
+
+
+#: UCDP names a point "Stepanakert town", "Martakert village (Agdara)": the bare name is what
+#: the gazetteer knows.
+_UCDP_NAME_TAIL = re.compile(
+    r"\s*(\(.*\)|\b(town|city|village|district|region|province|area|rayon)\b)\s*$", re.I
+)
+
+
+def ucdp_place_name(where: str) -> str:
+    """The place name in a UCDP ``where_coordinates`` (suffix words and brackets dropped)."""
+    name = where.strip()
+    while (stripped := _UCDP_NAME_TAIL.sub("", name)) != name and stripped:
+        name = stripped
+    return name
 
 
 _LEADING_BLANKS = re.compile(r"^[\s\u180e\u200b\u2060\ufeff]+")
