@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from src.dataset import DATA_DIR, load_dataset
+from src.briefing.exports import claims_csv, claims_geojson
+from src.dataset import DATA_DIR, Dataset, load_dataset
 from src.importers import ImportError, ImportPlan, apply_import, detect, plan_import
+from src.schema import EVENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -236,3 +238,54 @@ def test_bbox_skips_rows_outside(data_dir: Path) -> None:
     assert lines(plan) == [
         "acled_api_2019.csv:3: latitude: (40.8808, 45.3917) is outside --bbox 39.0,46.0,40.0,47.0"
     ]
+
+
+CLAIM_COLUMNS = [
+    c for c in EVENTS.column_names if c not in ("event_id", "incident_id", "dataset", "original_id")
+]
+
+
+def _same_claims(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """Every claim field equal, row by row (ids are namespaced into the new dataset)."""
+    left = before.set_index("event_id")[CLAIM_COLUMNS].sort_index()
+    right = after[CLAIM_COLUMNS].sort_index()
+    assert list(right.index) == list(left.index)
+    pd.testing.assert_frame_equal(left, right, check_names=False, check_dtype=False)
+
+
+def test_kcm_csv_round_trip(tmp_path: Path, data_dir: Path, bundled: Dataset) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(claims_csv(bundled.events, bundled.places))
+    plan, claims = imported(data_dir, str(path), dataset="roundtrip")
+    assert (plan.detection.layout, plan.new, plan.skipped) == ("kcm-csv", 120, 0)
+    _same_claims(bundled.events, claims)
+    assert set(claims["incident_id"]) == {f"roundtrip:{i}" for i in bundled.events["incident_id"]}
+
+
+def test_kcm_geojson_round_trip(tmp_path: Path, data_dir: Path, bundled: Dataset) -> None:
+    path = tmp_path / "claims.geojson"
+    collection = claims_geojson(bundled.events, bundled.places, bundled.sources)
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    plan, claims = imported(data_dir, str(path), dataset="roundtrip_geo")
+    assert (plan.detection.layout, plan.new, plan.skipped) == ("kcm-geojson", 120, 0)
+    _same_claims(bundled.events, claims)
+
+
+def test_export_of_imported_claims_imports_with_their_places(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """An ACLED import exported as CSV imports again, its dataset places rebuilt from lat/lon."""
+    imported(data_dir, "acled_current.csv", dataset="acled_test")
+    data = load_dataset(data_dir)
+    mine = data.events[data.events["dataset"] == "acled_test"]
+    path = tmp_path / "acled_export.csv"
+    path.write_bytes(claims_csv(mine, data.places))
+    plan, claims = imported(data_dir, str(path), dataset="again")
+    assert (plan.new, plan.skipped) == (4, 0)
+    again = claims.set_index("event_id")
+    shusha = again.loc["again:acled_test:AZE1003", "place_id"]
+    places = load_dataset(data_dir).places.set_index("place_id")
+    assert shusha.startswith("again:shusha_")
+    assert places.at[shusha, "lat"] == pytest.approx(39.7)
+    assert again.loc["again:acled_test:AZE1001", "place_id"] == "stepanakert"
+    assert again.loc["again:acled_test:AZE1004", "summary"] == "=1+1 spreadsheet bait; @handle"
