@@ -3,8 +3,9 @@
 * :func:`claims_csv` keeps the schema's ``events.csv`` columns in order (incl. ``dataset``
   and ``original_id``), so an export can be validated and merged like the source file, then
   the claim's place as ``place_name``, ``location_precision``, ``lat``, ``lon`` (blank when
-  unlocated), so ``kcm import`` can place claims whose place is not in the gazetteer; any text cell a spreadsheet would run as a
-  formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
+  unlocated), so ``kcm import`` can place claims whose place is not in the gazetteer; any
+  text cell a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or
+  CR) gets a leading ``'``.
 * :func:`claims_geojson` is an RFC 7946 FeatureCollection: one Point per located claim at its
   place (all claim fields as properties, plus place name, location precision and source
   headlines) and one LineString per route. Claims without a place have no geometry, so they

@@ -143,6 +143,14 @@ class Context:
     #: bundled ids (kcm imports keep references to them)
     known_places: frozenset[str] = frozenset()
     known_sources: frozenset[str] = frozenset()
+    #: the file's column -> its canonical name (``layouts.canonical``), computed once
+    canon: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, column: str) -> str:
+        name = self.canon.get(column)
+        if name is None:
+            name = self.canon[column] = canonical([column])[0]
+        return name
 
 
 @dataclass
@@ -159,9 +167,9 @@ def _blank_claim() -> dict[str, str]:
     return dict.fromkeys(EVENTS.column_names, "")
 
 
-def _original_fields(cells: dict[str, str], copied: set[str]) -> str:
+def _original_fields(cells: dict[str, str], copied: set[str], ctx: Context) -> str:
     """The record's non-blank cells not copied verbatim into a claim field, as JSON."""
-    kept = {k: v for k, v in cells.items() if v != "" and canonical([k])[0] not in copied}
+    kept = {k: v for k, v in cells.items() if v != "" and ctx.canonical(k) not in copied}
     return json.dumps(kept, ensure_ascii=False, sort_keys=False) if kept else ""
 
 
@@ -189,7 +197,7 @@ class _Row:
     """Cells of one record by canonical column name, and the problems met reading them."""
 
     def __init__(self, cells: dict[str, str], line: int, ctx: Context) -> None:
-        self.cells = {canonical([k])[0]: v for k, v in cells.items()}
+        self.cells = {ctx.canonical(k): v for k, v in cells.items()}
         self.line, self.ctx = line, ctx
         self.problems: list[Problem] = []
 
@@ -298,7 +306,7 @@ def map_acled(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         dataset=ctx.dataset_id,
     )
     copied = {"actor1", "actor2", "source"} | ({"notes"} if row.get("notes") else set())
-    claim["original_fields"] = _original_fields(cells, copied)
+    claim["original_fields"] = _original_fields(cells, copied, ctx)
     if not time_precision_known(row.get("time_precision")):
         claim["notes"] = "time_precision not coded; read as a day"
     out.claim = claim
@@ -380,7 +388,7 @@ def map_ucdp(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         dataset=ctx.dataset_id,
         **figures,
     )
-    claim["original_fields"] = _original_fields(cells, {"side_a", "side_b"})
+    claim["original_fields"] = _original_fields(cells, {"side_a", "side_b"}, ctx)
     out.claim = claim
     return out
 

@@ -345,6 +345,20 @@ def _merge_monadic(first: dict[str, str], other: dict[str, str]) -> None:
         first["original_fields"] = json.dumps(fields, ensure_ascii=False)
 
 
+def _compare(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int]:
+    """(updated, unchanged): rows of ``new`` whose event id ``old`` has, differing or not."""
+    if old.empty or new.empty:
+        return 0, 0
+    columns = list(EVENTS.column_names)
+    earlier = old.drop_duplicates("event_id").set_index("event_id", drop=False)
+    present = new[new["event_id"].isin(earlier.index)]
+    if present.empty:
+        return 0, 0
+    before = earlier.loc[present["event_id"], columns].to_numpy(dtype=object)
+    same = (before == present[columns].to_numpy(dtype=object)).all(axis=1)
+    return int((~same).sum()), int(same.sum())
+
+
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``S,W,N,E`` in degrees; ImportError naming what is wrong."""
     parts = [p.strip() for p in text.split(",")]
@@ -472,22 +486,8 @@ def plan_import(
     frame = frame[~frame.index.isin(bad_lines)]
 
     # merge with the earlier import of this dataset, by event id
-    old_by_id = old_events.set_index("event_id", drop=False) if len(old_events) else None
-    new_ids = list(frame["event_id"])
-    updated = unchanged = 0
-    if old_by_id is not None:
-        known = set(old_by_id.index)
-        for _, row in frame.iterrows():
-            if row["event_id"] in known:
-                same = all(
-                    str(old_by_id.at[row["event_id"], c]) == str(row[c])
-                    for c in EVENTS.column_names
-                )
-                unchanged += same
-                updated += not same
-        kept_old = old_events[~old_events["event_id"].isin(set(new_ids))]
-    else:
-        kept_old = old_events.iloc[0:0]
+    updated, unchanged = _compare(old_events, frame)
+    kept_old = old_events[~old_events["event_id"].isin(set(frame["event_id"]))]
     events = pd.concat([kept_old, frame.reset_index(drop=True)], ignore_index=True)
     used = set(events["place_id"])
     place_frame = pd.DataFrame(
