@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from src import cli
-from src.dataset import DATA_DIR, load_dataset
+from src.dataset import DATA_DIR, DataValidationError, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -83,3 +83,19 @@ def test_unknown_layout_exits_2(data_dir: Path, tmp_path: Path, capsys) -> None:
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     assert run(str(other), "--data", str(data_dir)) == 2
     assert "not a layout this importer knows" in capsys.readouterr().err
+
+
+def test_validate_names_the_imported_file_line_and_field(data_dir: Path, capsys) -> None:
+    assert run(str(FIXTURES / "acled_api_2019.csv"), "--data", str(data_dir)) == 0
+    capsys.readouterr()
+    assert cli.main(["validate", "--data", str(data_dir)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("; acled_api_2019: 2 events")
+    events = data_dir / "imports" / "acled_api_2019" / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("2020-09-28", "2020-09-31"), encoding="utf-8"
+    )
+    assert cli.main(["validate", "--data", str(data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert f"{events}:3: date_start: '2020-09-31' is not an ISO date (YYYY-MM-DD)" in out
+    with pytest.raises(DataValidationError, match=r"events\.csv:3: date_end"):
+        load_dataset(data_dir)

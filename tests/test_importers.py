@@ -289,3 +289,20 @@ def test_export_of_imported_claims_imports_with_their_places(
     assert places.at[shusha, "lat"] == pytest.approx(39.7)
     assert again.loc["again:acled_test:AZE1001", "place_id"] == "stepanakert"
     assert again.loc["again:acled_test:AZE1004", "summary"] == "=1+1 spreadsheet bait; @handle"
+
+
+def test_hostile_imported_text_is_escaped_in_map_payload_and_csv(data_dir: Path) -> None:
+    """Imported notes with markup, quotes and scripts reach the map and CSV only escaped."""
+    from src.mapview.build import claims_payload
+
+    imported(data_dir, "acled_current.csv", dataset="acled_test")
+    imported(data_dir, "ucdp_ged.csv", dataset="ucdp_test")
+    data = load_dataset(data_dir)
+    headlines = dict(zip(data.sources["source_id"], data.sources["headline"], strict=True))
+    payload, _ = claims_payload(data.events, data.places, headlines)
+    text = json.dumps(payload, ensure_ascii=False)
+    assert "<script>" not in text
+    assert "<b>bold</b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in text
+    rows = claims_csv(data.events, data.places).decode("utf-8-sig")
+    assert "'=1+1 spreadsheet bait" in rows  # the formula guard applies to imported text

@@ -13,6 +13,7 @@ knows and nothing more. ``docs/import.md`` documents every field.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -116,6 +117,7 @@ ACLED_ZERO_NOTE = (
 )
 
 
+@functools.lru_cache(maxsize=65536)  # sources repeat across a file's rows
 def claimant_side(source: str) -> str:
     """The party every ``;``-separated part of ``source`` belongs to, else ``Unknown``."""
     parts = [p.strip() for p in source.split(";") if p.strip()]
@@ -163,13 +165,17 @@ class Mapped:
     problems: list[Problem] = field(default_factory=list)
 
 
+_CLAIM_COLUMNS = EVENTS.column_names
+
+
 def _blank_claim() -> dict[str, str]:
-    return dict.fromkeys(EVENTS.column_names, "")
+    return dict.fromkeys(_CLAIM_COLUMNS, "")
 
 
 def _original_fields(cells: dict[str, str], copied: set[str], ctx: Context) -> str:
     """The record's non-blank cells not copied verbatim into a claim field, as JSON."""
-    kept = {k: v for k, v in cells.items() if v != "" and ctx.canonical(k) not in copied}
+    canon = ctx.canon
+    kept = {k: v for k, v in cells.items() if v and (canon.get(k) or k) not in copied}
     return json.dumps(kept, ensure_ascii=False, sort_keys=False) if kept else ""
 
 
@@ -197,7 +203,8 @@ class _Row:
     """Cells of one record by canonical column name, and the problems met reading them."""
 
     def __init__(self, cells: dict[str, str], line: int, ctx: Context) -> None:
-        self.cells = {ctx.canonical(k): v for k, v in cells.items()}
+        canon = ctx.canon
+        self.cells = {canon.get(k) or ctx.canonical(k): v for k, v in cells.items()}
         self.line, self.ctx = line, ctx
         self.problems: list[Problem] = []
 
@@ -429,7 +436,7 @@ def map_kcm(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
     original = row.get("event_id")
     out = Mapped(line, original)
     claim = _blank_claim()
-    for name in EVENTS.column_names:
+    for name in _CLAIM_COLUMNS:
         claim[name] = unneutralise(cells.get(name, "").strip())
     if not original:
         row.problem("event_id", "blank: the claim has no id")

@@ -221,6 +221,7 @@ def _context(
         bbox=bbox,
         known_places=frozenset(bundled["place_id"]),
         known_sources=frozenset(sources[~sources.str.contains(":", regex=False)]),
+        canon=dict(zip(table.header, canonical(table.header), strict=True)),
     )
 
 
