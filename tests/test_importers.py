@@ -306,3 +306,29 @@ def test_hostile_imported_text_is_escaped_in_map_payload_and_csv(data_dir: Path)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in text
     rows = claims_csv(data.events, data.places).decode("utf-8-sig")
     assert "'=1+1 spreadsheet bait" in rows  # the formula guard applies to imported text
+
+
+def test_a_dataset_holds_one_format(data_dir: Path) -> None:
+    imported(data_dir, "acled_current.csv", dataset="mixed")
+    with pytest.raises(ImportError, match="holds acled rows"):
+        plan_import(data_dir, FIXTURES / "ucdp_ged.csv", "mixed")
+
+
+def test_reimport_without_dataset_updates_the_same_one(data_dir: Path) -> None:
+    first, _ = imported(data_dir, "acled_hdx.csv")
+    again, claims = imported(data_dir, "acled_hdx.csv")
+    assert again.dataset_id == first.dataset_id == "acled_hdx"
+    assert (again.new, again.unchanged, len(claims)) == (0, 2, 2)
+
+
+def test_concurrent_imports_conflict_instead_of_overwriting(data_dir: Path) -> None:
+    from src.store import ConflictError
+
+    one = plan_import(data_dir, FIXTURES / "acled_hdx.csv", "one")
+    two = plan_import(data_dir, FIXTURES / "ucdp_portal.csv", "two")
+    apply_import(one)
+    with pytest.raises(ConflictError, match=r"datasets\.csv changed since you loaded it"):
+        apply_import(two)
+    assert list(load_dataset(data_dir).datasets["dataset_id"]) == ["articles", "one"]
+    apply_import(plan_import(data_dir, FIXTURES / "ucdp_portal.csv", "two"))  # after reloading
+    assert list(load_dataset(data_dir).datasets["dataset_id"]) == ["articles", "one", "two"]

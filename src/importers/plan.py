@@ -285,17 +285,24 @@ def dataset_slug(name: str) -> str:
 
 
 def _resolve_dataset(data: Dataset, requested: str | None, fmt: str, file: str) -> tuple[str, str]:
-    """(dataset_id, name): an existing dataset by id or name, else a new one."""
-    listed = data.datasets
+    """(dataset_id, name): an existing dataset by id or name, else a new one. A dataset holds
+    one format: importing UCDP rows into an ACLED dataset is refused."""
     if requested:
-        for _, row in listed.iterrows():
-            if requested in (row["dataset_id"], row["name"]):
-                return str(row["dataset_id"]), str(row["name"])
         dataset_id = requested if re.fullmatch(DATASET_ID_PATTERN, requested) else None
-        return dataset_id or dataset_slug(requested), requested
-    stem = dataset_slug(Path(file).stem)
-    slug = stem if stem.startswith(f"{fmt}_") else f"{fmt}_{stem}"
-    return slug, f"{OUTLETS.get(fmt, fmt.upper())} {Path(file).stem}"
+        dataset_id, name = dataset_id or dataset_slug(requested), requested
+    else:
+        stem = dataset_slug(Path(file).stem)
+        dataset_id = stem if stem.startswith(f"{fmt}_") else f"{fmt}_{stem}"
+        name = f"{OUTLETS.get(fmt, fmt.upper())} {Path(file).stem}"
+    for row in data.datasets.to_dict("records"):
+        if (requested or dataset_id) in (row["dataset_id"], row["name"]):
+            if row["kind"] != fmt:
+                raise ImportError(
+                    f"dataset {row['dataset_id']!r} holds {row['kind']} rows; import this "
+                    f"{fmt} file into another dataset (--dataset NAME)"
+                )
+            return str(row["dataset_id"]), str(row["name"])
+    return dataset_id, name
 
 
 def _frame(rows: list[dict[str, str]], columns: tuple[str, ...], index: list[int]) -> pd.DataFrame:
