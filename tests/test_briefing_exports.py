@@ -83,7 +83,7 @@ def test_hostile_cells_are_neutralised_and_nothing_else_changes(data):
 def test_csv_has_the_schema_columns_and_reproduces_events_csv(data):
     payload = claims_csv(data.events, data.places)
     rows = read_csv(payload)
-    assert list(rows[0]) == [*EVENTS.column_names, "lat", "lon"]
+    assert list(rows[0]) == [*EVENTS.column_names, "place_name", "location_precision", "lat", "lon"]
     with (DATA_DIR / "events.csv").open(encoding="utf-8-sig", newline="") as handle:
         original = list(csv.DictReader(handle))
     # no cell in the data starts like a formula; the columns events.csv lacks are the dataset
@@ -92,6 +92,10 @@ def test_csv_has_the_schema_columns_and_reproduces_events_csv(data):
     assert {r["dataset"] for r in rows} == {"articles"}
     first = next(r for r in rows if r["place_id"] == "stepanakert")
     assert (first["lat"], first["lon"]) == ("39.8153", "46.7519")
+    assert (first["place_name"], first["location_precision"]) == (
+        "Stepanakert / Khankendi",
+        "exact",
+    )
     assert all(r["lat"] == "" for r in rows if not r["place_id"])
 
 

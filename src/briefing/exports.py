@@ -2,9 +2,10 @@
 
 * :func:`claims_csv` keeps the schema's ``events.csv`` columns in order (incl. ``dataset``
   and ``original_id``), so an export can be validated and merged like the source file, then
-  ``lat``/``lon`` of the claim's place (blank when unlocated), so ``kcm import`` can place
-  claims whose place is not in the gazetteer; any text cell a spreadsheet would run as a
-  formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
+  the claim's place as ``place_name``, ``location_precision``, ``lat``, ``lon`` (blank when
+  unlocated), so ``kcm import`` can place claims whose place is not in the gazetteer; any
+  text cell a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or
+  CR) gets a leading ``'``.
 * :func:`claims_geojson` is an RFC 7946 FeatureCollection: one Point per located claim at its
   place (all claim fields as properties, plus place name, location precision and source
   headlines) and one LineString per route. Claims without a place have no geometry, so they
@@ -181,28 +182,30 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 # --- claims CSV -----------------------------------------------------------------------------
 
 
-#: The columns the CSV export adds after the schema's: the claim's place as coordinates.
-COORDINATE_COLUMNS: tuple[str, ...] = ("lat", "lon")
+#: The columns the CSV export adds after the schema's: the claim's place, with coordinates.
+PLACE_COLUMNS: tuple[str, ...] = ("place_name", "location_precision", "lat", "lon")
 
 
-def _coordinates(events: pd.DataFrame, places: pd.DataFrame | None) -> list[list[str]]:
-    """``[lat, lon]`` text of each claim's place (its representative point), blank if none."""
+def _place_cells(events: pd.DataFrame, places: pd.DataFrame | None) -> list[list[str]]:
+    """PLACE_COLUMNS of each claim (its place's representative point), blank if none."""
     if places is None:
-        return [["", ""] for _ in range(len(events))]
+        return [[""] * len(PLACE_COLUMNS) for _ in range(len(events))]
     by_id = places.set_index("place_id")
     out = []
     for pid in events["place_id"]:
         if pid and pid in by_id.index:
             lat, lon = place_point(by_id, pid)
-            out.append([f"{round(lat, 6):g}", f"{round(lon, 6):g}"])
+            name, precision = str(by_id.at[pid, "name"]), str(by_id.at[pid, "precision"])
+            out.append([neutralise(name), precision, f"{lat:.6f}".rstrip("0").rstrip(".")])
+            out[-1].append(f"{lon:.6f}".rstrip("0").rstrip("."))
         else:
-            out.append(["", ""])
+            out.append([""] * len(PLACE_COLUMNS))
     return out
 
 
 def claims_table(events: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
     """The claims as text in the schema's column order, formula cells neutralised, then their
-    coordinates (blank without ``places``)."""
+    place (PLACE_COLUMNS, blank without ``places``)."""
     out = pd.DataFrame(index=range(len(events)))
     for col in EVENTS.columns:
         values = events[col.name] if col.name in events.columns else [""] * len(events)
@@ -210,14 +213,14 @@ def claims_table(events: pd.DataFrame, places: pd.DataFrame | None = None) -> pd
         if col.kind not in _NUMERIC_KINDS:
             texts = [neutralise(t) for t in texts]
         out[col.name] = texts
-    coords = _coordinates(events, places)
-    for i, name in enumerate(COORDINATE_COLUMNS):
-        out[name] = [pair[i] for pair in coords]
+    cells = _place_cells(events, places)
+    for i, name in enumerate(PLACE_COLUMNS):
+        out[name] = [row[i] for row in cells]
     return out
 
 
 def claims_csv(events: pd.DataFrame, places: pd.DataFrame | None = None) -> bytes:
-    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM) plus ``lat``/``lon``."""
+    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM) plus their place."""
     return _csv_bytes(claims_table(events, places))
 
 

@@ -10,6 +10,7 @@ reported row by row where day and month could swap.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -54,6 +55,7 @@ def _year(text: str) -> int:
     return year + (2000 if year < 50 else 1900) if len(text) == 2 else year
 
 
+@functools.lru_cache(maxsize=65536)  # a file repeats its dates many times over
 def parse_date(text: str, order: SlashOrder = "unknown") -> date | str:
     """The date ``text`` names, or why it cannot be read (a sentence for the report)."""
     value = text.strip()

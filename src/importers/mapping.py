@@ -13,6 +13,7 @@ knows and nothing more. ``docs/import.md`` documents every field.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -116,6 +117,7 @@ ACLED_ZERO_NOTE = (
 )
 
 
+@functools.lru_cache(maxsize=65536)  # sources repeat across a file's rows
 def claimant_side(source: str) -> str:
     """The party every ``;``-separated part of ``source`` belongs to, else ``Unknown``."""
     parts = [p.strip() for p in source.split(";") if p.strip()]
@@ -143,6 +145,14 @@ class Context:
     #: bundled ids (kcm imports keep references to them)
     known_places: frozenset[str] = frozenset()
     known_sources: frozenset[str] = frozenset()
+    #: the file's column -> its canonical name (``layouts.canonical``), computed once
+    canon: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, column: str) -> str:
+        name = self.canon.get(column)
+        if name is None:
+            name = self.canon[column] = canonical([column])[0]
+        return name
 
 
 @dataclass
@@ -155,13 +165,17 @@ class Mapped:
     problems: list[Problem] = field(default_factory=list)
 
 
+_CLAIM_COLUMNS = EVENTS.column_names
+
+
 def _blank_claim() -> dict[str, str]:
-    return dict.fromkeys(EVENTS.column_names, "")
+    return dict.fromkeys(_CLAIM_COLUMNS, "")
 
 
-def _original_fields(cells: dict[str, str], copied: set[str]) -> str:
+def _original_fields(cells: dict[str, str], copied: set[str], ctx: Context) -> str:
     """The record's non-blank cells not copied verbatim into a claim field, as JSON."""
-    kept = {k: v for k, v in cells.items() if v != "" and canonical([k])[0] not in copied}
+    canon = ctx.canon
+    kept = {k: v for k, v in cells.items() if v and (canon.get(k) or k) not in copied}
     return json.dumps(kept, ensure_ascii=False, sort_keys=False) if kept else ""
 
 
@@ -189,7 +203,8 @@ class _Row:
     """Cells of one record by canonical column name, and the problems met reading them."""
 
     def __init__(self, cells: dict[str, str], line: int, ctx: Context) -> None:
-        self.cells = {canonical([k])[0]: v for k, v in cells.items()}
+        canon = ctx.canon
+        self.cells = {canon.get(k) or ctx.canonical(k): v for k, v in cells.items()}
         self.line, self.ctx = line, ctx
         self.problems: list[Problem] = []
 
@@ -298,7 +313,7 @@ def map_acled(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         dataset=ctx.dataset_id,
     )
     copied = {"actor1", "actor2", "source"} | ({"notes"} if row.get("notes") else set())
-    claim["original_fields"] = _original_fields(cells, copied)
+    claim["original_fields"] = _original_fields(cells, copied, ctx)
     if not time_precision_known(row.get("time_precision")):
         claim["notes"] = "time_precision not coded; read as a day"
     out.claim = claim
@@ -356,12 +371,13 @@ def map_ucdp(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         date_end=end.isoformat(),
         date_precision=UCDP_DATE_PRECISION.get(row.get("date_prec"), "day"),
         place_id=ctx.places.resolve(
-            where.split("(")[0].strip() if where else "",
+            ucdp_place_name(where),
             coords[0],
             coords[1],
             precision,
             row.get("country"),
             f"{ctx.dataset_name}: latitude/longitude as coded (where_prec {row.get('where_prec')})",
+            display=where,
         ),
         event_type=violence[0],
         sub_event_type=violence[1],
@@ -379,9 +395,24 @@ def map_ucdp(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
         dataset=ctx.dataset_id,
         **figures,
     )
-    claim["original_fields"] = _original_fields(cells, {"side_a", "side_b"})
+    claim["original_fields"] = _original_fields(cells, {"side_a", "side_b"}, ctx)
     out.claim = claim
     return out
+
+
+#: UCDP names a point "Stepanakert town", "Martakert village (Agdara)": the bare name is what
+#: the gazetteer knows.
+_UCDP_NAME_TAIL = re.compile(
+    r"\s*(\(.*\)|\b(town|city|village|district|region|province|area|rayon)\b)\s*$", re.I
+)
+
+
+def ucdp_place_name(where: str) -> str:
+    """The place name in a UCDP ``where_coordinates`` (suffix words and brackets dropped)."""
+    name = where.strip()
+    while (stripped := _UCDP_NAME_TAIL.sub("", name)) != name and stripped:
+        name = stripped
+    return name
 
 
 _LEADING_BLANKS = re.compile(r"^[\s\u180e\u200b\u2060\ufeff]+")
@@ -405,7 +436,7 @@ def map_kcm(cells: dict[str, str], line: int, ctx: Context) -> Mapped:
     original = row.get("event_id")
     out = Mapped(line, original)
     claim = _blank_claim()
-    for name in EVENTS.column_names:
+    for name in _CLAIM_COLUMNS:
         claim[name] = unneutralise(cells.get(name, "").strip())
     if not original:
         row.problem("event_id", "blank: the claim has no id")

@@ -95,13 +95,22 @@ class PlaceMatcher:
         return found.place_id
 
     def resolve(
-        self, name: str, lat: float, lon: float, precision: str, country: str, source: str
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        precision: str,
+        country: str,
+        source: str,
+        display: str = "",
     ) -> str:
-        """The place id for a coded location; a new dataset place if no gazetteer match."""
+        """The place id for a coded location; a new dataset place (named ``display``, else
+        ``name``) if no gazetteer place of that name lies within MATCH_KM."""
         match = self.gazetteer_match(name, lat, lon)
         if match is not None:
             self.matched += 1
             return match
+        name = display or name
         key = f"{name}|{lat:.5f}|{lon:.5f}|{precision}"
         digest = hashlib.sha256(key.encode()).hexdigest()[:8]
         place_id = namespaced(self.dataset_id, f"{_slug(name)}_{digest}")

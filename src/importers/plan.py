@@ -221,6 +221,7 @@ def _context(
         bbox=bbox,
         known_places=frozenset(bundled["place_id"]),
         known_sources=frozenset(sources[~sources.str.contains(":", regex=False)]),
+        canon=dict(zip(table.header, canonical(table.header), strict=True)),
     )
 
 
@@ -284,17 +285,24 @@ def dataset_slug(name: str) -> str:
 
 
 def _resolve_dataset(data: Dataset, requested: str | None, fmt: str, file: str) -> tuple[str, str]:
-    """(dataset_id, name): an existing dataset by id or name, else a new one."""
-    listed = data.datasets
+    """(dataset_id, name): an existing dataset by id or name, else a new one. A dataset holds
+    one format: importing UCDP rows into an ACLED dataset is refused."""
     if requested:
-        for _, row in listed.iterrows():
-            if requested in (row["dataset_id"], row["name"]):
-                return str(row["dataset_id"]), str(row["name"])
         dataset_id = requested if re.fullmatch(DATASET_ID_PATTERN, requested) else None
-        return dataset_id or dataset_slug(requested), requested
-    stem = dataset_slug(Path(file).stem)
-    slug = stem if stem.startswith(f"{fmt}_") else f"{fmt}_{stem}"
-    return slug, f"{OUTLETS.get(fmt, fmt.upper())} {Path(file).stem}"
+        dataset_id, name = dataset_id or dataset_slug(requested), requested
+    else:
+        stem = dataset_slug(Path(file).stem)
+        dataset_id = stem if stem.startswith(f"{fmt}_") else f"{fmt}_{stem}"
+        name = f"{OUTLETS.get(fmt, fmt.upper())} {Path(file).stem}"
+    for row in data.datasets.to_dict("records"):
+        if (requested or dataset_id) in (row["dataset_id"], row["name"]):
+            if row["kind"] != fmt:
+                raise ImportError(
+                    f"dataset {row['dataset_id']!r} holds {row['kind']} rows; import this "
+                    f"{fmt} file into another dataset (--dataset NAME)"
+                )
+            return str(row["dataset_id"]), str(row["name"])
+    return dataset_id, name
 
 
 def _frame(rows: list[dict[str, str]], columns: tuple[str, ...], index: list[int]) -> pd.DataFrame:
@@ -343,6 +351,20 @@ def _merge_monadic(first: dict[str, str], other: dict[str, str]) -> None:
             elif fields[key] != value and key.lower() not in ("actor1",):
                 fields[f"{key} ({actor})"] = value
         first["original_fields"] = json.dumps(fields, ensure_ascii=False)
+
+
+def _compare(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int]:
+    """(updated, unchanged): rows of ``new`` whose event id ``old`` has, differing or not."""
+    if old.empty or new.empty:
+        return 0, 0
+    columns = list(EVENTS.column_names)
+    earlier = old.drop_duplicates("event_id").set_index("event_id", drop=False)
+    present = new[new["event_id"].isin(earlier.index)]
+    if present.empty:
+        return 0, 0
+    before = earlier.loc[present["event_id"], columns].to_numpy(dtype=object)
+    same = (before == present[columns].to_numpy(dtype=object)).all(axis=1)
+    return int((~same).sum()), int(same.sum())
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -472,22 +494,8 @@ def plan_import(
     frame = frame[~frame.index.isin(bad_lines)]
 
     # merge with the earlier import of this dataset, by event id
-    old_by_id = old_events.set_index("event_id", drop=False) if len(old_events) else None
-    new_ids = list(frame["event_id"])
-    updated = unchanged = 0
-    if old_by_id is not None:
-        known = set(old_by_id.index)
-        for _, row in frame.iterrows():
-            if row["event_id"] in known:
-                same = all(
-                    str(old_by_id.at[row["event_id"], c]) == str(row[c])
-                    for c in EVENTS.column_names
-                )
-                unchanged += same
-                updated += not same
-        kept_old = old_events[~old_events["event_id"].isin(set(new_ids))]
-    else:
-        kept_old = old_events.iloc[0:0]
+    updated, unchanged = _compare(old_events, frame)
+    kept_old = old_events[~old_events["event_id"].isin(set(frame["event_id"]))]
     events = pd.concat([kept_old, frame.reset_index(drop=True)], ignore_index=True)
     used = set(events["place_id"])
     place_frame = pd.DataFrame(
