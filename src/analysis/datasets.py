@@ -29,6 +29,7 @@ __all__ = [
     "mapping_table",
     "parse_bbox_text",
     "plan_counts",
+    "preview_problems",
     "preview_table",
     "problems_text",
 ]
@@ -134,14 +135,18 @@ def mapping_table(detection: Detection) -> pd.DataFrame:
 
 
 def preview_table(detection: Detection) -> pd.DataFrame:
-    """The first rows as they would become claims, the main fields first (a row that would
-    be skipped shows its problem instead)."""
-    frame = pd.DataFrame(detection.preview)
+    """The first rows that become claims, the main fields first (rows that would be skipped
+    are in ``preview_problems``)."""
+    frame = pd.DataFrame([row for row in detection.preview if "problem" not in row])
     if frame.empty:
         return frame
-    # a row that would be skipped says why, in the first column
-    first = [c for c in ("problem", *PREVIEW_FIRST) if c in frame.columns]
+    first = [c for c in PREVIEW_FIRST if c in frame.columns]
     return frame[first + [c for c in frame.columns if c not in first]].fillna("")
+
+
+def preview_problems(detection: Detection) -> list[str]:
+    """Why each previewed row that would be skipped is skipped (``file:line: field: …``)."""
+    return [row["problem"] for row in detection.preview if "problem" in row]
 
 
 def plan_counts(plan: ImportPlan) -> list[tuple[str, int, str]]:

@@ -20,6 +20,7 @@ from src.analysis.datasets import (
     mapping_table,
     parse_bbox_text,
     plan_counts,
+    preview_problems,
     preview_table,
     problems_text,
 )
@@ -87,13 +88,15 @@ def show_detection(detection: Detection) -> None:
             f"{len(detection.problems):,} problem(s) reading the file:", icon=notices.WARNING
         )
         st.code(problems_text(detection.problems), language=None, wrap_lines=True)
-    left, right = st.columns([2, 5])
+    left, right = st.columns([2, 3])
     with left:
         st.markdown("**Column mapping**")
         st.dataframe(mapping_table(detection), hide_index=True, width="stretch")
     with right:
         st.markdown(f"**Preview:** the first {len(detection.preview)} rows as claims")
         st.dataframe(preview_table(detection), hide_index=True, width="stretch")
+        for problem in preview_problems(detection):
+            st.caption(f"Would be skipped: {md(problem)}")
 
 
 def _plan(raw: bytes, name: str, key: PlanKey) -> ImportPlan | None:
