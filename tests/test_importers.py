@@ -332,3 +332,20 @@ def test_concurrent_imports_conflict_instead_of_overwriting(data_dir: Path) -> N
     assert list(load_dataset(data_dir).datasets["dataset_id"]) == ["articles", "one"]
     apply_import(plan_import(data_dir, FIXTURES / "ucdp_portal.csv", "two"))  # after reloading
     assert list(load_dataset(data_dir).datasets["dataset_id"]) == ["articles", "one", "two"]
+
+
+def test_popup_names_the_dataset_its_id_range_and_fields(data_dir: Path) -> None:
+    from src.mapview.popup import claim_popup
+    from src.rows import records
+
+    imported(data_dir, "ucdp_ged.csv", dataset="ucdp_test")
+    events = load_dataset(data_dir).events
+    row = next(r for r in records(events) if r["event_id"] == "ucdp_test:401")
+    html = claim_popup(row, "Stepanakert", "exact", {})
+    assert "ucdp_test · id 401" in html
+    assert "killed: 5 (range 3–12)" in html
+    assert "<b>where_prec</b>: 1" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<b>bold</b>" not in html
+    article = next(r for r in records(events) if r["event_id"] == "E001")
+    assert "<th>Dataset</th><td>articles</td>" in claim_popup(article, "x", "exact", {})
