@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from src.analysis.text import md_unlinked
+
 ROOT = Path(__file__).resolve().parent.parent
 ACLED = ROOT / "tests" / "fixtures" / "dataui" / "acled_small.csv"
 NAME = "ACLED test <b>file</b>"
@@ -72,7 +74,7 @@ def test_upload_report_import_and_the_claims_are_on_the_map(app_factory, data_di
     assert [b.label for b in at.get("download_button")][:1] == ["Download the skipped rows (CSV)"]
 
     apply = at.button(key="data_apply")
-    assert apply.label == f"Import 2 claim(s) into “{NAME}”"
+    assert apply.label == f"Import 2 claim(s) into “{md_unlinked(NAME)}”"  # escaped markdown
     apply.click().run()
     assert not at.exception
     assert any(s.value.startswith("Imported.") for s in at.success)

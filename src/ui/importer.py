@@ -24,7 +24,7 @@ from src.analysis.datasets import (
     preview_table,
     problems_text,
 )
-from src.analysis.text import md
+from src.analysis.text import md, md_unlinked
 from src.importers import Detection, ImportPlan, apply_import, detect, plan_import
 from src.importers import ImportError as NotImportable
 from src.store import ConflictError, StoreError
@@ -209,7 +209,8 @@ def import_flow(version: str) -> None:
         return
     show_report(plan)
     if st.button(
-        f"Import {plan.imported:,} claim(s) into “{plan.dataset_name}”",
+        # widget labels render markdown (links, images): the name is escaped
+        f"Import {plan.imported:,} claim(s) into “{md_unlinked(plan.dataset_name)}”",
         key="data_apply",
         type="primary",
         disabled=plan.imported == 0,
