@@ -20,6 +20,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/Timeline.py", "Timeline", ":material/timeline:"),
     PageSpec("pages/Sources.py", "Sources", ":material/newspaper:"),
     PageSpec("pages/Places.py", "Places", ":material/place:"),
+    PageSpec("pages/Data.py", "Data", ":material/database:"),
 )
 
 if __name__ == "__main__":  # Streamlit runs the entry point as __main__

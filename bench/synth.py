@@ -27,6 +27,7 @@ from pyarrow import csv
 
 from src.dataset import DATA_DIR
 from src.schema import (
+    ARTICLES_DATASET,
     CLAIMANT_SIDES,
     DATE_PRECISIONS,
     EVENT_TAXONOMY,
@@ -230,6 +231,8 @@ def synthetic_dataset(
     sources = pd.concat([base["sources"], _sources(base["sources"], extra_sources)])
     places = pd.concat([base["places"], _places(rng, min(MAX_PLACES, max(50, n // 20)))])
     events = _events(rng, n, list(places["place_id"]), len(sources))
+    # the columns imported datasets fill (dataset, original_id, …): blank for article claims
+    events = events.assign(**{c: "" for c in EVENTS.column_names if c not in events.columns})
     return {
         "sources": sources.reset_index(drop=True),
         "places": places.reset_index(drop=True),
@@ -256,7 +259,7 @@ def synthetic(n: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(events, places) typed as ``load_dataset`` types them, without writing files: for the
     benches that time what happens after loading."""
     frames = synthetic_dataset(n, seed)
-    events = typed_frame(EVENTS, frames["events"])
+    events = typed_frame(EVENTS, frames["events"]).assign(dataset=ARTICLES_DATASET)
     places = typed_frame(PLACES, frames["places"])
     return events.drop(columns="line"), places.drop(columns="line")
 

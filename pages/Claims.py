@@ -8,13 +8,31 @@ from __future__ import annotations
 import streamlit as st
 
 from src.analysis.charts import fatalities_chart, not_stated_chart
+from src.analysis.crosscheck import (
+    ARTICLES,
+    MATCH_FILTERS,
+    CrossCheck,
+    CrossCheckParams,
+    claim_markdown,
+    incident_summary,
+    matched_first,
+)
 from src.analysis.incidents import (
     KIND_LABELS,
     discrepancy_markdown,
 )
 from src.analysis.text import md
+from src.labels import dataset_names
+from src.rows import records
 from src.ui import notices
-from src.ui.data import claim_cards, compared_claims, incident_views
+from src.ui.data import (
+    MatchFilter,
+    claim_cards,
+    compared_claims,
+    cross_check_view,
+    incident_views,
+    matching,
+)
 from src.ui.shell import page_context, page_header
 
 ctx = page_context()
@@ -33,21 +51,53 @@ whole = right.toggle(
     "about an incident that has at least one claim in view.",
 )
 
-claims = compared_claims(ctx.data, ctx.shown, whole)
-overview, found = incident_views(ctx.data, ctx.state, whole)
+check: CrossCheck | None = None
+match: MatchFilter = None
+if (ctx.data.events["dataset"] != ARTICLES).any():
+    with st.expander("Cross-check with the imported datasets", expanded=True):
+        st.caption(
+            "Each article claim against the dataset events near it in place and time. A match "
+            "keeps both accounts side by side; ⚠️ marks where figures, type or actors differ. "
+            "Claims with no place, or dated only to a span of more than "
+            f"{CrossCheckParams().max_span_days} days, are not checked."
+        )
+        k, d, w = st.columns(3)
+        km = k.slider("Distance (km)", 1, 50, 10, key="xc_km")
+        days = d.slider("Day window (± days)", 0, 7, 1, key="xc_days")
+        which = w.radio(
+            "Show claims",
+            list(MATCH_FILTERS),
+            format_func=MATCH_FILTERS.__getitem__,
+            key="xc_match",
+            help="“With”/“without” keep only article claims, checked in this window.",
+        )
+    params = CrossCheckParams(km=float(km), days=int(days))
+    check = cross_check_view(ctx.data, params)
+    match = (str(which), params)
+
+claims = matching(ctx.data, compared_claims(ctx.data, ctx.shown, whole), match)
+overview, found = incident_views(ctx.data, ctx.state, whole, match)
 contested = overview[overview["contested"]]
 
 a, b, c = st.columns(3)
 a.metric("Incidents in view", len(overview))
 b.metric("Contested incidents", len(contested), help=", ".join(KIND_LABELS.values()))
 c.metric("Claims compared", len(claims))
+if check is not None:
+    with_match = check.claim_ids("with") & set(claims["event_id"])
+    flagged = set(check.status.loc[check.status["flagged"] > 0, "event_id"])
+    st.caption(
+        f"Cross-check: {len(with_match)} of the article claims compared have a dataset event "
+        f"within {params.km:g} km and ±{params.days} day(s); "
+        f"{len(with_match & flagged)} of them disagree with one on figures, type or actors."
+    )
 
 if claims.empty:
     notices.no_claims()
     st.stop()
 
 st.subheader("Claimed fatalities")
-figures, tables = claim_cards(ctx.data, ctx.state, whole)
+figures, tables = claim_cards(ctx.data, ctx.state, whole, match)
 if figures["stated"].any():
     st.altair_chart(fatalities_chart(figures), width="stretch")
 else:
@@ -62,6 +112,11 @@ st.subheader("Incidents")
 cards = contested if only_contested else overview
 if cards.empty:
     st.info("No contested incident among the claims in view.", icon=notices.EMPTY)
+datasets = dataset_names(ctx.data.datasets)
+by_incident = {
+    str(iid): records(rows)
+    for iid, rows in claims[claims["dataset"] == ARTICLES].groupby("incident_id", sort=False)
+}
 for card in cards.to_dict("records"):
     iid = card["incident_id"]
     with st.container(border=True):
@@ -81,3 +136,8 @@ for card in cards.to_dict("records"):
                 "filters; switch on “Compare with every claim” to see them."
             )
         st.table(tables[iid])
+        checked = by_incident.get(iid, []) if check is not None else []
+        if check is not None and checked:
+            with st.expander(incident_summary(check, [r["event_id"] for r in checked])):
+                for row in matched_first(check, checked):
+                    st.markdown(claim_markdown(check, row, datasets, ctx.place_names))

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from src.analysis.text import md
 from src.assets.localize import localize_map
+from src.labels import dataset_credits
 from src.mapview.build import (
     LayerRegistry,
     base_map,
@@ -45,7 +46,8 @@ playback = st.sidebar.toggle(
 )
 
 places = data.places
-m = base_map(places, data.events, ctx.basemap)
+credits = [(c.name, c.credit) for c in dataset_credits(data.datasets, shown)]
+m = base_map(places, data.events, ctx.basemap, credits=credits)
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
     timeline, slider = playback_layers(

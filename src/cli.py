@@ -76,6 +76,11 @@ COMMANDS: tuple[Command, ...] = (
         "src.briefing.__main__",
     ),
     Command("assets", "fetch the map's Leaflet assets for offline use", "src.assets.__main__"),
+    Command(
+        "import",
+        "import an ACLED, UCDP or KCM file as a dataset",
+        "src.importers.__main__",
+    ),
 )
 
 

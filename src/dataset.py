@@ -9,6 +9,7 @@ validating a million rows again.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,8 +20,15 @@ import pandas as pd
 
 from src import snapshot, store
 from src.csvio import Problem, RawTable
-from src.schema import EVENTS, PLACES, SOURCES
-from src.validation import Reference, default_paths, typed_frame, validate_files, validate_table
+from src.schema import ARTICLES_DATASET, DATASETS, EVENTS, IMPORTS_FOLDER, PLACES, SOURCES
+from src.validation import (
+    Reference,
+    ValidationResult,
+    default_paths,
+    typed_frame,
+    validate_files,
+    validate_table,
+)
 
 __all__ = [
     "DATA_DIR",
@@ -62,31 +70,70 @@ class DataValidationError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """The three tables, typed, plus a short fingerprint naming this version of the data."""
+    """The three tables, typed, plus a short fingerprint naming this version of the data.
+
+    ``sources``, ``places`` and ``events`` hold the bundled rows and every imported dataset's;
+    ``datasets`` lists the datasets (always the ``articles`` row first), and each event's
+    ``dataset`` names its row there.
+    """
 
     sources: pd.DataFrame
     places: pd.DataFrame
     events: pd.DataFrame
     version: str
+    datasets: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: articles_dataset_frame(0).drop(columns="line")
+    )
 
 
 #: The tables whose bytes make up ``Dataset.version`` (the short hash the app shows).
 _VERSIONED = (SOURCES, PLACES, EVENTS)
 
 
-def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """Validate and load sources, places and events; raise DataValidationError if anything's off.
+#: The credit line of the bundled articles (no terms ask for more).
+ARTICLES_CREDIT = "Claims extracted from news articles (see Sources); coded by this project"
 
-    The snapshot of an earlier load of exactly these files (every byte hashed) stands in for
-    the validation; any other case validates and refreshes the snapshot.
+
+def articles_dataset_frame(n_sources: int) -> pd.DataFrame:
+    """The ``articles`` row of ``Dataset.datasets``, typed like datasets.csv."""
+    raw = pd.DataFrame([{c: "" for c in DATASETS.column_names}]).astype("string")
+    raw.loc[0, ["dataset_id", "name", "kind", "credit"]] = [
+        ARTICLES_DATASET,
+        f"Articles ({n_sources})",
+        "articles",
+        ARTICLES_CREDIT,
+    ]
+    raw.loc[0, "rows"] = ""
+    return typed_frame(DATASETS, raw)
+
+
+def _typed_all(spec_name: str, result: ValidationResult) -> pd.DataFrame:
+    """A table's bundled rows followed by every imported dataset's, typed."""
+    spec = {"sources": SOURCES, "places": PLACES, "events": EVENTS}[spec_name]
+    parts = [typed_frame(spec, result.tables[spec_name].frame)]
+    for tables in result.imports.values():
+        if not tables[spec_name].frame.empty:
+            parts.append(typed_frame(spec, tables[spec_name].frame))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Validate and load sources, places and events, the bundled ones and every dataset that
+    ``datasets.csv`` lists; raise DataValidationError if anything's off.
+
+    The snapshot of an earlier load of exactly these files (every byte hashed, imports
+    included) stands in for the validation; any other case validates and refreshes it.
     """
     if (Path(data_dir) / store.JOURNAL_NAME).exists():
         store.recover(Path(data_dir))  # a save killed half-way: finish it before reading
     paths = default_paths(data_dir)
-    names = [spec.name for spec in _VERSIONED]
+    hashed = {**paths, **_import_files(Path(data_dir))}
+    # the version names the data the app shows: the bundled tables' bytes (as it always has),
+    # then the dataset list and every imported file, so an import gives a new version
+    names = [spec.name for spec in _VERSIONED] + [DATASETS.name] + sorted(set(hashed) - set(paths))
     with ThreadPoolExecutor(1) as pool:  # hash the files while the snapshot is mapped in
-        hashing = pool.submit(snapshot.digest_files, paths, names)
-        stored = snapshot.read_snapshot(Path(data_dir), _VERSIONED)
+        hashing = pool.submit(snapshot.digest_files, hashed, names)
+        stored = snapshot.read_snapshot(Path(data_dir), _SNAPSHOT)
         digests, version = hashing.result()
     key = snapshot.snapshot_key(digests)
     if stored is not None and stored.key == key:
@@ -94,20 +141,48 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     else:
         del stored
         frames = _validated_frames(paths)
-        after, version = snapshot.digest_files(paths, names)
+        after, version = snapshot.digest_files(hashed, names)
         if after == digests:  # not edited while we validated: the frames are of these bytes
             snapshot.write_snapshot(Path(data_dir), key, frames)
     return Dataset(
-        sources=frames["sources"], places=frames["places"], events=frames["events"], version=version
+        sources=frames["sources"],
+        places=frames["places"],
+        events=frames["events"],
+        version=version,
+        datasets=frames["datasets"].drop(columns="line"),
     )
 
 
+#: The tables a snapshot holds: the merged bundled + imported ones and the dataset list.
+_SNAPSHOT = (*_VERSIONED, DATASETS)
+
+
+def _import_files(data_dir: Path) -> dict[str, Path]:
+    """Every CSV under ``imports/``, named by its relative path: all are hashed, whether or
+    not ``datasets.csv`` lists their folder, so no change to them can leave a snapshot stale."""
+    folder = data_dir / IMPORTS_FOLDER
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(data_dir).as_posix(): p for p in sorted(folder.glob("*/*.csv"))}
+
+
 def _validated_frames(paths: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
-    """Validate every file and type the tables (the one way frames are made from the CSVs)."""
+    """Validate every file and type the tables (the one way frames are made from the CSVs):
+    the bundled rows followed by each listed dataset's, and the dataset list (``line`` kept,
+    like every snapshot table)."""
     result = validate_files(paths)
     if not result.ok:
         raise DataValidationError(result.problems)
-    return {spec.name: typed_frame(spec, result.tables[spec.name].frame) for spec in _VERSIONED}
+    frames = {name: _typed_all(name, result) for name in ("sources", "places", "events")}
+    events = frames["events"]
+    events["dataset"] = events["dataset"].mask(events["dataset"] == "", ARTICLES_DATASET)
+    datasets = articles_dataset_frame(len(result.tables["sources"].frame))
+    datasets.loc[0, "rows"] = len(result.tables["events"].frame)
+    if "datasets" in result.tables and not result.tables["datasets"].frame.empty:
+        listed = typed_frame(DATASETS, result.tables["datasets"].frame)
+        datasets = pd.concat([datasets, listed], ignore_index=True)
+    frames["datasets"] = datasets
+    return frames
 
 
 def load_places(path: Path = DATA_DIR / PLACES.filename) -> pd.DataFrame:

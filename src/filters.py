@@ -10,7 +10,7 @@ import functools
 import re
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ __all__ = [
 
 #: Filter field -> the events column(s) it matches.
 FACETS: dict[str, tuple[str, ...]] = {
+    "datasets": ("dataset",),
     "sources": ("source_ids",),
     "sides": ("claimant_side",),
     "claimants": ("claimant",),
@@ -52,6 +53,7 @@ class FilterState:
     period: str = "all"
     date_from: date | None = None
     date_to: date | None = None
+    datasets: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
     claimants: tuple[str, ...] = ()
@@ -122,6 +124,8 @@ def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     keep = (events["date_start"].to_numpy() < after_end) & (
         events["date_end"].to_numpy() >= np.datetime64(start, "D")
     )
+    if state.datasets:
+        keep &= events["dataset"].isin(state.datasets)
     if state.sources:
         keep &= _any_listed(events["source_ids"], set(state.sources))
     for column, values in (
@@ -224,6 +228,7 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
     """Every value each facet can take in the data (sources by id), sorted for the widgets."""
     actors = pd.concat([events["actor1"], events["actor2"]])
     return {
+        "datasets": sorted(events["dataset"].unique()),
         "sources": sorted(sources["source_id"]),
         "sides": sorted(events["claimant_side"].unique()),
         "claimants": sorted(events["claimant"].unique()),
@@ -232,14 +237,22 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
     }
 
 
-def describe(state: FilterState, events: pd.DataFrame, source_names: dict[str, str]) -> list[str]:
-    """The active filters in plain words, for captions, screenshots and briefings."""
+def describe(
+    state: FilterState,
+    events: pd.DataFrame,
+    source_names: Mapping[str, str],
+    dataset_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The active filters in plain words, for captions, screenshots and briefings (sources and
+    datasets by name where the mappings know them)."""
     start, end = window(state, events)
     parts = [f"{PERIOD_LABELS.get(state.period, state.period)}: {start:%d %b %Y} – {end:%d %b %Y}"]
+    names = {"sources": source_names, "datasets": dataset_names or {}}
     for name, label in FACET_LABELS.items():
         values = state.facet(name)
         if values:
-            shown = [source_names.get(v, v) if name == "sources" else v for v in values]
+            known = names.get(name, {})
+            shown = [known.get(v, v) for v in values]
             parts.append(f"{label}: {', '.join(shown)}")
     if state.text.strip():
         parts.append(f'text contains "{state.text.strip()}"')

@@ -9,13 +9,14 @@ the map, the pages and the exports.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from pandas.api.typing import NAType
 
-from src.rows import Row
+from src.rows import Row, records
 from src.schema import CLAIMANT_SIDES, EVENT_TYPES
 
 __all__ = [
@@ -25,7 +26,13 @@ __all__ = [
     "PERIOD_TITLES",
     "SIDE_NAMES",
     "VERIFICATION_LABELS",
+    "Credit",
     "Figure",
+    "claims_count",
+    "credits_line",
+    "dataset_credits",
+    "dataset_labels",
+    "dataset_names",
     "date_label",
     "figure_label",
     "verification_label",
@@ -59,6 +66,7 @@ PERIOD_TITLES: dict[str, str] = {
 
 #: Filter field -> how captions and the sidebar name it.
 FACET_LABELS: dict[str, str] = {
+    "datasets": "dataset",
     "sources": "source",
     "sides": "claimant side",
     "claimants": "claimant",
@@ -95,3 +103,64 @@ def figure_label(value: Figure) -> str:
     if value is None or pd.isna(value):
         return "not stated"
     return str(int(value))
+
+
+def _dataset_counts(datasets: pd.DataFrame, events: pd.DataFrame) -> list[tuple[Row, int]]:
+    """Each dataset row with how many of ``events`` belong to it, in ``datasets`` order;
+    an id the events carry that ``datasets`` lacks is listed by its id (never dropped)."""
+    counts = events["dataset"].value_counts()
+    rows: list[tuple[Row, int]] = [
+        (row, int(counts.get(row["dataset_id"], 0))) for row in records(datasets)
+    ]
+    listed = set(datasets["dataset_id"])
+    rows += [
+        ({"dataset_id": d, "name": str(d), "credit": ""}, int(n))
+        for d, n in counts.items()
+        if d not in listed
+    ]
+    return rows
+
+
+def claims_count(n: int) -> str:
+    """``1 claim``, ``1,204 claims``."""
+    return f"{n:,} claim{'' if n == 1 else 's'}"
+
+
+def dataset_labels(datasets: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
+    """dataset id -> "name · N claims", for the sidebar's dataset filter."""
+    return {
+        str(row["dataset_id"]): f"{row['name']} · {claims_count(n)}"
+        for row, n in _dataset_counts(datasets, events)
+    }
+
+
+class Credit(NamedTuple):
+    """One dataset shown: its id, name, how many claims of the view are from it, its credit."""
+
+    dataset_id: str
+    name: str
+    claims: int
+    credit: str
+
+
+def dataset_credits(datasets: pd.DataFrame, shown: pd.DataFrame) -> list[Credit]:
+    """Each dataset with a claim in ``shown``, in ``datasets`` order: what the map legend and
+    the briefing frame name and credit, as the datasets' terms require."""
+    return [
+        Credit(str(row["dataset_id"]), str(row["name"]), n, str(row.get("credit") or ""))
+        for row, n in _dataset_counts(datasets, shown)
+        if n
+    ]
+
+
+def credits_line(credits: Sequence[Credit]) -> str:
+    """The credits in one line: "Articles (5), 120 claims — …; ACLED …, 40 claims — data: …"."""
+    return "; ".join(
+        f"{c.name}, {claims_count(c.claims)}" + (f" — {c.credit}" if c.credit else "")
+        for c in credits
+    )
+
+
+def dataset_names(datasets: pd.DataFrame) -> dict[str, str]:
+    """dataset id -> its name ("ACLED Armenia 2018–2020"), for captions and filters in words."""
+    return dict(zip(datasets["dataset_id"], datasets["name"], strict=True))

@@ -13,6 +13,7 @@ SIDE_COLOURS: dict[str, str] = {
     "Russia": "#CC79A7",
     "International": "#009E73",
     "Independent/media": "#4D4D4D",
+    "Unknown": "#A6A6A6",
 }
 TYPE_SHAPES: dict[str, str] = {
     "Battles": "cross",

@@ -68,7 +68,11 @@ CLAIMANT_SIDES: tuple[str, ...] = (
     "Russia",
     "International",
     "Independent/media",
+    "Unknown",
 )
+#: The side of a claim whose claimant is not clearly a party (imported datasets' sources that
+#: are media, NGOs or a mix of parties): never guessed from the claim's content.
+UNKNOWN_SIDE = "Unknown"
 VERIFICATION: tuple[str, ...] = ("unverified", "disputed", "denied", "confirmed")
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 #: Named parts of the day and the hours each covers (night runs past midnight, to 06:00).
@@ -91,7 +95,10 @@ PLACE_KINDS: tuple[str, ...] = (
     "road",
     "corridor",
     "crossing",
+    "location",
 )
+#: The kind of an imported dataset's own place: the dataset codes a point, not what it is.
+DATASET_PLACE_KIND = "location"
 LINE_KINDS: tuple[str, ...] = ("road", "corridor")
 #: ACLED's geo_precision 1-3, in words.
 LOCATION_PRECISIONS: tuple[str, ...] = ("exact", "near", "region")
@@ -185,6 +192,9 @@ class Column:
     #: At most this many words (verbatim quotes).
     max_words: int | None = None
     unique: bool = False
+    #: Added after files existed: a file without the column reads as all blank (so older
+    #: events.csv files and exports keep loading). Only for optional columns.
+    may_be_absent: bool = False
     #: What a valid value is, in words ("a source id like a003"): errors say "'x' is not …".
     hint: str = ""
     description: str = ""
@@ -211,8 +221,31 @@ class TableSpec:
         raise KeyError(name)
 
 
-SOURCE_ID_PATTERN = r"^a[0-9]{3}$"
-PLACE_ID_PATTERN = r"^[a-z0-9_]+$"
+#: A dataset id (``articles``, ``acled_armenia_2020``); it namespaces the dataset's own ids.
+DATASET_ID_PATTERN = r"^[a-z0-9_]+$"
+#: The dataset every bundled claim belongs to (a blank ``dataset`` cell means it).
+ARTICLES_DATASET = "articles"
+DATASET_KINDS: tuple[str, ...] = ("articles", "acled", "ucdp", "kcm")
+#: The folder, under the data folder, that holds ``<dataset_id>/{sources,places,events}.csv``.
+IMPORTS_FOLDER = "imports"
+#: An imported dataset's own id: ``<dataset_id>:<its id>`` (``acled_arm:ARM1234``), so ids of
+#: different datasets, and of the bundled data, never collide.
+_NAMESPACED = r"[a-z0-9_]+:[A-Za-z0-9_.:\-]+"
+SOURCE_ID_PATTERN = rf"^(a[0-9]{{3}}|{_NAMESPACED})$"
+PLACE_ID_PATTERN = rf"^([a-z0-9_]+|{_NAMESPACED})$"
+EVENT_ID_PATTERN = rf"^(E[0-9]{{3,}}|{_NAMESPACED})$"
+INCIDENT_ID_PATTERN = rf"^(I[0-9]{{3,}}|{_NAMESPACED})$"
+
+
+def namespaced(dataset_id: str, local_id: str) -> str:
+    """An imported dataset's id for one of its rows (``acled_arm`` + ``ARM1234``)."""
+    return f"{dataset_id}:{local_id}"
+
+
+def dataset_of(row_id: str) -> str:
+    """The dataset an id belongs to: its namespace, or ``articles`` for a bundled id."""
+    return row_id.split(":", 1)[0] if ":" in row_id else ARTICLES_DATASET
+
 
 SOURCES = TableSpec(
     name="sources",
@@ -223,7 +256,7 @@ SOURCES = TableSpec(
             "id",
             pattern=SOURCE_ID_PATTERN,
             unique=True,
-            hint="a source id like a003",
+            hint="a source id like a003 (or <dataset>:<id> for an imported dataset)",
         ),
         Column("file", "text", unique=True, description="the seed article's file name"),
         Column("headline", "text"),
@@ -261,8 +294,8 @@ EVENTS = TableSpec(
     name="events",
     filename="events.csv",
     columns=(
-        Column("event_id", "id", pattern=r"^E[0-9]{3,}$", unique=True),
-        Column("incident_id", "id", pattern=r"^I[0-9]{3,}$"),
+        Column("event_id", "id", pattern=EVENT_ID_PATTERN, unique=True),
+        Column("incident_id", "id", pattern=INCIDENT_ID_PATTERN),
         Column("date_start", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("date_end", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("date_precision", "choice", allowed=DATE_PRECISIONS),
@@ -274,7 +307,13 @@ EVENTS = TableSpec(
         ),
         Column("place_id", "id", required=False, description="blank = unlocated claim"),
         Column("event_type", "choice", allowed=EVENT_TYPES),
-        Column("sub_event_type", "choice", allowed=SUB_EVENT_TYPES),
+        Column(
+            "sub_event_type",
+            "choice",
+            required=False,
+            allowed=SUB_EVENT_TYPES,
+            description="blank only where a dataset codes no sub-event type (ACLED v6)",
+        ),
         Column("actor1", "text"),
         Column("actor2", "text", required=False),
         Column("claimant", "text"),
@@ -300,6 +339,64 @@ EVENTS = TableSpec(
         Column("verification", "choice", allowed=VERIFICATION),
         Column("summary", "text"),
         Column("quote", "text", required=False, max_words=QUOTE_MAX_WORDS),
+        Column("notes", "text", required=False),
+        Column(
+            "dataset",
+            "id",
+            required=False,
+            pattern=DATASET_ID_PATTERN,
+            may_be_absent=True,
+            description="the dataset the claim belongs to; blank = articles",
+        ),
+        Column(
+            "original_id",
+            "text",
+            required=False,
+            may_be_absent=True,
+            description="the dataset's own event id (ACLED event_id_cnty, UCDP id)",
+        ),
+        Column(
+            "original_fields",
+            "text",
+            required=False,
+            may_be_absent=True,
+            description="JSON object of the dataset's own fields, kept verbatim",
+        ),
+        Column(
+            "fatalities_low",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            may_be_absent=True,
+            description="the low end of a dataset's range (UCDP low); fatalities = best",
+        ),
+        Column(
+            "fatalities_high",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            may_be_absent=True,
+            description="the high end of a dataset's range (UCDP high)",
+        ),
+    ),
+)
+
+DATASETS = TableSpec(
+    name="datasets",
+    filename="datasets.csv",
+    optional=True,
+    columns=(
+        Column("dataset_id", "id", pattern=DATASET_ID_PATTERN, unique=True),
+        Column("name", "text", description='shown in filters and legends: "ACLED Armenia 2020"'),
+        Column("kind", "choice", allowed=DATASET_KINDS),
+        Column("credit", "text", description="the attribution the dataset's terms require"),
+        Column("url", "text", required=False),
+        Column("file", "text", required=False, description="the imported file's name"),
+        Column("format", "text", required=False, description="the layout detected"),
+        Column("imported", "date", required=False, earliest=DATE_MIN, latest=DATE_MAX),
+        Column("rows", "int", required=False, minimum=0, description="claims it holds"),
         Column("notes", "text", required=False),
     ),
 )
@@ -340,4 +437,6 @@ STATED_DISTANCES = TableSpec(
 )
 
 #: Every table of a dataset folder, in the order they are validated (references first).
-TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS, STATED_DISTANCES)
+TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS, STATED_DISTANCES, DATASETS)
+#: The tables an imported dataset's folder (``imports/<dataset_id>/``) holds.
+IMPORTED_TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS)

@@ -6,6 +6,8 @@ them (import, #10; add article, #11).
 raise :class:`ConflictError` ("changed since you loaded it"), so two sessions never silently
 overwrite each other. Saves in one folder are serialised by an exclusive ``fcntl.flock`` on
 ``.kcm-store.lock`` there (one lock per folder, because one save may span several files).
+A save may also span subfolders of one ``root`` (an import writes ``datasets.csv`` and
+``imports/<id>/*.csv`` together): the lock, the journal and the new files are then in ``root``.
 
 A save of several files (events.csv with sources.csv) survives a kill at any moment as the old
 set or the new set, never a mix:
@@ -139,7 +141,10 @@ def _recover_locked(folder: Path) -> None:
         target, new = folder / entry["name"], folder / entry["new"]
         named.add(entry["new"])
         if new.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(new, target)
+            if target.parent != folder:
+                _fsync_dir(target.parent)
         elif version_of(_read(target)) != entry["version"]:
             raise StoreError(
                 f"cannot finish the save recorded in {journal}: {new.name} is gone and "
@@ -169,10 +174,24 @@ def _one_folder(paths: Sequence[Path]) -> Path:
     return folders.pop()
 
 
-def load_many(paths: Sequence[Path]) -> list[Loaded]:
-    """Several files of one folder as one consistent set (no save half-way through)."""
+def _under(root: Path, paths: Sequence[Path]) -> Path:
+    """``root``, resolved, once every path is checked to lie in it or below it."""
+    base = Path(root).resolve()
+    for path in paths:
+        if not path.resolve().is_relative_to(base) or path.resolve() == base:
+            raise ValueError(f"{path} is not inside {base}")
+    return base
+
+
+def _folder_of(paths: Sequence[Path], root: Path | None) -> Path:
+    return _one_folder(paths) if root is None else _under(root, paths)
+
+
+def load_many(paths: Sequence[Path], root: Path | None = None) -> list[Loaded]:
+    """Several files of one folder (or below ``root``) as one consistent set (no save
+    half-way through)."""
     paths = [Path(p) for p in paths]
-    with _locked(_one_folder(paths)):
+    with _locked(_folder_of(paths, root)):
         out = []
         for path in paths:
             data = _read(path)
@@ -185,8 +204,11 @@ def load(path: Path) -> Loaded:
     return load_many([Path(path)])[0]
 
 
-def save_many(changes: Mapping[Path, tuple[bytes, str]]) -> dict[Path, str]:
-    """Write ``{path: (data, expected_version)}`` of one folder all together, or nothing.
+def save_many(
+    changes: Mapping[Path, tuple[bytes, str]], root: Path | None = None
+) -> dict[Path, str]:
+    """Write ``{path: (data, expected_version)}`` of one folder (or of any folders below
+    ``root``) all together, or nothing.
 
     Raises :class:`ConflictError` (writing nothing) if any file is no longer at its expected
     version. Returns each file's new version. Existing files keep their permission bits.
@@ -195,7 +217,7 @@ def save_many(changes: Mapping[Path, tuple[bytes, str]]) -> dict[Path, str]:
     paths = sorted(changes)  # the fixed order of the replacements
     if not paths:
         return {}
-    folder = _one_folder(paths)
+    folder = _folder_of(paths, root)
     with _locked(folder):
         for path in paths:
             current = version_of(_read(path))
@@ -205,10 +227,12 @@ def save_many(changes: Mapping[Path, tuple[bytes, str]]) -> dict[Path, str]:
         written: list[dict[str, str]] = []
         try:
             for path in paths:
-                new = folder / f".{path.name}.kcm-txn-{txn}.new"
+                name = path.resolve().relative_to(folder).as_posix()
+                new = folder / f".{name.replace('/', '~')}.kcm-txn-{txn}.new"
                 data = changes[path][0]
+                path.parent.mkdir(parents=True, exist_ok=True)
                 _write_new(new, data, path)
-                written.append({"name": path.name, "new": new.name, "version": version_of(data)})
+                written.append({"name": name, "new": new.name, "version": version_of(data)})
             _fsync_dir(folder)
             document = json.dumps({"txn": txn, "files": written}, indent=1).encode()
         except BaseException:

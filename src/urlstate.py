@@ -22,6 +22,7 @@ from src.schema import PERIODS
 
 #: URL parameter -> FilterState field.
 PARAMS: dict[str, str] = {
+    "dataset": "datasets",
     "source": "sources",
     "side": "sides",
     "claimant": "claimants",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -21,8 +21,12 @@ import pandera.pandas as pa
 from src.csvio import Problem, RawTable, display_path, read_raw
 from src.geo.gazetteer import Gazetteer, GazetteerError
 from src.schema import (
+    ARTICLES_DATASET,
+    DATASETS,
     EVENT_TAXONOMY,
     EVENTS,
+    IMPORTED_TABLES,
+    IMPORTS_FOLDER,
     LINE_KINDS,
     PLACES,
     STATED_DISTANCES,
@@ -296,7 +300,7 @@ def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
             (
                 "sub_event_type",
                 lambda df: [
-                    t not in EVENT_TAXONOMY or s in EVENT_TAXONOMY[t]
+                    t not in EVENT_TAXONOMY or s == "" or s in EVENT_TAXONOMY[t]
                     for t, s in zip(df["event_type"], df["sub_event_type"], strict=True)
                 ],
                 "does not belong to the row's event_type",
@@ -405,7 +409,10 @@ def validate_table(spec: TableSpec, raw: RawTable, refs: References | None = Non
     problems = list(raw.problems)
     if not raw.header:
         return problems
-    missing = [c for c in spec.column_names if c not in raw.header]
+    absent = [c.name for c in spec.columns if c.may_be_absent and c.name not in raw.header]
+    if absent and not raw.frame.empty:
+        raw.frame = raw.frame.assign(**{c: "" for c in absent}).astype("string")
+    missing = [c for c in spec.column_names if c not in raw.header and c not in absent]
     problems += [Problem(name, 1, c, "required column is missing") for c in missing]
     extra = [c for c in raw.header if c and c not in spec.column_names]  # blank: read_raw's
     problems += [Problem(name, 1, c, "unknown column") for c in extra]
@@ -490,6 +497,8 @@ class ValidationResult:
 
     tables: dict[str, RawTable]
     problems: list[Problem]
+    #: Each imported dataset's tables (dataset_id -> table name -> raw), in datasets.csv order.
+    imports: dict[str, dict[str, RawTable]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -524,11 +533,88 @@ def validate_files(paths: Mapping[str, Path]) -> ValidationResult:
     if "stated_distances" in raws:
         places = place_reference(raws["places"]) if "places" in raws else None
         refs["stated_distances"] = stated_distance_refs(places, source_ids)
+    refs["events"] = {**refs["events"], "dataset": Reference.ids("dataset", {ARTICLES_DATASET})}
+    refs["datasets"] = {}
     problems: list[Problem] = []
     for spec in TABLES:
         if spec.name in raws:
             problems += validate_table(spec, raws[spec.name], refs[spec.name])
-    return ValidationResult(raws, problems)
+    imports: dict[str, dict[str, RawTable]] = {}
+    datasets = raws.get("datasets")
+    if datasets is not None and "events" in paths:
+        data_dir = Path(paths["events"]).parent
+        for dataset_id in _dataset_rows(datasets, problems):
+            found, found_problems = _validate_import(
+                data_dir, dataset_id, place_ids or set(), source_ids or set()
+            )
+            imports[dataset_id] = found
+            problems += found_problems
+    return ValidationResult(raws, problems, imports)
+
+
+def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
+    """The well-formed dataset ids of datasets.csv, in order (the others are reported
+    by the table's own validation); ``articles`` is the bundled data, never an import."""
+    if "dataset_id" not in raw.frame.columns:
+        return []
+    pattern = re.compile(DATASETS.column("dataset_id").pattern or "")
+    rows: list[str] = []
+    for line, value in zip(raw.frame.index.tolist(), raw.frame["dataset_id"], strict=True):
+        dataset_id = str(value).strip()
+        if dataset_id == ARTICLES_DATASET:
+            message = "'articles' is the bundled dataset; an import needs another id"
+            problems.append(Problem(display_path(raw.path), int(line), "dataset_id", message))
+        elif pattern.fullmatch(dataset_id) and dataset_id not in rows:
+            rows.append(dataset_id)
+    return rows
+
+
+def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:
+    """Where an imported dataset's tables live: ``imports/<dataset_id>/<table>.csv``."""
+    folder = Path(data_dir) / IMPORTS_FOLDER / dataset_id
+    return {spec.name: folder / spec.filename for spec in IMPORTED_TABLES}
+
+
+def _namespace_rule(raw: RawTable, dataset_id: str, columns: tuple[str, ...]) -> list[Problem]:
+    """Ids of an imported table must be the dataset's own (``<dataset_id>:…``)."""
+    name, prefix = display_path(raw.path), f"{dataset_id}:"
+    problems = []
+    for column in columns:
+        if column not in raw.frame.columns:
+            continue
+        for line, value in zip(raw.frame.index.tolist(), raw.frame[column], strict=True):
+            text = str(value).strip()
+            if text and not text.startswith(prefix):
+                message = f"{text!r} is not an id of dataset {dataset_id!r} ({prefix}…)"
+                problems.append(Problem(name, int(line), column, message))
+    return problems
+
+
+def _validate_import(
+    data_dir: Path, dataset_id: str, place_ids: set[str], source_ids: set[str]
+) -> tuple[dict[str, RawTable], list[Problem]]:
+    """One imported dataset's tables, validated against the bundled ids plus its own."""
+    paths = imported_paths(data_dir, dataset_id)
+    raws = {name: read_raw(path) for name, path in paths.items()}
+    own_places = _ids(raws, "places", "place_id") or set()
+    own_sources = _ids(raws, "sources", "source_id") or set()
+    refs: dict[str, References] = {
+        "sources": {},
+        "places": {"waypoints": Reference.ids("waypoint", place_ids | own_places)},
+        "events": {
+            "place_id": Reference.ids("place", place_ids | own_places),
+            "source_ids": Reference.ids("source", source_ids | own_sources),
+            "dataset": Reference.ids("dataset", {dataset_id}),
+        },
+    }
+    problems: list[Problem] = []
+    for spec in IMPORTED_TABLES:
+        raw = raws[spec.name]
+        problems += validate_table(spec, raw, refs[spec.name])
+        if not raw.problems:
+            own = {"sources": ("source_id",), "places": ("place_id",)}
+            problems += _namespace_rule(raw, dataset_id, own.get(spec.name, ("event_id",)))
+    return raws, problems
 
 
 def default_paths(data_dir: Path) -> dict[str, Path]:

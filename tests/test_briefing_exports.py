@@ -81,12 +81,22 @@ def test_hostile_cells_are_neutralised_and_nothing_else_changes(data):
 
 
 def test_csv_has_the_schema_columns_and_reproduces_events_csv(data):
-    payload = claims_csv(data.events)
+    payload = claims_csv(data.events, data.places)
     rows = read_csv(payload)
-    assert list(rows[0]) == list(EVENTS.column_names)
+    assert list(rows[0]) == [*EVENTS.column_names, "place_name", "location_precision", "lat", "lon"]
     with (DATA_DIR / "events.csv").open(encoding="utf-8-sig", newline="") as handle:
         original = list(csv.DictReader(handle))
-    assert rows == original  # no cell in the data starts like a formula
+    # no cell in the data starts like a formula; the columns events.csv lacks are the dataset
+    # (articles) and the place's coordinates
+    assert [{k: r[k] for k in original[0]} for r in rows] == original
+    assert {r["dataset"] for r in rows} == {"articles"}
+    first = next(r for r in rows if r["place_id"] == "stepanakert")
+    assert (first["lat"], first["lon"]) == ("39.8153", "46.7519")
+    assert (first["place_name"], first["location_precision"]) == (
+        "Stepanakert / Khankendi",
+        "exact",
+    )
+    assert all(r["lat"] == "" for r in rows if not r["place_id"])
 
 
 def test_csv_of_a_filtered_view_keeps_blank_figures_blank(data):

@@ -304,3 +304,54 @@ def test_template_escapes_like_esc(data):
     html = build_briefing(data, FilterState(), title="${x}`\\y").html
     assert "&#36;{x}&#96;&#92;y" in html
     assert "${x}`" not in html
+
+
+def with_acled(data: Dataset, hostile: str = "") -> Dataset:
+    """The bundled data with the offensive's Azerbaijani claims moved to an ACLED dataset."""
+    events = data.events.copy()
+    moved = apply_filters(events, OFFENSIVE_AZ).index
+    events.loc[moved, "dataset"] = "acled_arm"
+    row = {c: "" for c in data.datasets.columns}
+    row.update(
+        dataset_id="acled_arm",
+        name="ACLED Armenia 2018–2020" + hostile,
+        kind="acled",
+        credit="data: ACLED, acleddata.com",
+    )
+    datasets = pd.concat([data.datasets, pd.DataFrame([row])], ignore_index=True)
+    return replace(data, events=events, datasets=datasets)
+
+
+def test_frame_names_and_credits_the_datasets_shown(data):
+    mixed = with_acled(data, hostile=" <b>x</b>")
+    only_acled = briefing_text(mixed, OFFENSIVE_AZ, generated=WHEN)
+    n = len(shown(data, OFFENSIVE_AZ))
+    assert only_acled.credits == (
+        ("acled_arm", "ACLED Armenia 2018–2020 <b>x</b>", n, "data: ACLED, acleddata.com"),
+    )
+    everything = briefing_text(mixed, FilterState(), generated=WHEN)
+    assert [c.name for c in everything.credits][1:] == ["ACLED Armenia 2018–2020 <b>x</b>"]
+    assert everything.credits[0].name.startswith("Articles")
+    assert sum(c.claims for c in everything.credits) == len(data.events)
+    assert any(line.startswith("Datasets: Articles") for line in everything.lines())
+    # the frame credits the articles through its Sources list, so their credit is left out
+    assert everything.credits_line == (
+        f"{everything.credits[0].name}, {len(data.events) - n} claims; "
+        f"ACLED Armenia 2018–2020 <b>x</b>, {n} claims — data: ACLED, acleddata.com"
+    )
+    assert everything.data_line.endswith(
+        f"({len(data.events) - n} claims from 5 articles) and {n} claims from 1 imported dataset(s)"
+    )
+    html = build_briefing(mixed, OFFENSIVE_AZ, generated=WHEN).html
+    assert "<b>Datasets:</b> ACLED Armenia 2018–2020 &lt;b&gt;x&lt;/b&gt;" in html
+    assert "data: ACLED, acleddata.com" in html
+    narrowed = briefing_text(mixed, replace(OFFENSIVE_AZ, datasets=("acled_arm",)))
+    assert "dataset: ACLED Armenia 2018–2020 <b>x</b>" in narrowed.filters
+
+
+def test_a_frame_of_article_claims_only_adds_no_dataset_line(data):
+    text = briefing_text(data, FilterState(), generated=WHEN)
+    assert [c.dataset_id for c in text.credits] == ["articles"]
+    assert text.credits_line == ""
+    assert "Datasets:" not in build_briefing(data, OFFENSIVE_AZ, generated=WHEN).html
+    assert text.data_line.endswith(f"({len(data.events)} claims from 5 articles)")

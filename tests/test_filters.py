@@ -107,3 +107,28 @@ def test_describe_names_every_active_filter(small):
     assert "claimant side: Armenia" in words
     assert "source: Second article" in words
     assert any('"x"' in w for w in words)
+
+
+def with_dataset(small, event_ids: set[str], dataset: str = "acled_arm"):
+    """The small events with some of them moved to another dataset (a copy)."""
+    events = small.events.copy()
+    events.loc[events["event_id"].isin(event_ids), "dataset"] = dataset
+    return events
+
+
+def test_dataset_facet_keeps_only_the_chosen_datasets(small):
+    events = with_dataset(small, {"E002", "E004"})
+    assert set(events["dataset"]) == {"articles", "acled_arm"}  # blank filled as articles
+    only = FilterState(datasets=("acled_arm",))
+    assert ids(apply_filters(events, only)) == {"E002", "E004"}
+    both = FilterState(datasets=("acled_arm", "articles"))
+    assert ids(apply_filters(events, both)) == ids(events)
+    combined = FilterState(datasets=("articles",), types=("Statements and talks",))
+    assert ids(apply_filters(events, combined)) == set()
+    assert facet_options(events, small.sources)["datasets"] == ["acled_arm", "articles"]
+
+
+def test_describe_names_the_datasets_by_name(small):
+    state = FilterState(datasets=("acled_arm", "gone"))
+    words = describe(state, small.events, {}, {"acled_arm": "ACLED Armenia 2018–2020"})
+    assert "dataset: ACLED Armenia 2018–2020, gone" in words

@@ -23,6 +23,8 @@ from src.schema import split_list
 def reference(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     start, end = window(state, events)
     keep = (events["date_start"].dt.date <= end) & (events["date_end"].dt.date >= start)
+    if state.datasets:
+        keep &= events["dataset"].isin(state.datasets)
     if state.sources:
         wanted = set(state.sources)
         keep &= events["source_ids"].map(lambda ids: bool(wanted & set(split_list(ids))))
@@ -92,7 +94,7 @@ def _states(events: pd.DataFrame, sources: list[str], seed: int) -> list[FilterS
     for _ in range(12):  # combinations, as a session builds them up
         state = FilterState(period=rng.choice(["all", "blockade", "background"]))
         for name in rng.sample(list(filters.FACETS), 2):
-            state = state.with_facet(name, rng.sample(options[name], 2))
+            state = state.with_facet(name, rng.sample(options[name], min(2, len(options[name]))))
         states.append(state)
     return states
 

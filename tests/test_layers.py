@@ -60,6 +60,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.analysis",
             "src.briefing",
             "src.events",
+            "src.importers",
         ),
     ),
     ("ui", ("src.ui",)),

@@ -313,3 +313,12 @@ def test_own_front_end_files_are_served_and_inlined(small):
     assert OWN_BASE_URL not in html
     assert "kcm.claimsLayer = function" in html
     assert ".kcm-popup {" in html
+
+
+def test_legend_names_and_credits_the_datasets_shown_escaped():
+    html = legend_html(credits=[("ACLED <Armenia>", "data: ACLED & acleddata.com")])
+    assert "Datasets shown" in html
+    assert "ACLED &lt;Armenia&gt;" in html
+    assert "data: ACLED &amp; acleddata.com" in html
+    assert "<Armenia>" not in html
+    assert "Datasets shown" not in legend_html()

@@ -19,6 +19,7 @@ from src.urlstate import (
 )
 
 OPTIONS = {
+    "datasets": ["articles", "acled_arm"],
     "sources": ["a000", "a001"],
     "sides": ["Azerbaijan", "Armenia", "Independent/media"],
     "claimants": ["Pashinyan, Nikol", "NK officials"],
@@ -36,12 +37,14 @@ def test_round_trip():
         period="offensive",
         date_from=date(2023, 9, 19),
         date_to=date(2023, 9, 20),
+        datasets=("acled_arm",),
         sources=("a001",),
         sides=("Azerbaijan", "Armenia"),
         claimants=("Pashinyan, Nikol",),
         types=("Battles",),
         text="shelling",
     )
+    assert to_query(state)["dataset"] == ["acled_arm"]
     parsed = parse_query(to_query(state), OPTIONS)
     assert parsed.state == state
     assert parsed.notices == ()
@@ -190,3 +193,12 @@ def test_echo_shortens_long_values_only():
     assert long.endswith("… (100,000 characters)")
     assert len(long) < 140
     assert echo_list(["a", "b"]) == "'a', 'b'"
+
+
+def test_dataset_parameter_is_checked_and_bounded_like_the_others():
+    parsed = parse_query({"dataset": ["acled_arm,<img src=x>", "articles"]}, OPTIONS)
+    assert parsed.state.datasets == ("acled_arm", "articles")
+    assert "Ignored unknown dataset value(s): '<img src=x>'" in " ".join(parsed.notices)
+    many = parse_query({"dataset": ["acled_arm"] * (MAX_VALUES + 5)}, OPTIONS)
+    assert many.state.datasets == ("acled_arm",)
+    assert f"Cut dataset to its first {MAX_VALUES} values" in " ".join(many.notices)

@@ -10,6 +10,7 @@ import pandas as pd
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, describe, window
+from src.labels import dataset_names
 
 
 def view_line(
@@ -18,7 +19,9 @@ def view_line(
     """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too);
     with no links either, as the search text in it comes from the URL."""
     start, end = window(state, data.events)
-    parts = describe(state, data.events, names)[1:] or ["no other filters"]
+    parts = describe(state, data.events, names, dataset_names(data.datasets))[1:] or [
+        "no other filters"
+    ]
     return (
         f"**{len(shown)} of {len(data.events)} claims {noun}** · "
         f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md_unlinked(p) for p in parts)

@@ -230,7 +230,7 @@ def _payload(
     if args.command in ("png", "html"):
         return _frame_export(args, data, state, size)
     if args.command == "csv":
-        return claims_csv(shown), text
+        return claims_csv(shown, data.places), text
     if args.command == "geojson":
         collection = claims_geojson(
             shown, data.places, data.sources, text.export_meta(data.version)

@@ -1,8 +1,11 @@
 """The shown claims as files: CSV (spreadsheet-safe), GeoJSON, and CSV in ACLED's columns.
 
-* :func:`claims_csv` keeps the schema's ``events.csv`` columns in order, so an export can be
-  validated and merged like the source file; any text cell a spreadsheet would run as a
-  formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
+* :func:`claims_csv` keeps the schema's ``events.csv`` columns in order (incl. ``dataset``
+  and ``original_id``), so an export can be validated and merged like the source file, then
+  the claim's place as ``place_name``, ``location_precision``, ``lat``, ``lon`` (blank when
+  unlocated), so ``kcm import`` can place claims whose place is not in the gazetteer; any
+  text cell a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or
+  CR) gets a leading ``'``.
 * :func:`claims_geojson` is an RFC 7946 FeatureCollection: one Point per located claim at its
   place (all claim fields as properties, plus place name, location precision and source
   headlines) and one LineString per route. Claims without a place have no geometry, so they
@@ -179,20 +182,46 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 # --- claims CSV -----------------------------------------------------------------------------
 
 
-def claims_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The claims as text in the schema's column order, formula cells neutralised."""
-    out = pd.DataFrame(index=range(len(events)))
-    for col in EVENTS.columns:
-        texts = [cell_text(v) for v in events[col.name]]
-        if col.kind not in _NUMERIC_KINDS:
-            texts = [neutralise(t) for t in texts]
-        out[col.name] = texts
+#: The columns the CSV export adds after the schema's: the claim's place, with coordinates.
+PLACE_COLUMNS: tuple[str, ...] = ("place_name", "location_precision", "lat", "lon")
+
+
+def _place_cells(events: pd.DataFrame, places: pd.DataFrame | None) -> list[list[str]]:
+    """PLACE_COLUMNS of each claim (its place's representative point), blank if none."""
+    if places is None:
+        return [[""] * len(PLACE_COLUMNS) for _ in range(len(events))]
+    by_id = places.set_index("place_id")
+    out = []
+    for pid in events["place_id"]:
+        if pid and pid in by_id.index:
+            lat, lon = place_point(by_id, pid)
+            name, precision = str(by_id.at[pid, "name"]), str(by_id.at[pid, "precision"])
+            out.append([neutralise(name), precision, f"{lat:.6f}".rstrip("0").rstrip(".")])
+            out[-1].append(f"{lon:.6f}".rstrip("0").rstrip("."))
+        else:
+            out.append([""] * len(PLACE_COLUMNS))
     return out
 
 
-def claims_csv(events: pd.DataFrame) -> bytes:
-    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM)."""
-    return _csv_bytes(claims_table(events))
+def claims_table(events: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims as text in the schema's column order, formula cells neutralised, then their
+    place (PLACE_COLUMNS, blank without ``places``)."""
+    out = pd.DataFrame(index=range(len(events)))
+    for col in EVENTS.columns:
+        values = events[col.name] if col.name in events.columns else [""] * len(events)
+        texts = [cell_text(v) for v in values]
+        if col.kind not in _NUMERIC_KINDS:
+            texts = [neutralise(t) for t in texts]
+        out[col.name] = texts
+    cells = _place_cells(events, places)
+    for i, name in enumerate(PLACE_COLUMNS):
+        out[name] = [row[i] for row in cells]
+    return out
+
+
+def claims_csv(events: pd.DataFrame, places: pd.DataFrame | None = None) -> bytes:
+    """The claims as ``events.csv``-shaped CSV bytes (UTF-8 with BOM) plus their place."""
+    return _csv_bytes(claims_table(events, places))
 
 
 # --- GeoJSON --------------------------------------------------------------------------------
@@ -216,6 +245,8 @@ def claim_properties(
     known = bool(pid) and pid in places_by_id.index
     props["place_name"] = str(places_by_id.at[pid, "name"]) if known else None
     props["location_precision"] = str(places_by_id.at[pid, "precision"]) if known else None
+    point = place_point(places_by_id, pid) if known else [None, None]
+    props["lat"], props["lon"] = point[0], point[1]
     props["source_headlines"] = _headlines(row["source_ids"], headlines)
     return props
 

@@ -36,7 +36,15 @@ from src.assets.localize import inline_assets, localize_map
 from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters, describe, window
-from src.labels import PERIOD_LABELS, PERIOD_TITLES, VERIFICATION_LABELS
+from src.labels import (
+    PERIOD_LABELS,
+    PERIOD_TITLES,
+    VERIFICATION_LABELS,
+    Credit,
+    credits_line,
+    dataset_credits,
+    dataset_names,
+)
 from src.mapview.build import (
     BASEMAPS,
     base_map,
@@ -49,7 +57,7 @@ from src.mapview.frontend import own_file, strict_dumps
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.rows import records
 from src.safe_html import esc
-from src.schema import VERIFICATION, split_list
+from src.schema import ARTICLES_DATASET, VERIFICATION, dataset_of, split_list
 
 #: The frame's layout size in CSS pixels; other output sizes scale it (same picture).
 FRAME_W, FRAME_H = 1920, 1080
@@ -94,6 +102,8 @@ class BriefingText:
     verification_mix: str
     caveat: str
     sources: tuple[tuple[str, str, str], ...]
+    #: Each dataset shown with its claims in view and the credit its terms require.
+    credits: tuple[Credit, ...]
     sides: tuple[tuple[str, int], ...]
     types: tuple[tuple[str, int], ...]
     outside: tuple[tuple[str, int], ...]
@@ -101,9 +111,26 @@ class BriefingText:
     generated: str
 
     @property
+    def imported_credits(self) -> tuple[Credit, ...]:
+        """The credits the frame prints: only once an imported dataset is shown (the articles
+        are credited by the Sources list), and the articles' own credit left out for it."""
+        if all(c.dataset_id == ARTICLES_DATASET for c in self.credits):
+            return ()
+        return tuple(
+            c._replace(credit="") if c.dataset_id == ARTICLES_DATASET else c for c in self.credits
+        )
+
+    @property
+    def credits_line(self) -> str:
+        return credits_line(self.imported_credits)
+
+    @property
     def filters_line(self) -> str:
         if not self.filters:
-            return "Filters: none (all sources, claimant sides, claimants, actors, event types)"
+            return (
+                "Filters: none (all datasets, sources, claimant sides, claimants, actors, "
+                "event types)"
+            )
         return "Filters: " + "; ".join(self.filters)
 
     def export_meta(self, data_version: str) -> ExportMeta:
@@ -130,6 +157,8 @@ class BriefingText:
             self.caveat,
         ]
         out += [f"[{sid}] {headline} ({when})" for sid, headline, when in self.sources]
+        if self.credits:
+            out.append("Datasets: " + credits_line(self.credits))
         out += [self.data_line, self.generated]
         return out
 
@@ -173,6 +202,19 @@ def _count_by(series: pd.Series) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _data_words(data: Dataset) -> str:
+    """What the loaded data is: the article claims, and the imported datasets beside them."""
+    events = data.events
+    articles = int((events["dataset"] == ARTICLES_DATASET).sum())
+    n_sources = sum(dataset_of(sid) == ARTICLES_DATASET for sid in data.sources["source_id"])
+    words = f"Karabakh Conflict Map dataset ({articles} claims from {n_sources} articles)"
+    imported = len(events) - articles
+    if imported:
+        others = len(data.datasets) - 1
+        words += f" and {imported:,} claims from {others} imported dataset(s)"
+    return words
+
+
 def briefing_text(
     data: Dataset,
     state: FilterState,
@@ -186,7 +228,7 @@ def briefing_text(
     start, end = window(state, events)
     sources: dict[str, dict[str, Any]] = {r["source_id"]: r for r in records(data.sources)}
     names = {sid: f"[{sid}] {row['headline']}" for sid, row in sources.items()}
-    filters = tuple(describe(state, events, names)[1:])
+    filters = tuple(describe(state, events, names, dataset_names(data.datasets))[1:])
 
     located = shown[shown["place_id"] != ""]
     outside = tuple(outside_theatre(shown, data.places))
@@ -224,13 +266,11 @@ def briefing_text(
         verification_mix=mix,
         caveat=caveat,
         sources=tuple(source_rows),
+        credits=tuple(dataset_credits(data.datasets, shown)),
         sides=_count_by(shown["claimant_side"]),
         types=_count_by(shown["event_type"]),
         outside=outside,
-        data_line=(
-            f"Data version {data.version} · Karabakh Conflict Map dataset "
-            f"({len(events)} claims from {len(data.sources)} articles)"
-        ),
+        data_line=f"Data version {data.version} · {_data_words(data)}",
         generated=f"Generated {generated.astimezone(UTC):%d %b %Y, %H:%M} UTC",
     )
 

@@ -45,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         counts = ", ".join(f"{len(t.frame)} {name}" for name, t in result.tables.items())
-        print(f"ok: {counts}")
+        imported = "".join(
+            f"; {dataset_id}: {len(tables['events'].frame)} events"
+            for dataset_id, tables in result.imports.items()
+        )
+        print(f"ok: {counts}{imported}")
     return 0
 
 

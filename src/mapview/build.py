@@ -7,7 +7,7 @@ choice, so changing a filter swaps the claims layer inside the running map (stre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
 
@@ -249,8 +249,10 @@ def base_map(
     basemap: str = "light",
     legend: bool = True,
     labels: bool = True,
+    credits: Sequence[tuple[str, str]] = (),
 ) -> folium.Map:
-    """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change."""
+    """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change
+    (``credits``, the (name, credit) of the datasets shown, changes only with that set)."""
     bounds = theatre_bounds(places)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     # max_zoom is needed when no tile layer sets it: MarkerCluster refuses a map without one.
@@ -306,7 +308,7 @@ def base_map(
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
     if legend:  # the claims legend means nothing on a map that draws no claims
-        MapControl(legend_html(), "topright", "kcm-legend").add_to(m)
+        MapControl(legend_html(credits=credits), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)
     return m
 

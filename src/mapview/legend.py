@@ -6,6 +6,8 @@ its look is in ``static/kcm/map.css``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from src.palette import (
     ROUTE_COLOUR,
     SIDE_COLOURS,
@@ -17,8 +19,9 @@ from src.safe_html import esc
 CAVEAT = "Claims as reported by the parties; not independently verified."
 
 
-def legend_html(caveat: str = CAVEAT) -> str:
-    """The legend's escaped HTML, shown by ``kcm.control`` in a corner of the map."""
+def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -> str:
+    """The legend's escaped HTML, shown by ``kcm.control`` in a corner of the map, naming and
+    crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require."""
     sides = "".join(
         f"<div>{marker_svg('circle', colour, 14)} {esc(side)}</div>"
         for side, colour in SIDE_COLOURS.items()
@@ -35,8 +38,16 @@ def legend_html(caveat: str = CAVEAT) -> str:
         "<div><span class='kcm-halo'></span> approximate location</div>"
         "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
     )
+    datasets = "".join(
+        f"<div class='kcm-credit'><b>{esc(name)}</b>"
+        + (f" — {esc(credit)}" if credit else "")
+        + "</div>"
+        for name, credit in credits
+    )
+    # first, so the attribution the datasets' terms require is seen without scrolling
+    shown = f"<div class='kcm-legend-title'>Datasets shown</div>{datasets}" if datasets else ""
     return (
-        "<div class='kcm-legend-title'>Claimant side (colour)</div>"
+        f"{shown}<div class='kcm-legend-title'>Claimant side (colour)</div>"
         f"{sides}<div class='kcm-legend-title'>Event type (shape)</div>{shapes}"
         f"<div class='kcm-legend-title'>Routes &amp; precision</div>{lines}"
         f"<div class='kcm-caveat'>{esc(caveat)}</div>"

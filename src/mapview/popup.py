@@ -6,6 +6,7 @@ verified it; every value goes through ``esc`` on its way into HTML.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ POPUP_TEMPLATE = (
     "<tr><th>Figures</th><td>{figures}</td></tr>"
     "<tr><th>Status</th><td>{status}</td></tr>"
     "<tr><th>Place</th><td>{place}</td></tr>"
+    "<tr><th>Dataset</th><td>{dataset}</td></tr>"
     "</table>{body}<div class='kcm-sources'>{sources}</div>"
     "<div class='kcm-incident'>{incident} · claim {claim}</div></div>"
 )
@@ -67,7 +69,44 @@ def _claimant(r: ClaimRow, _: PopupContext) -> str:
 
 def _figures(r: ClaimRow, _: PopupContext) -> str:
     note = f" <i>({esc(r['figures_note'])})</i>" if r["figures_note"] else ""
-    return f"killed: {figure_label(r['fatalities'])}, injured: {figure_label(r['injured'])}{note}"
+    low, high = r.get("fatalities_low"), r.get("fatalities_high")
+    stated = [v for v in (low, high) if figure_label(v) != "not stated"]
+    span = f" (range {figure_label(low)}–{figure_label(high)})" if stated else ""
+    killed = f"killed: {figure_label(r['fatalities'])}{span}"
+    return f"{killed}, injured: {figure_label(r['injured'])}{note}"
+
+
+#: An imported claim's own fields shown in its popup: at most this many, each cut to
+#: ORIGINAL_VALUE_CHARS (all of them are in the CSV and GeoJSON exports).
+ORIGINAL_FIELDS_SHOWN = 40
+ORIGINAL_VALUE_CHARS = 300
+
+
+def _dataset(r: ClaimRow, _: PopupContext) -> str:
+    """The claim's dataset and its own id, then the fields it coded (``original_fields``)."""
+    dataset = str(r.get("dataset") or "articles")
+    original = str(r.get("original_id") or "")
+    text = esc(dataset) + (f" · id {esc(original)}" if original else "")
+    try:
+        fields = json.loads(str(r.get("original_fields") or "") or "{}")
+    except ValueError:
+        fields = {}
+    if not isinstance(fields, dict) or not fields:
+        return text
+    items = list(fields.items())
+    rows = "".join(
+        f"<div><b>{esc(str(k))}</b>: {esc(_cut(str(v)))}</div>"
+        for k, v in items[:ORIGINAL_FIELDS_SHOWN]
+    )
+    more = len(items) - ORIGINAL_FIELDS_SHOWN
+    if more > 0:
+        rows += f"<div>… {more} more in the CSV/GeoJSON export</div>"
+    return f"{text}<details class='kcm-original'><summary>as coded</summary>{rows}</details>"
+
+
+def _cut(value: str) -> str:
+    limit = ORIGINAL_VALUE_CHARS
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _status(r: ClaimRow, _: PopupContext) -> str:
@@ -117,7 +156,10 @@ SLOTS: dict[str, tuple[tuple[str, ...], Callable[[ClaimRow, PopupContext], str]]
     ),
     "actors": (("actor1", "actor2"), _actors),
     "claimant": (("claimant", "claimant_side"), _claimant),
-    "figures": (("fatalities", "injured", "figures_note"), _figures),
+    "figures": (
+        ("fatalities", "injured", "figures_note", "fatalities_low", "fatalities_high"),
+        _figures,
+    ),
     "status": (("verification",), _status),
     "place": (
         ("place_name", "place_precision"),
@@ -127,6 +169,7 @@ SLOTS: dict[str, tuple[tuple[str, ...], Callable[[ClaimRow, PopupContext], str]]
     "sources": (("source_ids",), _sources),
     "incident": (("incident_id",), _incident),
     "claim": (("event_id",), lambda r, _: esc(r["event_id"])),
+    "dataset": (("dataset", "original_id", "original_fields"), _dataset),
 }
 
 

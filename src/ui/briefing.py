@@ -204,7 +204,7 @@ def share_and_export(
     cols = st.columns(3)
     cols[0].download_button(
         "CSV",
-        data=lambda: claims_csv(shown),
+        data=lambda: claims_csv(shown, data.places),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from src.analysis.crosscheck import CrossCheck, CrossCheckParams, cross_check
 from src.analysis.incidents import (
     Discrepancy,
     all_discrepancies,
@@ -47,6 +48,13 @@ def _load(directory: str) -> Dataset:
     # the search index (seconds at 10^6 claims) is built off the first run's path
     threading.Thread(target=prepare_search, args=(data.events,), daemon=True).start()
     return data
+
+
+def reload_data() -> None:
+    """Forget the loaded data (after an import wrote new files), so the next run reads them:
+    the whole-dataset caches are keyed on the folder alone, the rest on the data version."""
+    _load.clear()
+    _options.clear()
 
 
 def get_dataset() -> Dataset:
@@ -129,11 +137,39 @@ def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerS
 
 
 @st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
+def _cross_check(directory: str, version: str, params: CrossCheckParams) -> CrossCheck:
+    data = _load(directory)
+    kinds = dict(zip(data.datasets["dataset_id"], data.datasets["kind"], strict=True))
+    return cross_check(data.events, data.places, params, kinds)
+
+
+def cross_check_view(data: Dataset, params: CrossCheckParams) -> CrossCheck:
+    """Every article claim against the imported datasets' events, once per data version and
+    distance/day window (it does not depend on the filters: the page narrows it)."""
+    return _cross_check(data_dir(), data.version, params)
+
+
+#: The Claims page's "matching dataset event" filter: which claims (``crosscheck.
+#: MATCH_FILTERS``) and the window that decides a match. ``None``: no such filter.
+MatchFilter = tuple[str, CrossCheckParams] | None
+
+
+def matching(data: Dataset, claims: pd.DataFrame, match: MatchFilter) -> pd.DataFrame:
+    """The claims the match filter lets through (all of them when it is off or "all")."""
+    if match is None or match[0] == "all":
+        return claims
+    which, params = match
+    keep = _cross_check(data_dir(), data.version, params).claim_ids(which)
+    return claims[claims["event_id"].isin(keep)]
+
+
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _incident_views(
-    directory: str, version: str, state: FilterState, whole: bool
+    directory: str, version: str, state: FilterState, whole: bool, match: MatchFilter = None
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
     data = _load(directory)
     claims = compared_claims(data, shown_claims(data, state), whole)
+    claims = matching(data, claims, match)
     found = all_discrepancies(claims)
     return incident_overview(claims, place_names(data), data.events, found), found
 
@@ -147,18 +183,20 @@ def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataF
 
 
 def incident_views(
-    data: Dataset, state: FilterState, whole: bool = False
+    data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
-    """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``)."""
-    return _incident_views(data_dir(), data.version, state, whole)
+    """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``),
+    narrowed by the match filter."""
+    return _incident_views(data_dir(), data.version, state, whole, match)
 
 
 @st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
 def _claim_cards(
-    directory: str, version: str, state: FilterState, whole: bool
+    directory: str, version: str, state: FilterState, whole: bool, match: MatchFilter = None
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     data = _load(directory)
     claims = compared_claims(data, shown_claims(data, state), whole)
+    claims = matching(data, claims, match)
     names = place_names(data)
     tables = {
         str(iid): md_frame(claims_table(rows, headlines(data), names).set_index("Claim"))
@@ -168,11 +206,11 @@ def _claim_cards(
 
 
 def claim_cards(
-    data: Dataset, state: FilterState, whole: bool = False
+    data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """(fatality chart rows, incident id -> its claims side by side as an escaped table):
     the Claims page's per-incident work, done once per view rather than on every rerun."""
-    return _claim_cards(data_dir(), data.version, state, whole)
+    return _claim_cards(data_dir(), data.version, state, whole, match)
 
 
 @st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)

@@ -11,6 +11,7 @@ presses. Writing on every run also restores the query string a page switch drops
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, cast
@@ -20,7 +21,7 @@ import streamlit as st
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, period_bounds
-from src.labels import FACET_LABELS, PERIOD_LABELS
+from src.labels import FACET_LABELS, PERIOD_LABELS, dataset_labels
 from src.mapview.build import BASEMAPS
 from src.schema import PERIODS
 from src.ui.briefing import BRIEFING_KEY
@@ -115,6 +116,11 @@ def write_url(view: SidebarView, briefing: bool) -> None:
         st.query_params.from_dict(target)
 
 
+def _worded(words: Mapping[str, str]) -> Callable[[str], str]:
+    """A widget's ``format_func``: a value's words, or the value itself."""
+    return lambda value: words.get(value, value)
+
+
 def filter_widgets(
     data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]
 ) -> FilterState:
@@ -143,12 +149,13 @@ def filter_widgets(
     )
     start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
+    words = {"sources": short, "datasets": dataset_labels(data.datasets, data.events)}
     for attr, label in FACET_LABELS.items():
         sb.multiselect(
             f"{label.capitalize()}",
             options[attr],
             key=_FACET_KEYS[attr],
-            format_func=(lambda v: short.get(v, v)) if attr == "sources" else str,
+            format_func=_worded(words.get(attr, {})),
             placeholder=f"All {label}s",
             max_selections=MAX_VALUES,  # what a link can carry (urlstate)
             help="Leave empty to include all."
