@@ -29,6 +29,7 @@ from src.schema import (
     IMPORTS_FOLDER,
     LINE_KINDS,
     PLACES,
+    SOURCES,
     STATED_DISTANCES,
     TABLES,
     TEXT_CONTROLS_ALLOWED,
@@ -567,6 +568,21 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
         elif pattern.fullmatch(dataset_id) and dataset_id not in rows:
             rows.append(dataset_id)
     return rows
+
+
+def loaded_files(data_dir: Path) -> list[Path]:
+    """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
+    and each listed dataset's tables: what a fingerprint or snapshot key must hash."""
+    paths = default_paths(data_dir)
+    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
+    datasets = paths["datasets"]
+    if not datasets.exists():
+        return files
+    files.append(datasets)
+    raw = read_raw(datasets)
+    for dataset_id in _dataset_rows(raw, []):
+        files += list(imported_paths(data_dir, dataset_id).values())
+    return files
 
 
 def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:
