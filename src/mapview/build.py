@@ -17,6 +17,13 @@ from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
 from src.mapview.frontend import GlueTemplate, KcmElement
+from src.mapview.groups import (
+    GROUP_BUDGET,
+    GroupsPayload,
+    Interner,
+    choose_grouping,
+    grouped_payload,
+)
 from src.mapview.legend import legend_html
 from src.mapview.popup import (
     POPUP_SLOTS,
@@ -38,27 +45,43 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
 }
 #: Gazetteer points named on the map itself (regions and countries would only clutter it).
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
-#: Above this many claims, popups carry the essentials only so the page stays small.
+#: Up to this many located claims, one marker and full popup per claim; above it, one marker
+#: per group of claims that draw identically (``src/mapview/groups.py``).
 MARKER_BUDGET = 2000
 #: Neutral grey clusters (kcm.clusterIcon): the default green/yellow/orange would read as sides.
 CLUSTER_CLASS = "kcm-cluster"
 #: Radius of the uncertainty halo drawn around approximate locations, in metres.
 HALO_RADIUS_M = {"near": 6000, "region": 25000}
+#: Most halos drawn: thousands of overlapping dashed circles hide the map (and cost SVG
+#: paths); above it none are drawn, and popups still give every place's precision.
+HALO_BUDGET = 1000
+#: Largest grouped payload sent (its JSON), leaving room under 3 MB per view for the rest.
+MAX_PAYLOAD_BYTES = 2_500_000
 
 
 @dataclass(frozen=True)
 class LayerStats:
-    """What the claims layer holds: the tests and the page caption read it."""
+    """What the claims layer holds: the tests and the page caption read it.
+
+    ``markers`` counts the located claims the layer represents; ``drawn`` the markers sent
+    (one per claim in the "claims" mode, per group or aggregate otherwise); ``cell_deg`` is
+    the aggregate grid's cell (0 unless ``mode`` is "aggregates"); ``halos_hidden`` the
+    approximate places left without a halo because there were more than ``HALO_BUDGET``.
+    """
 
     markers: int
     unlocated: int
     halos: int
     compact: bool
     places: tuple[str, ...] = field(default=())
+    mode: str = "claims"
+    drawn: int = 0
+    cell_deg: float = 0.0
+    halos_hidden: int = 0
 
 
-class ClaimsPayload(TypedDict):
-    """What ``kcm.claimsLayer`` draws: per-marker columns indexing into string tables.
+class MarkersPayload(TypedDict):
+    """What ``kcm.claimsLayer`` draws in small views: per-marker columns into string tables.
 
     Popups are ``popupTemplate`` with each ``{slot}`` replaced by
     ``strings[popupSlots[slotNames.index(slot)][i]]`` (escaped fragments); ``icons`` index
@@ -66,6 +89,7 @@ class ClaimsPayload(TypedDict):
     A halo is ``[lat, lon, radius_m, strings index of its escaped tooltip]``.
     """
 
+    mode: str
     popupTemplate: str
     slotNames: list[str]
     popupSlots: list[list[int]]
@@ -77,6 +101,10 @@ class ClaimsPayload(TypedDict):
     halos: list[list[float | int]]
     strings: list[str]
     tooltipStrings: list[str]
+
+
+#: The claims layer's payload: one marker per claim (mode "claims"), or per group/aggregate.
+ClaimsPayload = MarkersPayload | GroupsPayload
 
 
 class PlaceDotsPayload(TypedDict):
@@ -311,22 +339,7 @@ def base_map(
     return m
 
 
-class _Interner:
-    """A string table: each distinct string is sent to the browser once."""
-
-    def __init__(self) -> None:
-        self.strings: list[str] = []
-        self._index: dict[str, int] = {}
-
-    def __call__(self, text: str) -> int:
-        index = self._index.get(text)
-        if index is None:
-            index = self._index[text] = len(self.strings)
-            self.strings.append(text)
-        return index
-
-
-def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Interner) -> list[int]:
+def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: Interner) -> list[int]:
     """One popup slot for every row, rendering each distinct field combination once."""
     fields, render = SLOTS[slot]
     if frame.empty:
@@ -338,42 +351,16 @@ def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Inte
     return [rendered[c] for c in codes]
 
 
-def claims_payload(
-    events: pd.DataFrame,
-    places: pd.DataFrame,
-    headlines: Mapping[str, str],
-    incident_sizes: Mapping[str, int] | None = None,
-    budget: int = MARKER_BUDGET,
-) -> tuple[ClaimsPayload, LayerStats]:
-    """Everything the browser needs to draw the claims: plain data, so it can be cached."""
-    located = events[events["place_id"] != ""].merge(
-        places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
-            columns={"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
-        ),
-        on="place_id",
-        how="left",
-        validate="many_to_one",
-    )
-    compact = len(located) > budget
-    ctx = PopupContext(headlines, incident_sizes or {}, compact)
-    table = _Interner()
-    tips = _Interner()
-    popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
-    tooltips = [
-        tips(marker_title(sub, name, who))
-        for sub, name, who in zip(
-            located["sub_event_type"], located["place_name"], located["claimant"], strict=True
-        )
-    ]
-    icons = [
-        table(claim_svg(side, etype))
-        for side, etype in zip(located["claimant_side"], located["event_type"], strict=True)
-    ]
+def _halos(located: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
+    """One halo per approximate (near/region) place among the shown ones, if at most
+    ``HALO_BUDGET`` (else none), and how many were left out."""
     halo_places = (
         located.drop_duplicates("place_id")
         .loc[lambda f: f["place_precision"].isin(list(HALO_RADIUS_M))]
         .loc[lambda f: ~f["place_kind"].isin(["road", "corridor", "country"])]
     )
+    if len(halo_places) > HALO_BUDGET:
+        return [], len(halo_places)
     halos: list[list[float | int]] = [
         [
             round(float(lat), 5),
@@ -389,7 +376,30 @@ def claims_payload(
             strict=True,
         )
     ]
-    payload: ClaimsPayload = {
+    return halos, 0
+
+
+def _markers_payload(
+    located: pd.DataFrame,
+    ctx: PopupContext,
+    table: Interner,
+    halos: list[list[float | int]],
+) -> MarkersPayload:
+    """One marker per claim, each popup slot rendered once per distinct field combination."""
+    tips = Interner()
+    popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
+    tooltips = [
+        tips(marker_title(sub, name, who))
+        for sub, name, who in zip(
+            located["sub_event_type"], located["place_name"], located["claimant"], strict=True
+        )
+    ]
+    icons = [
+        table(claim_svg(side, etype))
+        for side, etype in zip(located["claimant_side"], located["event_type"], strict=True)
+    ]
+    return {
+        "mode": "claims",
         "popupTemplate": POPUP_TEMPLATE,
         "slotNames": list(POPUP_SLOTS),
         "popupSlots": popup_slots,
@@ -402,12 +412,64 @@ def claims_payload(
         "strings": table.strings,
         "tooltipStrings": tips.strings,
     }
+
+
+def located_claims(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The claims with a place, joined with its name, coordinates, precision and kind."""
+    return events[events["place_id"] != ""].merge(
+        places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
+            columns={"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
+        ),
+        on="place_id",
+        how="left",
+        validate="many_to_one",
+    )
+
+
+def claims_payload(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    headlines: Mapping[str, str],
+    incident_sizes: Mapping[str, int] | None = None,
+    budget: int = MARKER_BUDGET,
+    group_budget: int = GROUP_BUDGET,
+) -> tuple[ClaimsPayload, LayerStats]:
+    """Everything the browser needs to draw the claims: plain data, so it can be cached.
+
+    Up to ``budget`` located claims, one marker and full popup each; above it, one marker
+    per place × claimant side × event type (or per grid cell × side × type when there are
+    more than ``group_budget`` of those), see ``src/mapview/groups.py``.
+    """
+    located = located_claims(events, places)
+    table = Interner()
+    halos, halos_hidden = _halos(located, table)
+    payload: ClaimsPayload
+    if len(located) <= budget:
+        ctx = PopupContext(headlines, incident_sizes or {})
+        payload = _markers_payload(located, ctx, table, halos)
+        mode, drawn, cell = "claims", len(located), 0.0
+    else:
+        while True:  # coarser until the payload fits: many claims per group make long lists
+            grouping = choose_grouping(located, group_budget)
+            table = Interner()
+            halos, halos_hidden = _halos(located, table)
+            payload = grouped_payload(located, headlines, grouping, halos, table)
+            if grouping.groups <= 1 or len(js_json(payload)) <= MAX_PAYLOAD_BYTES:
+                break
+            group_budget = grouping.groups // 2
+        mode, drawn, cell = grouping.mode, grouping.groups, grouping.cell_deg
+        if mode == "aggregates":
+            halos_hidden = 0  # an aggregate is not a place: it has no halo to hide
     stats = LayerStats(
         markers=len(located),
         unlocated=int((events["place_id"] == "").sum()),
         halos=len(payload["halos"]),
-        compact=compact,
+        compact=mode != "claims",
         places=tuple(sorted(set(located["place_id"]))),
+        mode=mode,
+        drawn=drawn,
+        cell_deg=cell,
+        halos_hidden=halos_hidden,
     )
     return payload, stats
 
@@ -436,7 +498,8 @@ def claims_layer(
     headlines: Mapping[str, str],
     incident_sizes: Mapping[str, int] | None = None,
     budget: int = MARKER_BUDGET,
+    group_budget: int = GROUP_BUDGET,
 ) -> tuple[folium.FeatureGroup, LayerStats]:
     """The filtered claims as a folium layer, with counts of what it holds."""
-    payload, stats = claims_payload(events, places, headlines, incident_sizes, budget)
+    payload, stats = claims_payload(events, places, headlines, incident_sizes, budget, group_budget)
     return claims_group(payload), stats

@@ -1,0 +1,298 @@
+"""Large views: one marker per group of claims that would draw identically, with its count.
+
+Above ``MARKER_BUDGET`` located claims, one marker and one rendered popup per claim make a
+page of tens of MB that Leaflet cannot cluster quickly. Claims at the same place with the
+same claimant side and event type draw the same marker, so each such group is one marker
+carrying its count, in a columnar payload of small integer codes into one string table of
+pre-escaped HTML; the browser (``kcm.groupPopup``) builds a popup from the codes when it is
+opened: count, date range, place and precision, top claimants, sources and the verification
+mix. Figures are never summed or averaged: they stay with each claim, listed on demand
+(``src/mapview/details.py``).
+
+If even the groups exceed ``GROUP_BUDGET`` (sized so the payload stays under 3 MB), claims are
+aggregated on a spatial grid × side × type, the cell doubled until under budget. Aggregates
+are drawn as dashed rings at the cell's centre and say so: they are never a located point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypedDict
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from src.labels import verification_label
+from src.palette import claim_svg, side_colour
+from src.safe_html import esc
+from src.schema import split_list
+
+#: Most groups (or aggregates) sent for one view: about 40 bytes each keeps it under 3 MB.
+GROUP_BUDGET = 50_000
+#: First grid cell of the aggregate mode, in degrees (about 1 km); doubled until under budget.
+START_CELL_DEG = 0.01
+#: Decimals of the coordinates sent (5 decimals: about one metre).
+COORD_DECIMALS = 5
+#: How many claimants and sources a popup names before "N more".
+TOP_CLAIMANTS = 3
+TOP_SOURCES = 4
+KM_PER_DEG_LAT = 111.2
+#: Breakdown code meaning "the rest" (its count follows, as for the named entries).
+OTHERS = -1
+
+Ints = npt.NDArray[np.int64]
+
+
+class GroupsPayload(TypedDict):
+    """What ``kcm.claimsLayer`` draws in the grouped and aggregate modes.
+
+    Per point (a place, or an aggregate's cell centre): ``lat``, ``lon``, ``pointName`` and
+    ``pointPrecision`` (indexes into ``strings``). Per group: ``point``, ``kind`` (index into
+    ``kinds``, each ``[side, type, icon]`` indexes into ``strings``), ``count``, ``places``
+    (distinct places, aggregates only), ``first`` (days after ``day0``) and ``span`` (days
+    from first to last), and ``claimants``/``sources``/``verification``, indexes into
+    ``lists``: flat ``[string index, count, …]`` pairs, most first (``OTHERS`` = the rest).
+    Every string is escaped HTML.
+    """
+
+    mode: str
+    lat: list[float]
+    lon: list[float]
+    pointName: list[int]
+    pointPrecision: list[int]
+    point: list[int]
+    kind: list[int]
+    kinds: list[list[int]]
+    count: list[int]
+    places: list[int]
+    day0: int
+    first: list[int]
+    span: list[int]
+    claimants: list[int]
+    sources: list[int]
+    verification: list[int]
+    lists: list[list[int]]
+    cellKm: float
+    halos: list[list[float | int]]
+    strings: list[str]
+    hint: int
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How the located claims of a view map onto groups: the lookup of details reuses it."""
+
+    mode: str  # "groups" or "aggregates"
+    cell_deg: float  # 0 in the groups mode
+    groups: int
+
+
+class Interner:
+    """A string table: each distinct string is sent to the browser once."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        index = self._index.get(text)
+        if index is None:
+            index = self._index[text] = len(self.strings)
+            self.strings.append(text)
+        return index
+
+
+def cell_keys(lat: pd.Series[float], lon: pd.Series[float], cell_deg: float) -> Ints:
+    """One integer per grid cell of ``cell_deg`` degrees (floor of each coordinate)."""
+    i = np.floor(lat.to_numpy(dtype=float) / cell_deg).astype(np.int64)
+    j = np.floor(lon.to_numpy(dtype=float) / cell_deg).astype(np.int64)
+    keys: Ints = i * 1_000_003 + j
+    return keys
+
+
+def _codes(values: pd.Series[str] | Ints) -> tuple[Ints, list[str]]:
+    codes, uniques = pd.factorize(np.asarray(values), sort=False)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _group_ids(point: Ints, kind: Ints, n_kinds: int) -> tuple[Ints, int]:
+    ids, uniques = pd.factorize(point * n_kinds + kind, sort=False)
+    return ids.astype(np.int64), len(uniques)
+
+
+def choose_grouping(located: pd.DataFrame, budget: int = GROUP_BUDGET) -> Grouping:
+    """Groups by place × side × type if there are at most ``budget``; else the finest grid
+    cell (``START_CELL_DEG`` doubled) whose cell × side × type aggregates fit the budget."""
+    kind, kinds = _codes(located["claimant_side"] + "\x1f" + located["event_type"])
+    place, _ = _codes(located["place_id"])
+    _, n = _group_ids(place, kind, max(len(kinds), 1))
+    if n <= budget:
+        return Grouping("groups", 0.0, n)
+    cell = START_CELL_DEG
+    while True:
+        cells, _ = _codes(cell_keys(located["lat"], located["lon"], cell))
+        _, n = _group_ids(cells, kind, len(kinds))
+        if n <= budget or cell > 90:
+            return Grouping("aggregates", cell, n)
+        cell *= 2
+
+
+def _breakdown(
+    gid: Ints,
+    n_groups: int,
+    values: pd.Series[str],
+    render: Callable[[str], str],
+    top: int | None,
+    table: Interner,
+    lists: dict[tuple[int, ...], int],
+) -> list[int]:
+    """Per group, the index into ``lists`` of its values with counts, most first."""
+    codes, uniques = _codes(values)
+    width = max(len(uniques), 1)
+    pairs = pd.Series(gid * width + codes).value_counts(sort=False)
+    frame = pd.DataFrame(
+        {
+            "g": pairs.index.to_numpy() // width,
+            "v": pairs.index.to_numpy() % width,
+            "n": pairs.to_numpy(),
+        }
+    ).sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable")
+    if top is not None:
+        rank = frame.groupby("g", sort=False).cumcount().to_numpy()
+        frame = frame.assign(rest=rank >= top)
+    else:
+        frame = frame.assign(rest=False)
+    shown = [table(render(u)) for u in uniques]
+    per_group: list[list[int]] = [[] for _ in range(n_groups)]
+    others = [0] * n_groups
+    for g, v, n, rest in zip(
+        frame["g"].tolist(),
+        frame["v"].tolist(),
+        frame["n"].tolist(),
+        frame["rest"].tolist(),
+        strict=True,
+    ):
+        if rest:
+            others[g] += n
+        else:
+            per_group[g] += [shown[v], n]
+    out: list[int] = []
+    for entries, rest_n in zip(per_group, others, strict=True):
+        key = tuple([*entries, OTHERS, rest_n] if rest_n else entries)
+        out.append(lists.setdefault(key, len(lists)))
+    return out
+
+
+def _sources_html(headlines: Mapping[str, str]) -> Callable[[str], str]:
+    def render(source_ids: str) -> str:
+        return "; ".join(
+            esc(f"{headlines.get(sid, 'unknown source')} [{sid}]")
+            for sid in split_list(source_ids, "source_ids")
+        )
+
+    return render
+
+
+def _verification_html(value: str) -> str:
+    return f"<b class='kcm-ver kcm-ver-{esc(value)}'>{esc(verification_label(value))}</b>"
+
+
+def _side_html(side: str) -> str:
+    return f"<span class='kcm-side' style='background:{side_colour(side)}'>{esc(side)}</span>"
+
+
+def _days(column: pd.Series[pd.Timestamp]) -> Ints:
+    return column.to_numpy(dtype="datetime64[D]").astype(np.int64)
+
+
+def _first_per_group(gid: Ints, n_groups: int) -> Ints:
+    """For each group, the position of its first row (groups are numbered by appearance)."""
+    first = np.full(n_groups, -1, dtype=np.int64)
+    order = np.arange(len(gid), dtype=np.int64)
+    first[gid[::-1]] = order[::-1]
+    return first
+
+
+def grouped_payload(
+    located: pd.DataFrame,
+    headlines: Mapping[str, str],
+    grouping: Grouping,
+    halos: list[list[float | int]],
+    table: Interner,
+) -> GroupsPayload:
+    """The grouped (or aggregate) payload of ``located`` claims (merged with their places:
+    ``place_name``, ``place_precision``, ``lat``, ``lon``); ``halos`` index ``table``."""
+    kind_key = located["claimant_side"] + "\x1f" + located["event_type"]
+    kind, kind_names = _codes(kind_key)
+    aggregates = grouping.mode == "aggregates"
+    if aggregates:
+        point, _ = _codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
+    else:
+        point, _ = _codes(located["place_id"])
+    gid, n_groups = _group_ids(point, kind, max(len(kind_names), 1))
+    first_row = _first_per_group(gid, n_groups)
+    pfirst = _first_per_group(point, int(point.max()) + 1 if len(point) else 0)
+
+    if aggregates:
+        cell = grouping.cell_deg
+        lat = ((np.floor(located["lat"].to_numpy(float)[pfirst] / cell) + 0.5) * cell).round(5)
+        lon = ((np.floor(located["lon"].to_numpy(float)[pfirst] / cell) + 0.5) * cell).round(5)
+        blank = table("")
+        names = [blank] * len(pfirst)
+        precisions = [blank] * len(pfirst)
+    else:
+        lat = located["lat"].to_numpy(float)[pfirst].round(COORD_DECIMALS)
+        lon = located["lon"].to_numpy(float)[pfirst].round(COORD_DECIMALS)
+        names = [table(esc(n)) for n in located["place_name"].to_numpy()[pfirst]]
+        precisions = [table(esc(p)) for p in located["place_precision"].to_numpy()[pfirst]]
+
+    kinds = []
+    for key in kind_names:
+        side, etype = key.split("\x1f")
+        kinds.append([table(_side_html(side)), table(esc(etype)), table(claim_svg(side, etype))])
+
+    days_from, days_to = _days(located["date_start"]), _days(located["date_end"])
+    day0 = int(days_from.min()) if len(days_from) else 0
+    by_group = pd.DataFrame({"g": gid, "a": days_from, "b": days_to}).groupby("g", sort=True)
+    first = by_group["a"].min().to_numpy() - day0
+    last = by_group["b"].max().to_numpy() - day0
+    places = (
+        pd.Series(located["place_id"].to_numpy()).groupby(gid, sort=True).nunique().tolist()
+        if aggregates
+        else []
+    )
+    lists: dict[tuple[int, ...], int] = {}
+    claimants = _breakdown(gid, n_groups, located["claimant"], esc, TOP_CLAIMANTS, table, lists)
+    sources = _breakdown(
+        gid, n_groups, located["source_ids"], _sources_html(headlines), TOP_SOURCES, table, lists
+    )
+    verification = _breakdown(
+        gid, n_groups, located["verification"], _verification_html, None, table, lists
+    )
+    return {
+        "mode": grouping.mode,
+        "lat": lat.tolist(),
+        "lon": lon.tolist(),
+        "pointName": names,
+        "pointPrecision": precisions,
+        "point": point[first_row].tolist(),
+        "kind": kind[first_row].tolist(),
+        "kinds": kinds,
+        "count": np.bincount(gid, minlength=n_groups).tolist(),
+        "places": places,
+        "day0": day0,
+        "first": first.tolist(),
+        "span": (last - first).tolist(),
+        "claimants": claimants,
+        "sources": sources,
+        "verification": verification,
+        "lists": [list(k) for k in lists],
+        "cellKm": round(grouping.cell_deg * KM_PER_DEG_LAT, 1),
+        "halos": [] if aggregates else halos,
+        "strings": table.strings,
+        "hint": table(
+            "Figures, summaries and each claim: click the marker for the list below the map."
+        ),
+    }
