@@ -34,7 +34,8 @@ start, end = ctx.start, ctx.end
 st.title("Karabakh Conflict Map")
 st.markdown(view_summary(ctx, "shown"))
 st.caption(
-    f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
+    f"⚠️ {CAVEAT} Colour = who claims it, shape = event type; a marker is one claim, or as "
+    "many as the number on it says (large views). "
     f"Data version {data.version}."
 )
 

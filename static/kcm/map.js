@@ -54,8 +54,8 @@
   function breakdown(d, list, join) {
     var items = [];
     for (var k = 0; k < list.length; k += 2) {
-      var name = list[k] < 0 ? "others" : d.strings[list[k]];
-      items.push(name + " <span class='kcm-n'>×" + list[k + 1] + "</span>");
+      items.push(list[k] < 0 ? "<i>+" + list[k + 1] + " more</i>" :
+        d.strings[list[k]] + " <span class='kcm-n'>×" + list[k + 1] + "</span>");
     }
     return items.join(join);
   }
