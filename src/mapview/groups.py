@@ -10,7 +10,7 @@ mix. Figures are never summed or averaged: they stay with each claim, listed on 
 (``src/mapview/details.py``).
 
 If even the groups exceed ``GROUP_BUDGET`` (sized so the payload stays under 3 MB), claims are
-aggregated on a spatial grid × side × type, the cell doubled until under budget. Aggregates
+aggregated on a spatial grid × side × type, the cell's area doubled until under budget. Aggregates
 are drawn as dashed rings at the cell's centre and say so: they are never a located point.
 """
 
@@ -29,10 +29,14 @@ from src.palette import claim_svg, side_colour
 from src.safe_html import esc
 from src.schema import split_list
 
-#: Most groups (or aggregates) sent for one view: about 40 bytes each keeps it under 3 MB.
-GROUP_BUDGET = 50_000
-#: First grid cell of the aggregate mode, in degrees (about 1 km); doubled until under budget.
+#: Most groups (or aggregates) sent for one view: 45–60 bytes each keeps it near 2 MB.
+GROUP_BUDGET = 40_000
+#: First grid cell of the aggregate mode, in degrees (about 1 km), and its growth factor
+#: until under budget (√2: the area doubles, so no step loses more detail than needed).
 START_CELL_DEG = 0.01
+CELL_GROWTH = 2**0.5
+#: Growth steps searched: 0.01° × √2^26 ≈ 82°, one cell for the whole region.
+MAX_CELL_STEPS = 26
 #: Decimals of the coordinates sent (5 decimals: about one metre).
 COORD_DECIMALS = 5
 #: How many claimants and sources a popup names before "N more".
@@ -50,7 +54,7 @@ class GroupsPayload(TypedDict):
 
     Per point (a place, or an aggregate's cell centre): ``lat``, ``lon``, ``pointName`` and
     ``pointPrecision`` (indexes into ``strings``). Per group: ``point``, ``kind`` (index into
-    ``kinds``, each ``[side, type, icon]`` indexes into ``strings``), ``count``, ``places``
+    ``kinds``, each ``[side, type, icon, colour]`` indexes into ``strings``), ``count``, ``places``
     (distinct places, aggregates only), ``first`` (days after ``day0``) and ``span`` (days
     from first to last), and ``claimants``/``sources``/``verification``, indexes into
     ``lists``: flat ``[string index, count, …]`` pairs, most first (``OTHERS`` = the rest).
@@ -113,30 +117,63 @@ def cell_keys(lat: pd.Series[float], lon: pd.Series[float], cell_deg: float) -> 
 
 
 def _codes(values: pd.Series[str] | Ints) -> tuple[Ints, list[str]]:
-    codes, uniques = pd.factorize(np.asarray(values), sort=False)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    """Small integer codes by first appearance (a Series factorizes natively: no copies)."""
+    if isinstance(values, pd.Series):
+        codes, uniques = values.factorize(sort=False)
+    else:
+        codes, uniques = pd.factorize(values, sort=False)
+    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
 
 
 def _group_ids(point: Ints, kind: Ints, n_kinds: int) -> tuple[Ints, int]:
     ids, uniques = pd.factorize(point * n_kinds + kind, sort=False)
-    return ids.astype(np.int64), len(uniques)
+    return np.asarray(ids, dtype=np.int64), len(uniques)
 
 
-def choose_grouping(located: pd.DataFrame, budget: int = GROUP_BUDGET) -> Grouping:
+@dataclass(frozen=True)
+class Kinds:
+    """Each claim's side × type as one code, and the (side, type) of each code."""
+
+    codes: Ints
+    names: list[tuple[str, str]]
+
+
+def kinds_of(located: pd.DataFrame) -> Kinds:
+    side, sides = _codes(located["claimant_side"])
+    etype, types = _codes(located["event_type"])
+    codes, combined = _codes(side * max(len(types), 1) + etype)
+    width = max(len(types), 1)
+    names = [(sides[int(c) // width], types[int(c) % width]) for c in combined]
+    return Kinds(codes, names)
+
+
+def choose_grouping(
+    located: pd.DataFrame, budget: int = GROUP_BUDGET, kinds: Kinds | None = None
+) -> Grouping:
     """Groups by place × side × type if there are at most ``budget``; else the finest grid
-    cell (``START_CELL_DEG`` doubled) whose cell × side × type aggregates fit the budget."""
-    kind, kinds = _codes(located["claimant_side"] + "\x1f" + located["event_type"])
+    cell (``START_CELL_DEG`` grown by ``CELL_GROWTH``) whose cell × side × type aggregates
+    fit the budget."""
+    kind = kinds or kinds_of(located)
+    n_kinds = max(len(kind.names), 1)
     place, _ = _codes(located["place_id"])
-    _, n = _group_ids(place, kind, max(len(kinds), 1))
+    _, n = _group_ids(place, kind.codes, n_kinds)
     if n <= budget:
         return Grouping("groups", 0.0, n)
-    cell = START_CELL_DEG
-    while True:
-        cells, _ = _codes(cell_keys(located["lat"], located["lon"], cell))
-        _, n = _group_ids(cells, kind, len(kinds))
-        if n <= budget or cell > 90:
-            return Grouping("aggregates", cell, n)
-        cell *= 2
+
+    def count(step: int) -> int:
+        cell = START_CELL_DEG * CELL_GROWTH**step
+        keys = cell_keys(located["lat"], located["lon"], cell) * n_kinds + kind.codes
+        return len(pd.unique(keys))
+
+    # the count falls as the cell grows: bisect for the first step that fits
+    low, high = 0, MAX_CELL_STEPS
+    while low < high:
+        mid = (low + high) // 2
+        if count(mid) <= budget:
+            high = mid
+        else:
+            low = mid + 1
+    return Grouping("aggregates", START_CELL_DEG * CELL_GROWTH**low, count(low))
 
 
 def _breakdown(
@@ -152,36 +189,26 @@ def _breakdown(
     codes, uniques = _codes(values)
     width = max(len(uniques), 1)
     pairs = pd.Series(gid * width + codes).value_counts(sort=False)
-    frame = pd.DataFrame(
-        {
-            "g": pairs.index.to_numpy() // width,
-            "v": pairs.index.to_numpy() % width,
-            "n": pairs.to_numpy(),
-        }
-    ).sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable")
-    if top is not None:
-        rank = frame.groupby("g", sort=False).cumcount().to_numpy()
-        frame = frame.assign(rest=rank >= top)
+    key = pairs.index.to_numpy()
+    g, v, n = key // width, key % width, pairs.to_numpy()
+    order = np.lexsort((v, -n, g))  # by group, most first, then first seen
+    g, v, n = g[order], v[order], n[order]
+    if top is not None:  # keep the first ``top`` of each group; the rest is one count
+        starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+        rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+        keep = rank < top
+        others = np.bincount(g[~keep], weights=n[~keep], minlength=n_groups).astype(np.int64)
+        g, v, n = g[keep], v[keep], n[keep]
     else:
-        frame = frame.assign(rest=False)
+        others = np.zeros(n_groups, dtype=np.int64)
     shown = [table(render(u)) for u in uniques]
     per_group: list[list[int]] = [[] for _ in range(n_groups)]
-    others = [0] * n_groups
-    for g, v, n, rest in zip(
-        frame["g"].tolist(),
-        frame["v"].tolist(),
-        frame["n"].tolist(),
-        frame["rest"].tolist(),
-        strict=True,
-    ):
-        if rest:
-            others[g] += n
-        else:
-            per_group[g] += [shown[v], n]
+    for gi, vi, ni in zip(g.tolist(), v.tolist(), n.tolist(), strict=True):
+        per_group[gi] += [shown[vi], ni]
     out: list[int] = []
-    for entries, rest_n in zip(per_group, others, strict=True):
-        key = tuple([*entries, OTHERS, rest_n] if rest_n else entries)
-        out.append(lists.setdefault(key, len(lists)))
+    for entries, rest_n in zip(per_group, others.tolist(), strict=True):
+        entry = tuple([*entries, OTHERS, rest_n] if rest_n else entries)
+        out.append(lists.setdefault(entry, len(lists)))
     return out
 
 
@@ -221,17 +248,18 @@ def grouped_payload(
     grouping: Grouping,
     halos: list[list[float | int]],
     table: Interner,
+    kinds: Kinds | None = None,
 ) -> GroupsPayload:
     """The grouped (or aggregate) payload of ``located`` claims (merged with their places:
     ``place_name``, ``place_precision``, ``lat``, ``lon``); ``halos`` index ``table``."""
-    kind_key = located["claimant_side"] + "\x1f" + located["event_type"]
-    kind, kind_names = _codes(kind_key)
+    kinds_found = kinds or kinds_of(located)
+    kind = kinds_found.codes
     aggregates = grouping.mode == "aggregates"
     if aggregates:
         point, _ = _codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
     else:
         point, _ = _codes(located["place_id"])
-    gid, n_groups = _group_ids(point, kind, max(len(kind_names), 1))
+    gid, n_groups = _group_ids(point, kind, max(len(kinds_found.names), 1))
     first_row = _first_per_group(gid, n_groups)
     pfirst = _first_per_group(point, int(point.max()) + 1 if len(point) else 0)
 
@@ -248,21 +276,27 @@ def grouped_payload(
         names = [table(esc(n)) for n in located["place_name"].to_numpy()[pfirst]]
         precisions = [table(esc(p)) for p in located["place_precision"].to_numpy()[pfirst]]
 
-    kinds = []
-    for key in kind_names:
-        side, etype = key.split("\x1f")
-        kinds.append([table(_side_html(side)), table(esc(etype)), table(claim_svg(side, etype))])
+    kind_table = []
+    for side, etype in kinds_found.names:
+        kind_table.append(
+            [
+                table(_side_html(side)),
+                table(esc(etype)),
+                table(claim_svg(side, etype)),
+                table(side_colour(side)),
+            ]
+        )
 
     days_from, days_to = _days(located["date_start"]), _days(located["date_end"])
     day0 = int(days_from.min()) if len(days_from) else 0
     by_group = pd.DataFrame({"g": gid, "a": days_from, "b": days_to}).groupby("g", sort=True)
     first = by_group["a"].min().to_numpy() - day0
     last = by_group["b"].max().to_numpy() - day0
-    places = (
-        pd.Series(located["place_id"].to_numpy()).groupby(gid, sort=True).nunique().tolist()
-        if aggregates
-        else []
-    )
+    places: list[int] = []
+    if aggregates:  # distinct places per aggregate: distinct (group, place) pairs per group
+        place, place_ids = _codes(located["place_id"])
+        pairs = pd.unique(gid * max(len(place_ids), 1) + place)
+        places = np.bincount(pairs // max(len(place_ids), 1), minlength=n_groups).tolist()
     lists: dict[tuple[int, ...], int] = {}
     claimants = _breakdown(gid, n_groups, located["claimant"], esc, TOP_CLAIMANTS, table, lists)
     sources = _breakdown(
@@ -279,7 +313,7 @@ def grouped_payload(
         "pointPrecision": precisions,
         "point": point[first_row].tolist(),
         "kind": kind[first_row].tolist(),
-        "kinds": kinds,
+        "kinds": kind_table,
         "count": np.bincount(gid, minlength=n_groups).tolist(),
         "places": places,
         "day0": day0,

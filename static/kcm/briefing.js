@@ -14,11 +14,12 @@
   /* A cluster icon: a conic ring of the sides of its claims with the count in the middle. */
   function ringIcon(colours) {
     return function (cluster) {
-      var ms = cluster.getAllChildMarkers(), n = ms.length, by = {}, order = [];
-      ms.forEach(function (m) {
-        var c = colours[m.kcmId] || "#999999";
+      var ms = cluster.getAllChildMarkers(), n = 0, by = {}, order = [];
+      ms.forEach(function (m) {  // a group marker (large views) has its side's colour
+        var c = colours[m.kcmId] || m.kcmColour || "#999999", k = m.kcmCount || 1;
         if (!(c in by)) { by[c] = 0; order.push(c); }
-        by[c] += 1;
+        by[c] += k;
+        n += k;
       });
       order.sort();
       var at = 0, stops = [];

@@ -106,6 +106,7 @@
       m.kcmIndex = g;
       m.kcmCount = n;
       m.kcmPoint = [d.lat[p], d.lon[p]];
+      m.kcmColour = d.strings[kind[3]];
       m.bindPopup(popup, {maxWidth: 400, minWidth: 290});
       m.on("click", ownPoint);
       markers.push(m);
