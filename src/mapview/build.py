@@ -364,14 +364,13 @@ def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: Inter
     return [rendered[c] for c in codes]
 
 
-def _halos(located: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
-    """One halo per approximate (near/region) place among the shown ones, if at most
-    ``HALO_BUDGET`` (else none), and how many were left out."""
-    halo_places = (
-        located.drop_duplicates("place_id")
-        .loc[lambda f: f["place_precision"].isin(list(HALO_RADIUS_M))]
-        .loc[lambda f: ~f["place_kind"].isin(["road", "corridor", "country"])]
-    )
+def _halos(shown_places: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
+    """One halo per approximate (near/region) place among the shown ones (gazetteer rows), if
+    at most ``HALO_BUDGET`` (else none), and how many were left out."""
+    halo_places = shown_places.loc[
+        shown_places["precision"].isin(list(HALO_RADIUS_M))
+        & ~shown_places["kind"].isin(["road", "corridor", "country"])
+    ]
     if len(halo_places) > HALO_BUDGET:
         return [], len(halo_places)
     halos: list[list[float | int]] = [
@@ -384,8 +383,8 @@ def _halos(located: pd.DataFrame, table: Interner) -> tuple[list[list[float | in
         for lat, lon, precision, name in zip(
             halo_places["lat"],
             halo_places["lon"],
-            halo_places["place_precision"],
-            halo_places["place_name"],
+            halo_places["precision"],
+            halo_places["name"],
             strict=True,
         )
     ]
@@ -430,9 +429,9 @@ def _markers_payload(
 def located_claims(
     events: pd.DataFrame, places: pd.DataFrame, columns: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """The claims with a place (all columns, or ``columns``), with the place's name,
-    coordinates, precision and kind (looked up by position: a merge validating many-to-one
-    costs seconds at 10^6 rows)."""
+    """The claims with a place (all columns, or ``columns``), with the place's gazetteer row
+    (``place_row``), coordinates and, for all columns, its name, precision and kind (looked
+    up by position: a merge validating many-to-one costs seconds at 10^6 rows)."""
     mask = events["place_id"] != ""
     # only the columns asked for: copying every column of 10^6 rows costs seconds
     located = events[mask] if columns is None else events.loc[mask, list(columns)]
@@ -442,11 +441,18 @@ def located_claims(
         missing = sorted(str(i) for i in ids[rows < 0])
         raise KeyError(f"claims at places not in the gazetteer: {missing[:5]}")
     at = rows[codes]
-    names = {"name": "place_name", "lat": "lat", "lon": "lon"}
-    names |= {"precision": "place_precision", "kind": "place_kind"}
-    return located.reset_index(drop=True).assign(
-        **{new: places[old].to_numpy()[at] for old, new in names.items()}
+    located = located.reset_index(drop=True).assign(
+        place_row=at, lat=places["lat"].to_numpy()[at], lon=places["lon"].to_numpy()[at]
     )
+    if columns is not None:  # the grouped payload looks names up per point, not per claim
+        return located
+    names = {"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
+    return located.assign(**{new: places[old].to_numpy()[at] for old, new in names.items()})
+
+
+def shown_places(located: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The gazetteer rows of the places that hold ``located`` claims, in order of appearance."""
+    return places.iloc[pd.unique(located["place_row"].to_numpy())]
 
 
 def claims_payload(
@@ -466,7 +472,8 @@ def claims_payload(
     in_view = int((events["place_id"] != "").sum())
     located = located_claims(events, places, None if in_view <= budget else GROUPED_COLUMNS)
     table = Interner()
-    halos, halos_hidden = _halos(located, table)
+    at_places = shown_places(located, places)
+    halos, halos_hidden = _halos(at_places, table)
     payload: ClaimsPayload
     if len(located) <= budget:
         ctx = PopupContext(headlines, incident_sizes or {})
@@ -477,8 +484,8 @@ def claims_payload(
         while True:  # coarser until the payload fits: many claims per group make long lists
             grouping = choose_grouping(located, group_budget, kinds)
             table = Interner()
-            halos, halos_hidden = _halos(located, table)
-            payload = grouped_payload(located, headlines, grouping, halos, table, kinds)
+            halos, halos_hidden = _halos(at_places, table)
+            payload = grouped_payload(located, places, headlines, grouping, halos, table, kinds)
             if grouping.groups <= 1 or len(js_json(payload)) <= MAX_PAYLOAD_BYTES:
                 break
             group_budget = grouping.groups // 2
@@ -490,7 +497,7 @@ def claims_payload(
         unlocated=int((events["place_id"] == "").sum()),
         halos=len(payload["halos"]),
         compact=mode != "claims",
-        places=tuple(sorted(str(p) for p in located["place_id"].unique())),
+        places=tuple(sorted(at_places["place_id"])),
         mode=mode,
         drawn=drawn,
         cell_deg=cell,

@@ -43,6 +43,8 @@ COORD_DECIMALS = 5
 TOP_CLAIMANTS = 3
 TOP_SOURCES = 4
 KM_PER_DEG_LAT = 111.2
+#: Largest key range counted in a dense table rather than a hash table (about 32 MB).
+DENSE_LIMIT = 1 << 25
 #: Breakdown code meaning "the rest" (its count follows, as for the named entries).
 OTHERS = -1
 
@@ -116,6 +118,18 @@ def cell_keys(lat: pd.Series[float], lon: pd.Series[float], cell_deg: float) -> 
     return keys
 
 
+def distinct(keys: Ints) -> int:
+    """How many different keys (a table of flags when their range is small: no hashing)."""
+    if not len(keys):
+        return 0
+    low, high = int(keys.min()), int(keys.max())
+    if high - low < DENSE_LIMIT:
+        seen = np.zeros(high - low + 1, dtype=bool)
+        seen[keys - low] = True
+        return int(np.count_nonzero(seen))
+    return len(pd.unique(keys))
+
+
 def _codes(values: pd.Series[str] | Ints) -> tuple[Ints, list[str]]:
     """Small integer codes by first appearance (a Series factorizes natively: no copies)."""
     if isinstance(values, pd.Series):
@@ -162,8 +176,7 @@ def choose_grouping(
 
     def count(step: int) -> int:
         cell = START_CELL_DEG * CELL_GROWTH**step
-        keys = cell_keys(located["lat"], located["lon"], cell) * n_kinds + kind.codes
-        return len(pd.unique(keys))
+        return distinct(cell_keys(located["lat"], located["lon"], cell) * n_kinds + kind.codes)
 
     # the count falls as the cell grows: bisect for the first step that fits
     low, high = 0, MAX_CELL_STEPS
@@ -188,9 +201,16 @@ def _breakdown(
     """Per group, the index into ``lists`` of its values with counts, most first."""
     codes, uniques = _codes(values)
     width = max(len(uniques), 1)
-    pairs = pd.Series(gid * width + codes).value_counts(sort=False)
-    key = pairs.index.to_numpy()
-    g, v, n = key // width, key % width, pairs.to_numpy()
+    pair = gid * width + codes
+    if n_groups * width <= DENSE_LIMIT:  # counting into a dense table: no hashing
+        dense = np.bincount(pair, minlength=n_groups * width)
+        key = np.flatnonzero(dense).astype(np.int64)
+        n = dense[key].astype(np.int64)
+    else:
+        pairs = pd.Series(pair).value_counts(sort=False)
+        key = np.asarray(pairs.index, dtype=np.int64)
+        n = np.asarray(pairs, dtype=np.int64)
+    g, v = key // width, key % width
     order = np.lexsort((v, -n, g))  # by group, most first, then first seen
     g, v, n = g[order], v[order], n[order]
     if top is not None:  # keep the first ``top`` of each group; the rest is one count
@@ -244,14 +264,16 @@ def _first_per_group(gid: Ints, n_groups: int) -> Ints:
 
 def grouped_payload(
     located: pd.DataFrame,
+    places: pd.DataFrame,
     headlines: Mapping[str, str],
     grouping: Grouping,
     halos: list[list[float | int]],
     table: Interner,
     kinds: Kinds | None = None,
 ) -> GroupsPayload:
-    """The grouped (or aggregate) payload of ``located`` claims (merged with their places:
-    ``place_name``, ``place_precision``, ``lat``, ``lon``); ``halos`` index ``table``."""
+    """The grouped (or aggregate) payload of ``located`` claims (with ``place_row``, their
+    place's row in the gazetteer ``places``, and its ``lat``, ``lon``); ``halos`` index
+    ``table``."""
     kinds_found = kinds or kinds_of(located)
     kind = kinds_found.codes
     aggregates = grouping.mode == "aggregates"
@@ -273,8 +295,9 @@ def grouped_payload(
     else:
         lat = located["lat"].to_numpy(float)[pfirst].round(COORD_DECIMALS)
         lon = located["lon"].to_numpy(float)[pfirst].round(COORD_DECIMALS)
-        names = [table(esc(n)) for n in located["place_name"].to_numpy()[pfirst]]
-        precisions = [table(esc(p)) for p in located["place_precision"].to_numpy()[pfirst]]
+        rows = located["place_row"].to_numpy()[pfirst]
+        names = [table(esc(n)) for n in places["name"].to_numpy()[rows]]
+        precisions = [table(esc(p)) for p in places["precision"].to_numpy()[rows]]
 
     kind_table = []
     for side, etype in kinds_found.names:
@@ -292,11 +315,11 @@ def grouped_payload(
     by_group = pd.DataFrame({"g": gid, "a": days_from, "b": days_to}).groupby("g", sort=True)
     first = by_group["a"].min().to_numpy() - day0
     last = by_group["b"].max().to_numpy() - day0
-    places: list[int] = []
+    places_per_group: list[int] = []
     if aggregates:  # distinct places per aggregate: distinct (group, place) pairs per group
         place, place_ids = _codes(located["place_id"])
         pairs = pd.unique(gid * max(len(place_ids), 1) + place)
-        places = np.bincount(pairs // max(len(place_ids), 1), minlength=n_groups).tolist()
+        places_per_group = np.bincount(pairs // max(len(place_ids), 1), minlength=n_groups).tolist()
     lists: dict[tuple[int, ...], int] = {}
     claimants = _breakdown(gid, n_groups, located["claimant"], esc, TOP_CLAIMANTS, table, lists)
     sources = _breakdown(
@@ -315,7 +338,7 @@ def grouped_payload(
         "kind": kind[first_row].tolist(),
         "kinds": kind_table,
         "count": np.bincount(gid, minlength=n_groups).tolist(),
-        "places": places,
+        "places": places_per_group,
         "day0": day0,
         "first": first.tolist(),
         "span": (last - first).tolist(),
