@@ -490,3 +490,19 @@ def test_own_front_end_files_are_served_and_inlined(small):
     assert OWN_BASE_URL not in html
     assert "kcm.claimsLayer = function" in html
     assert ".kcm-popup {" in html
+
+
+def test_halos_are_bounded():
+    """Above HALO_BUDGET approximate places none are drawn, and the stats say how many."""
+    from src.mapview.build import HALO_BUDGET
+
+    events, places = synthetic_view(5_000, HALO_BUDGET + 1)
+    places["precision"] = "near"
+    payload, stats = claims_payload(events, places, {})
+    assert payload["halos"] == []
+    assert stats.halos == 0
+    assert stats.halos_hidden == HALO_BUDGET + 1
+    fewer = places.assign(precision=["near"] * HALO_BUDGET + ["exact"])
+    payload, stats = claims_payload(events, fewer, {})
+    assert stats.halos == len(payload["halos"]) == HALO_BUDGET
+    assert stats.halos_hidden == 0

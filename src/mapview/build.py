@@ -55,7 +55,7 @@ CLUSTER_CLASS = "kcm-cluster"
 HALO_RADIUS_M = {"near": 6000, "region": 25000}
 #: Most halos drawn: thousands of overlapping dashed circles hide the map (and cost SVG
 #: paths); above it none are drawn, and popups still give every place's precision.
-HALO_BUDGET = 1000
+HALO_BUDGET = 200
 #: Largest grouped payload sent (its JSON), leaving room under 3 MB per view for the rest.
 MAX_PAYLOAD_BYTES = 2_500_000
 #: The claim columns the grouped payload reads.
