@@ -100,10 +100,13 @@ def test_every_cache_of_the_app_is_bounded():
     cached = {
         name: obj._info for name, obj in vars(data).items() if type(obj).__name__ == "CachedFunc"
     }
-    assert {"_load", "_options", "_claims", "_incident_views", "_claim_cards"} <= set(cached)
+    assert {"_load", "_options", "_gazetteer"} <= set(cached)
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.max_entries <= 64, f"{name} keeps {info.max_entries} entries"
+    # every view-level cache shares one budget in bytes as well as in entries
+    assert data.VIEWS.max_entries <= 64
+    assert data.VIEWS.max_bytes <= 1_000_000_000
 
 
 def test_the_cookies_a_page_sets_are_sent_back_without_their_attributes():

@@ -88,11 +88,21 @@ def article_summary(
                 "Claims": len(mine),
                 "Incidents": int(mine["incident_id"].nunique()),
                 "Claims only it carries": len(only_claims.get(sid, ())),
-                "Incidents only it reports": ", ".join(only_incidents.get(sid, [])),
+                "Incidents only it reports": listed(only_incidents.get(sid, [])),
                 "Contested incidents it reports on": len({iid for (s, iid) in cells if s == sid}),
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Ids named in one table cell; the rest are counted ("… and 3,210 more").
+LISTED_MAX = 20
+
+
+def listed(ids: list[str], limit: int = LISTED_MAX) -> str:
+    """Ids as one cell's text, the first ``limit`` named and the rest counted."""
+    text = ", ".join(ids[:limit])
+    return text + (f" … and {len(ids) - limit:,} more" if len(ids) > limit else "")
 
 
 def matrix_long(matrix: pd.DataFrame, cells: set[tuple[str, str]]) -> pd.DataFrame:

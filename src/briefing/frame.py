@@ -163,7 +163,8 @@ def verification_mix(shown: pd.DataFrame) -> tuple[tuple[tuple[str, int], ...], 
 
 
 def _source_ids(shown: pd.DataFrame) -> list[str]:
-    return sorted({s for ids in shown["source_ids"] for s in split_list(ids, "source_ids")})
+    ids = shown["source_ids"].unique()  # few distinct lists among many claims
+    return sorted({s for value in ids for s in split_list(value, "source_ids")})
 
 
 def _count_by(series: pd.Series) -> tuple[tuple[str, int], ...]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
@@ -151,15 +152,33 @@ def share_and_export(
     basemap: str,
     title: str | None = None,
     briefing: Briefing | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> None:
     """Download buttons (PNG, HTML, CSV, GeoJSON, ACLED CSV) and the shareable links.
 
     In briefing view ``briefing`` is the frame on the page, so the PNG and HTML are exactly
-    it; elsewhere the same frame is built when a PNG or HTML button is pressed.
+    it; elsewhere the same frame is built when a PNG or HTML button is pressed. ``shown``:
+    the view's claims if the page has them. Every file is made only when its button is
+    pressed (Streamlit runs a callable ``data`` on the click, not on each rerun); the
+    callables hold the filters, not the claims, so an idle session keeps no copy of them.
     """
     frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
-    text = briefing.text if briefing else briefing_text(data, state, title)
-    shown = briefing.shown if briefing else apply_filters(data.events, state)
+    if briefing is not None:
+        shown = briefing.shown
+    elif shown is None:
+        shown = apply_filters(data.events, state)
+    text = briefing.text if briefing else briefing_text(data, state, title, shown=shown)
+
+    def claims() -> pd.DataFrame:
+        return briefing.shown if briefing else apply_filters(data.events, state)
+
+    def geojson() -> bytes:
+        made = briefing.text if briefing else briefing_text(data, state, title)  # now
+        meta = made.export_meta(data.version)
+        return json.dumps(
+            claims_geojson(claims(), data.places, data.sources, meta), ensure_ascii=False
+        ).encode("utf-8")
+
     stem = _stem(state)
     st.subheader("Share & export")
     line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"
@@ -199,11 +218,10 @@ def share_and_export(
             icon=notices.INFO,
         )
 
-    meta = text.export_meta(data.version)
     cols = st.columns(3)
     cols[0].download_button(
         "CSV",
-        data=lambda: claims_csv(shown),
+        data=lambda: claims_csv(claims()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -213,9 +231,7 @@ def share_and_export(
     )
     cols[1].download_button(
         "GeoJSON",
-        data=lambda: json.dumps(
-            claims_geojson(shown, data.places, data.sources, meta), ensure_ascii=False
-        ).encode("utf-8"),
+        data=geojson,
         file_name=f"{stem}.geojson",
         mime="application/geo+json",
         icon=":material/map:",
@@ -225,7 +241,7 @@ def share_and_export(
     )
     cols[2].download_button(
         "ACLED-column CSV",
-        data=lambda: acled_csv(shown, data.places, data.sources),
+        data=lambda: acled_csv(claims(), data.places, data.sources),
         file_name=f"{stem}-acled.csv",
         mime="text/csv",
         icon=":material/merge:",

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from src.analysis.coverage import (
+    article_summary,
+    coverage_matrix,
+    exclusive_claims,
+    exclusive_incidents,
+)
 from src.analysis.incidents import (
     Discrepancy,
     all_discrepancies,
@@ -14,20 +24,41 @@ from src.analysis.incidents import (
     figure_frame,
     incident_overview,
 )
+from src.analysis.places import gazetteer_table
 from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
 from src.geo.gazetteer import Gazetteer
-from src.mapview.build import ClaimsPayload, LayerStats, claims_payload
+from src.mapview.build import BaseLayers, ClaimsPayload, LayerStats, base_layers, claims_payload
+from src.viewcache import ViewCache
+
+T = TypeVar("T")
 
 #: Every cache here is bounded, so no run of filter changes can grow the server without limit.
-#: Views (keyed on a FilterState): the most recent ones, each at most an hour old; at 100k
-#: claims one view's map payload is tens of MB, so the bound is what caps the memory.
+#: Views (keyed on a FilterState): the most recent ones, each at most an hour old, and all of
+#: them together within VIEW_CACHE_MB (estimated; env ``KCM_VIEW_CACHE_MB``): at 100k claims
+#: one view's map payload is tens of MB, so the byte budget, not the count, caps the memory —
+#: a large dataset keeps a few views, the bundled one all 32.
 VIEW_CACHE_ENTRIES = 32
 VIEW_CACHE_TTL_S = 3600
+VIEW_CACHE_MB_ENV = "KCM_VIEW_CACHE_MB"
+VIEW_CACHE_MB = 256
 #: Whole datasets (keyed on their folder): the app reads one; tests and benches a few more.
 DATA_CACHE_ENTRIES = 4
+
+
+def _view_budget_mb() -> int:
+    raw = os.environ.get(VIEW_CACHE_MB_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else VIEW_CACHE_MB
+
+
+#: One budget for every view-level cache of the process (shared objects: read-only).
+VIEWS = ViewCache(_view_budget_mb() * 1_000_000, VIEW_CACHE_ENTRIES, VIEW_CACHE_TTL_S)
+
+
+def _view(key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+    return VIEWS.get(key, make)
 
 
 def data_dir() -> str:
@@ -35,7 +66,9 @@ def data_dir() -> str:
     return str(default_data_dir())
 
 
-@st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
+# A resource, not data: every session shares the one Dataset (read-only by convention)
+# instead of unpickling its own copy on every run (40 MB at 100k claims, per session).
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
 def _load(directory: str) -> Dataset:
     return load_dataset(Path(directory))
 
@@ -74,32 +107,32 @@ def incident_sizes(data: Dataset) -> dict[str, int]:
     return {str(k): int(v) for k, v in data.events["incident_id"].value_counts().items()}
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _claims(directory: str, version: str, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
-    data = _load(directory)
-    shown = apply_filters(data.events, state)
-    return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
-
-
 def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     """The claims layer's browser payload for a view, cached per data version and filters,
     so going back to an earlier view costs nothing."""
-    return _claims(data_dir(), data.version, state)
+    return _view(
+        ("claims", data_dir(), data.version, state),
+        lambda: claims_payload(
+            apply_filters(data.events, state), data.places, headlines(data), incident_sizes(data)
+        ),
+    )
+
+
+def base_layers_for(data: Dataset, state: FilterState | None = None) -> BaseLayers:
+    """The base map's routes and places (``mapview.build.base_layers``) counted over all the
+    claims (``state`` None: the map page) or over a view's (the Places page): built once per
+    data version (and view), not on every rerun."""
+    return _view(
+        ("base", data_dir(), data.version, state),
+        lambda: base_layers(
+            data.places, data.events if state is None else apply_filters(data.events, state)
+        ),
+    )
 
 
 # --- derived views, cached on what they depend on ----------------------------------------------
 # Every key is hashable and complete: the data folder and its version, the FilterState and the
 # page's own options. The frames are recomputed from those inside, never passed in unhashed.
-
-
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _incident_views(
-    directory: str, version: str, state: FilterState, whole: bool
-) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
-    data = _load(directory)
-    claims = compared_claims(data, apply_filters(data.events, state), whole)
-    found = all_discrepancies(claims)
-    return incident_overview(claims, place_names(data), data.events, found), found
 
 
 def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataFrame:
@@ -110,48 +143,92 @@ def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataF
     return data.events[data.events["incident_id"].isin(shown["incident_id"])]
 
 
+def _compared(data: Dataset, state: FilterState, whole: bool) -> pd.DataFrame:
+    return compared_claims(data, apply_filters(data.events, state), whole)
+
+
 def incident_views(
     data: Dataset, state: FilterState, whole: bool = False
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
     """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``)."""
-    return _incident_views(data_dir(), data.version, state, whole)
+
+    def make() -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+        claims = _compared(data, state, whole)
+        found = all_discrepancies(claims)
+        return incident_overview(claims, place_names(data), data.events, found), found
+
+    return _view(("incidents", data_dir(), data.version, state, whole), make)
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _claim_cards(
-    directory: str, version: str, state: FilterState, whole: bool
-) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    data = _load(directory)
-    claims = compared_claims(data, apply_filters(data.events, state), whole)
-    names = place_names(data)
-    tables = {
-        str(iid): md_frame(claims_table(rows, headlines(data), names).set_index("Claim"))
-        for iid, rows in claims.groupby("incident_id", sort=True)
-    }
-    return figure_frame(claims, names), tables
+def claim_figures(data: Dataset, state: FilterState, whole: bool = False) -> pd.DataFrame:
+    """The fatality charts' rows (one per compared claim) of a view."""
+    return _view(
+        ("figures", data_dir(), data.version, state, whole),
+        lambda: figure_frame(_compared(data, state, whole), place_names(data)),
+    )
 
 
-def claim_cards(
-    data: Dataset, state: FilterState, whole: bool = False
-) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """(fatality chart rows, incident id -> its claims side by side as an escaped table):
-    the Claims page's per-incident work, done once per view rather than on every rerun."""
-    return _claim_cards(data_dir(), data.version, state, whole)
+def card_tables(
+    data: Dataset, state: FilterState, whole: bool, incident_ids: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    """Incident id -> its claims side by side as an escaped table, for the incidents of one
+    page of cards (a view can hold tens of thousands: only the page shown is built)."""
+
+    def make() -> dict[str, pd.DataFrame]:
+        claims = _compared(data, state, whole)
+        claims = claims[claims["incident_id"].isin(incident_ids)]
+        names, heads = place_names(data), headlines(data)
+        return {
+            str(iid): md_frame(claims_table(rows, heads, names).set_index("Claim"))
+            for iid, rows in claims.groupby("incident_id", sort=True)
+        }
+
+    return _view(("cards", data_dir(), data.version, state, whole, incident_ids), make)
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _timeline_rows(
-    directory: str, version: str, state: FilterState
-) -> tuple[pd.DataFrame, list[DayGroup]]:
-    data = _load(directory)
-    shown = apply_filters(data.events, state)
-    names = place_names(data)
-    return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
+def gazetteer_rows(data: Dataset, state: FilterState) -> pd.DataFrame:
+    """The Places page's gazetteer table (claims counted in view and in all) of a view."""
+    return _view(
+        ("gazetteer", data_dir(), data.version, state),
+        lambda: gazetteer_table(data.places, apply_filters(data.events, state), data.events),
+    )
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    """The Sources page's tables of a view (see ``src.analysis.coverage``)."""
+
+    summary: pd.DataFrame
+    matrix: pd.DataFrame
+    only_claims: dict[str, pd.DataFrame]
+    only_incidents: dict[str, list[str]]
+
+
+def sources_view(data: Dataset, state: FilterState) -> SourcesView:
+    """Per-article summary, articles × incidents matrix and exclusives of a view, once."""
+
+    def make() -> SourcesView:
+        shown = apply_filters(data.events, state)
+        _, found = incident_views(data, state)
+        return SourcesView(
+            summary=article_summary(shown, data.sources, found),
+            matrix=coverage_matrix(shown, data.sources["source_id"]),
+            only_claims=exclusive_claims(shown),
+            only_incidents=exclusive_incidents(shown),
+        )
+
+    return _view(("sources", data_dir(), data.version, state), make)
 
 
 def timeline_rows(data: Dataset, state: FilterState) -> tuple[pd.DataFrame, list[DayGroup]]:
     """(chart rows, chronology by day) of the claims in view."""
-    return _timeline_rows(data_dir(), data.version, state)
+
+    def make() -> tuple[pd.DataFrame, list[DayGroup]]:
+        shown = apply_filters(data.events, state)
+        names = place_names(data)
+        return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
+
+    return _view(("timeline", data_dir(), data.version, state), make)
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
