@@ -368,7 +368,11 @@ def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
     """The frame document around the rendered parts of ``m`` (assets not yet inlined)."""
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map's root is its Figure"
-    root.render()  # lets every element put its links and code into the figure's parts
+    # What Figure.render does before its own template: every element puts its links and
+    # code into the figure's parts. The parts are then rendered once, here, rather than
+    # once inside the figure's whole page (thrown away) and again for this template.
+    for child in root._children.values():
+        child.render()
     return _TEMPLATES.get_template("frame.html").render(
         text=text,
         legend=frame_legend(text, data),
