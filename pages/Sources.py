@@ -5,12 +5,10 @@ Thin UI: the matrix and the exclusives live in ``src/analysis/coverage.py``.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from src.analysis.charts import coverage_chart
-from src.analysis.coverage import LISTED_MAX, disagreement_cells, matrix_long
-from src.analysis.incidents import KIND_LABELS
+from src.analysis.coverage import LISTED_MAX, matrix_long
 from src.analysis.text import md, md_frame
 from src.labels import verification_label
 from src.ui import notices
@@ -30,7 +28,7 @@ page_header(
 )
 
 shown, sources = ctx.shown, ctx.data.sources
-overview, found = incident_views(ctx.data, ctx.state)
+overview, _ = incident_views(ctx.data, ctx.state)
 titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
 
 if shown.empty:  # nothing to count or compare (the per-article tables need rows)
@@ -49,8 +47,7 @@ if matrix.shape[1] == 0:
 # The chart and the table show one page of incidents (columns) at a time.
 page = pager(matrix.shape[1], "coverage", COVERAGE_INCIDENTS, "incidents")
 matrix = matrix.iloc[:, page.start : page.stop]
-cells = disagreement_cells(found)
-long = matrix_long(matrix, cells).assign(
+long = matrix_long(matrix, view.cells).assign(
     headline=lambda f: f["source_id"].map(ctx.headlines),
     incident=lambda f: f["incident_id"].map(titles),
     disagreement=lambda f: f["in_discrepancy"].map({True: "yes", False: ""}),
@@ -64,20 +61,7 @@ st.caption(
 st.dataframe(matrix, width="stretch", key="coverage_matrix")
 
 st.subheader("Where the articles disagree")
-rows = pd.DataFrame(
-    [
-        {
-            "Incident": d.incident_id,
-            "About": titles.get(d.incident_id, ""),
-            "Discrepancy": KIND_LABELS[d.kind],
-            "Articles": ", ".join(d.source_ids),
-            "Claims": ", ".join(d.event_ids),
-            "Detail": d.text(),
-        }
-        for ds in found.values()
-        for d in ds
-    ]
-)
+rows = view.disagreements
 if len(rows):
     paged_table(rows, "disagreements", noun="discrepancies", sort_by=("Incident", "Discrepancy"))
 else:

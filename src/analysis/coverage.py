@@ -11,7 +11,7 @@ from typing import cast
 
 import pandas as pd
 
-from src.analysis.incidents import Discrepancy
+from src.analysis.incidents import KIND_LABELS, Discrepancy
 from src.schema import split_list
 
 
@@ -61,6 +61,25 @@ def exclusive_incidents(events: pd.DataFrame) -> dict[str, list[str]]:
 def disagreement_cells(found: dict[str, list[Discrepancy]]) -> set[tuple[str, str]]:
     """(article, incident) pairs where that article carries a claim in some discrepancy."""
     return {(sid, d.incident_id) for ds in found.values() for d in ds for sid in d.source_ids}
+
+
+def disagreement_rows(found: dict[str, list[Discrepancy]], titles: dict[str, str]) -> pd.DataFrame:
+    """One row per discrepancy: the incident (and what it is about), the kind, the articles
+    and claims involved, and the detail in words."""
+    columns = ["Incident", "About", "Discrepancy", "Articles", "Claims", "Detail"]
+    rows = [
+        (
+            d.incident_id,
+            titles.get(d.incident_id, ""),
+            KIND_LABELS[d.kind],
+            ", ".join(d.source_ids),
+            ", ".join(d.event_ids),
+            d.text(),
+        )
+        for ds in found.values()
+        for d in ds
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def article_summary(

@@ -14,6 +14,8 @@ import streamlit as st
 from src.analysis.coverage import (
     article_summary,
     coverage_matrix,
+    disagreement_cells,
+    disagreement_rows,
     exclusive_claims,
     exclusive_incidents,
 )
@@ -202,6 +204,10 @@ class SourcesView:
     matrix: pd.DataFrame
     only_claims: dict[str, pd.DataFrame]
     only_incidents: dict[str, list[str]]
+    #: (article, incident) pairs where the article's claims are part of a discrepancy.
+    cells: set[tuple[str, str]]
+    #: One row per discrepancy: incident, what about, kind, articles, claims, detail.
+    disagreements: pd.DataFrame
 
 
 def sources_view(data: Dataset, state: FilterState) -> SourcesView:
@@ -209,12 +215,15 @@ def sources_view(data: Dataset, state: FilterState) -> SourcesView:
 
     def make() -> SourcesView:
         shown = apply_filters(data.events, state)
-        _, found = incident_views(data, state)
+        overview, found = incident_views(data, state)
+        titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
         return SourcesView(
             summary=article_summary(shown, data.sources, found),
             matrix=coverage_matrix(shown, data.sources["source_id"]),
             only_claims=exclusive_claims(shown),
             only_incidents=exclusive_incidents(shown),
+            cells=disagreement_cells(found),
+            disagreements=disagreement_rows(found, titles),
         )
 
     return _view(("sources", data_dir(), data.version, state), make)
