@@ -110,7 +110,7 @@ st.markdown(
     "**Sources:** "
     + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")
 )
-share_and_export(data, state, ctx.basemap, shown=shown)
+share_and_export(data, state, ctx.basemap)
 
 unlocated = shown[shown["place_id"] == ""]
 if not unlocated.empty:

@@ -81,3 +81,19 @@ def test_sources_coverage_comes_sixty_incidents_a_page(app_factory, folder, synt
     assert matrix.shape[1] == 60
     incidents = synthetic.events["incident_id"].nunique()
     assert f"Incidents 1–60 of {incidents:,} (page 1 of {-(-incidents // 60)})." in captions(at)
+
+
+def test_no_export_file_is_made_by_a_page_run(app_factory, folder, monkeypatch):
+    import src.ui.briefing as ui_briefing
+
+    made: list[str] = []
+
+    def recorder(name: str):
+        return lambda *_args, **_kwargs: made.append(name) or b""
+
+    for name in ("claims_csv", "acled_csv", "claims_geojson", "build_briefing", "render_png"):
+        monkeypatch.setattr(ui_briefing, name, recorder(name))
+    at = app_factory(folder)
+    assert not at.exception
+    assert len(at.get("download_button")) == 6
+    assert made == []  # the buttons hold callables, run only on a click

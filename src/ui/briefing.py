@@ -32,6 +32,7 @@ from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.frontend import own_file
 from src.ui import notices
+from src.ui.data import view_text
 
 PARAM = "briefing"
 #: Session key of the briefing view's on/off state (the toggles are two widgets).
@@ -152,22 +153,17 @@ def share_and_export(
     basemap: str,
     title: str | None = None,
     briefing: Briefing | None = None,
-    shown: pd.DataFrame | None = None,
 ) -> None:
     """Download buttons (PNG, HTML, CSV, GeoJSON, ACLED CSV) and the shareable links.
 
     In briefing view ``briefing`` is the frame on the page, so the PNG and HTML are exactly
-    it; elsewhere the same frame is built when a PNG or HTML button is pressed. ``shown``:
-    the view's claims if the page has them. Every file is made only when its button is
-    pressed (Streamlit runs a callable ``data`` on the click, not on each rerun); the
-    callables hold the filters, not the claims, so an idle session keeps no copy of them.
+    it; elsewhere the same frame is built when a PNG or HTML button is pressed. Every file
+    is made only when its button is pressed (Streamlit runs a callable ``data`` on the
+    click, not on each rerun); the callables hold the filters, not the claims, so an idle
+    session keeps no copy of them. The caption's text is cached per view.
     """
     frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
-    if briefing is not None:
-        shown = briefing.shown
-    elif shown is None:
-        shown = apply_filters(data.events, state)
-    text = briefing.text if briefing else briefing_text(data, state, title, shown=shown)
+    text = briefing.text if briefing else view_text(data, state, title)
 
     def claims() -> pd.DataFrame:
         return briefing.shown if briefing else apply_filters(data.events, state)

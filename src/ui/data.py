@@ -29,6 +29,7 @@ from src.analysis.incidents import (
 from src.analysis.places import gazetteer_table
 from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
+from src.briefing.frame import BriefingText, briefing_text
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options
 from src.geo.gazetteer import Gazetteer
@@ -117,6 +118,16 @@ def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerS
         lambda: claims_payload(
             apply_filters(data.events, state), data.places, headlines(data), incident_sizes(data)
         ),
+    )
+
+
+def view_text(data: Dataset, state: FilterState, title: str | None) -> BriefingText:
+    """The briefing text of a view (counts, filters, window, caveat) for the export caption:
+    O(claims) to compute, so once per view and title. Its "generated" time is when it was
+    first computed; the files take a fresh one when made."""
+    return _view(
+        ("text", data_dir(), data.version, state, title),
+        lambda: briefing_text(data, state, title),
     )
 
 
