@@ -29,8 +29,9 @@ def pager(total: int, key: str, size: int = TABLE_ROWS, noun: str = "rows") -> P
         current = st.session_state.get(number_key)
         if isinstance(current, int) and not 1 <= current <= pages:  # the view shrank
             st.session_state[number_key] = min(max(1, current), pages)
+        narrow, _ = st.columns([1, 3])  # a page number needs no full-width box
         number = int(
-            st.number_input(
+            narrow.number_input(
                 f"Page (1–{pages:,}, {size:,} {noun} each)",
                 min_value=1,
                 max_value=pages,
