@@ -246,10 +246,15 @@ async def light_sessions(
 # --- real browsers ------------------------------------------------------------------------------
 
 #: Map claims drawn (``n``), no run in progress, nothing stale: the click's view is on screen.
+#: The claims the view represents are ``kcm.count()`` where the map has it (a grouped marker
+#: stands for several claims), else one marker per claim.
 _SETTLED = """(n) => {
   if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) return false;
   return [...document.querySelectorAll('iframe')].some(f => { try {
-    const k = f.contentWindow.kcm; return k && k.claims && k.claims.getLayers().length === n;
+    const k = f.contentWindow.kcm;
+    if (!k) return false;
+    if (typeof k.count === 'function') return k.count() === n;
+    return !!k.claims && k.claims.getLayers().length === n;
   } catch (e) { return false; } });
 }"""
 
