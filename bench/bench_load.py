@@ -286,7 +286,7 @@ def browser_session(
 
             page.on("response", http_error)
             started = time.perf_counter()
-            page.goto(url)
+            page.goto(url, timeout=timeout_s * 1000)  # a busy server answers late
             _settle(page, expected["all"], timeout_s)
             tally.first.append(time.perf_counter() - started)
             for cookie in page.context.cookies():
