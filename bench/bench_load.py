@@ -230,10 +230,15 @@ async def light_sessions(
 # --- real browsers ------------------------------------------------------------------------------
 
 #: Map claims drawn (``n``), no run in progress, nothing stale: the click's view is on screen.
+#: The claims the view represents are ``kcm.count()`` where the map has it (a grouped marker
+#: stands for several claims), else one marker per claim.
 _SETTLED = """(n) => {
   if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) return false;
   return [...document.querySelectorAll('iframe')].some(f => { try {
-    const k = f.contentWindow.kcm; return k && k.claims && k.claims.getLayers().length === n;
+    const k = f.contentWindow.kcm;
+    if (!k) return false;
+    if (typeof k.count === 'function') return k.count() === n;
+    return !!k.claims && k.claims.getLayers().length === n;
   } catch (e) { return false; } });
 }"""
 
@@ -265,7 +270,7 @@ def browser_session(
 
             page.on("response", http_error)
             started = time.perf_counter()
-            page.goto(url)
+            page.goto(url, timeout=timeout_s * 1000)  # a busy server answers late
             _settle(page, expected["all"], timeout_s)
             tally.first.append(time.perf_counter() - started)
             for cookie in page.context.cookies():

@@ -1,4 +1,5 @@
-"""Benchmark: how long each page takes to become usable in a real browser, data cached.
+"""Benchmark: how long each page takes to become usable in a real browser, data cached; or
+(``--bytes``) how many bytes each page sends.
 
 Run: ``.venv/bin/python bench/bench_pages.py [ROUNDS]``. Starts the app on the bundled data,
 opens the map in Debian's headless Chromium (that first load caches the data), then goes
@@ -6,19 +7,33 @@ through the pages with the sidebar navigation ROUNDS times (default 3), and prin
 two times from the click: until the page answers (its heading and view line are on screen
 and the click's run has started drawing it), and until it has finished drawing (its text, the
 sidebar, its map or chart, nothing stale). Target: interactive within 2 s per page.
+
+``.venv/bin/python -m bench.bench_pages --bytes [--events N]`` opens each page with the light
+client (``bench.stclient``, Streamlit's websocket protocol) on the bundled data or N synthetic
+claims, and prints per page the bytes of the first view's forward messages (the heaviest
+element kinds named), then of a filter change (the period) and of a rerun with nothing
+changed, with each run's time. Target: ≤ 3 MB per view. A browser that has seen a large
+message before is sent only its hash, so these first-view figures are the most it gets.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from bench.stclient import RunResult, Session, string_state
 from src.appserver import PAGES, running_app, settle
 from src.browser import CHROMIUM_ARGS, chromium_path
+from src.dataset import DATA_DIR_ENV
+from src.labels import PERIOD_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The sidebar link of each page, by URL path ("/" is the map).
@@ -26,8 +41,67 @@ _LINK = {"/": "Map", "/Claims": "Claims", "/Timeline": "Timeline", "/Sources": "
 _LINK["/Places"] = "Places"
 
 
+#: The page names a browser's first run sends, by URL path.
+_PAGE_NAME = {"/": "", "/Claims": "Claims", "/Timeline": "Timeline", "/Sources": "Sources"}
+_PAGE_NAME["/Places"] = "Places"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.2f}"
+
+
+def _heaviest(result: RunResult, k: int = 3) -> str:
+    kinds = sorted(result.bytes_by_kind.items(), key=lambda kv: -kv[1])[:k]
+    return ", ".join(f"{name} {_mb(n)}" for name, n in kinds)
+
+
+async def _page_bytes(url: str, path: str, timeout_s: float) -> list[RunResult]:
+    """First view, a period change, and a rerun with nothing changed, of one page."""
+    async with Session(url, page_name=_PAGE_NAME[path]) as session:
+        first = await session.run(timeout_s)
+        period = session.widgets["Period"]
+        offensive = next(o for o in period.options if o.startswith(PERIOD_LABELS["offensive"]))
+        session.set(string_state(period.id, offensive))
+        change = await session.run(timeout_s)
+        again = await session.run(timeout_s)
+    return [first, change, again]
+
+
+def bytes_run(events: int, timeout_s: float) -> int:
+    """Print the bytes and time of each page's runs (see the module's docstring)."""
+    from bench.bench_load import write_synthetic  # pandas-heavy: only for this mode
+
+    env = {k: v for k, v in os.environ.items() if k != DATA_DIR_ENV}
+    errors = 0
+    with tempfile.TemporaryDirectory(prefix="kcm-bytes-") as tmp:
+        if events:
+            env[DATA_DIR_ENV] = str(write_synthetic(events, Path(tmp)))
+        log = ROOT / "artifacts" / "bench-bytes-streamlit.log"
+        with running_app(log, env=env) as url:
+            asyncio.run(_page_bytes(url, "/", timeout_s * 3))  # loads and caches the data
+            print(f"{events:,} synthetic claims" if events else "bundled data")
+            print(f"{'page':<9} {'first view MB':>13} {'s':>6} {'change MB':>10} {'s':>6}"
+                  f" {'rerun MB':>9} {'s':>6}  heaviest in the first view (MB)")  # fmt: skip
+            for _, path, _, _ in PAGES:
+                runs = asyncio.run(_page_bytes(url, path, timeout_s))
+                for run in runs:
+                    errors += len(run.exceptions)
+                cells = "".join(f" {_mb(r.bytes):>9} {r.seconds:>6.2f}" for r in runs)
+                print(f"{_LINK[path]:<9}    {cells}  {_heaviest(runs[0])}")
+    print("MB = 10^6 bytes of forward messages (the websocket's binary frames)")
+    return 1 if errors else 0
+
+
 def main(argv: list[str]) -> int:
-    rounds = int(argv[0]) if argv else 3
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rounds", nargs="?", type=int, default=3, help="switches per page")
+    parser.add_argument("--bytes", action="store_true", help="bytes per page (light client)")
+    parser.add_argument("--events", type=int, default=0, help="synthetic claims (0: bundled)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="per run, s")
+    args = parser.parse_args(argv)
+    if args.bytes:
+        return bytes_run(args.events, args.timeout)
+    rounds = args.rounds
     browser_path = chromium_path()
     if browser_path is None:
         raise SystemExit("no chromium found (scripts/test.sh installs it)")

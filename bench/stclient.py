@@ -61,15 +61,22 @@ class RunResult:
     query_string: str | None = None
     messages: int = 0
     bytes: int = 0
+    #: Bytes per element kind drawn ("dataframe", "markdown", "iframe"…; "other" for the rest).
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def rerun_message(
-    query_string: str, page_script_hash: str, states: Iterable[WidgetState]
+    query_string: str,
+    page_script_hash: str,
+    states: Iterable[WidgetState],
+    page_name: str = "",
 ) -> BackMsg:
-    """The BackMsg a browser sends to (re)run the script with these widget values."""
+    """The BackMsg a browser sends to (re)run the script with these widget values
+    (``page_name``: the page's URL path, as a browser's first run names the page it opens)."""
     msg = BackMsg()
     msg.rerun_script.query_string = query_string
     msg.rerun_script.page_script_hash = page_script_hash
+    msg.rerun_script.page_name = page_name
     msg.rerun_script.widget_states.widgets.extend(states)
     return msg
 
@@ -116,6 +123,13 @@ def widget_in(msg: ForwardMsg) -> Widget | None:
     return Widget(kind, proto.id, proto.label, options)
 
 
+def element_kind(msg: ForwardMsg) -> str:
+    """The kind of element a delta draws ("other" for every other message)."""
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return "other"
+    return msg.delta.new_element.WhichOneof("type") or "other"
+
+
 def exception_in(msg: ForwardMsg) -> tuple[str, bool] | None:
     """(type: message, is it only a warning) of an exception box a delta draws, if any."""
     if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
@@ -158,9 +172,18 @@ class ProtocolError(RuntimeError):
 class Session:
     """One app session over its own websocket, on one page, with the values it has set."""
 
-    def __init__(self, base_url: str, query_string: str = "", *, load_page: bool = False) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        query_string: str = "",
+        *,
+        load_page: bool = False,
+        page_name: str = "",
+    ) -> None:
         """``load_page``: GET the page first, as a browser does, and send the cookies it set
-        with the websocket upgrade (a sticky proxy's cookie names the process to stay on)."""
+        with the websocket upgrade (a sticky proxy's cookie names the process to stay on).
+        ``page_name``: the page to open (its URL path, e.g. "Claims"; "" = the default)."""
+        self.page_name = page_name
         self.base_url = base_url.rstrip("/")
         self.ws_url = self.base_url.replace("http://", "ws://", 1) + STREAM_PATH
         self.query_string = query_string
@@ -208,7 +231,8 @@ class Session:
         """Ask for a run with the values set so far; return when it has finished."""
         if self._ws is None:
             raise ProtocolError("session not connected")
-        msg = rerun_message(self.query_string, self.page_hash, self._states.values())
+        page_name = "" if self.page_hash else self.page_name  # later runs name it by hash
+        msg = rerun_message(self.query_string, self.page_hash, self._states.values(), page_name)
         started = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         result = await asyncio.wait_for(self._read_run(), timeout_s)
@@ -232,6 +256,8 @@ class Session:
             result.bytes += len(raw)
             msg = ForwardMsg()
             msg.ParseFromString(raw)
+            kind = element_kind(msg)
+            result.bytes_by_kind[kind] = result.bytes_by_kind.get(kind, 0) + len(raw)
             if _read_one(msg, result):
                 return result
 
@@ -250,6 +276,8 @@ def _read_one(msg: ForwardMsg, result: RunResult) -> bool:
         raise ProtocolError(f"page not found: {msg.page_not_found.page_name!r}")
     if kind == "new_session":
         result.page_hash = msg.new_session.page_script_hash
+    elif kind == "navigation" and msg.navigation.page_script_hash:  # the page st.navigation ran
+        result.page_hash = msg.navigation.page_script_hash
     elif kind == "page_info_changed":  # the app wrote its filters into the URL
         result.query_string = msg.page_info_changed.query_string
     elif (widget := widget_in(msg)) is not None:

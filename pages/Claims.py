@@ -21,19 +21,27 @@ from src.analysis.incidents import (
     KIND_LABELS,
     discrepancy_markdown,
 )
+from src.analysis.paging import capped_note
 from src.analysis.text import md
 from src.labels import dataset_names
 from src.rows import records
 from src.ui import notices
 from src.ui.data import (
     MatchFilter,
-    claim_cards,
+    card_tables,
+    claim_figures,
     compared_claims,
     cross_check_view,
     incident_views,
     matching,
 )
 from src.ui.shell import page_context, page_header
+from src.ui.tables import pager
+
+#: Incident cards per page (each a table of its claims side by side).
+CARDS_PER_PAGE = 50
+#: Incidents drawn in the fatalities chart (one bar row per claim each).
+CHART_INCIDENTS = 40
 
 ctx = page_context()
 page_header(
@@ -97,9 +105,18 @@ if claims.empty:
     st.stop()
 
 st.subheader("Claimed fatalities")
-figures, tables = claim_cards(ctx.data, ctx.state, whole, match)
+figures = claim_figures(ctx.data, ctx.state, whole, match)
 if figures["stated"].any():
-    st.altair_chart(fatalities_chart(figures), width="stretch")
+    stated_ids = sorted(figures.loc[figures["stated"].astype(bool), "incident_id"].unique())
+    charted = figures
+    if len(stated_ids) > CHART_INCIDENTS:  # one bar row per claim: keep the chart readable
+        charted = figures[figures["incident_id"].isin(stated_ids[:CHART_INCIDENTS])]
+        st.info(
+            capped_note(CHART_INCIDENTS, len(stated_ids), "incidents with a stated figure",
+                        "first (by incident id)"),
+            icon=notices.INFO,
+        )  # fmt: skip
+    st.altair_chart(fatalities_chart(charted), width="stretch")
 else:
     st.info("No claim in view states a killed figure.", icon=notices.INFO)
 st.altair_chart(not_stated_chart(figures), width="stretch")
@@ -112,11 +129,12 @@ st.subheader("Incidents")
 cards = contested if only_contested else overview
 if cards.empty:
     st.info("No contested incident among the claims in view.", icon=notices.EMPTY)
+page = pager(len(cards), "claims_cards", CARDS_PER_PAGE, "incidents")
+cards = cards.iloc[page.start : page.stop]
+tables = card_tables(ctx.data, ctx.state, whole, tuple(cards["incident_id"]), match)
 datasets = dataset_names(ctx.data.datasets)
-by_incident = {
-    str(iid): records(rows)
-    for iid, rows in claims[claims["dataset"] == ARTICLES].groupby("incident_id", sort=False)
-}
+on_page = claims[(claims["dataset"] == ARTICLES) & claims["incident_id"].isin(cards["incident_id"])]
+by_incident = {str(iid): records(rows) for iid, rows in on_page.groupby("incident_id", sort=False)}
 for card in cards.to_dict("records"):
     iid = card["incident_id"]
     with st.container(border=True):

@@ -6,6 +6,7 @@ Thin UI: the map is built in ``src/mapview``; the shell (``dashboard.py``) gives
 from __future__ import annotations
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -23,10 +24,23 @@ from src.mapview.playback import PLAYBACK_CAP, playback_features, playback_layer
 from src.schema import split_list
 from src.ui import notices
 from src.ui.briefing import share_and_export
-from src.ui.data import claims_for, incident_sizes
+from src.ui.data import base_layers_for, claims_for, incident_sizes
 from src.ui.details import details_panel
 from src.ui.shell import page_context, view_summary
 from src.ui.sidebar import PERSIST
+from src.ui.tables import paged_table, shown_on_request
+
+#: Columns the claims table can be sorted by (over all rows, before paging).
+TABLE_SORT = ("date_start", "event_id", "claimant", "claimant_side", "event_type", "verification")
+
+
+def claims_view(rows: pd.DataFrame) -> pd.DataFrame:
+    """A page of the claims table as shown: a blank figure reads "not stated", never 0."""
+    return rows.drop(columns=["line"]).assign(
+        fatalities=rows["fatalities"].astype("string").fillna("not stated"),
+        injured=rows["injured"].astype("string").fillna("not stated"),
+    )
+
 
 ctx = page_context()
 data, state, shown, names = ctx.data, ctx.state, ctx.shown, ctx.headlines
@@ -58,7 +72,7 @@ if playback and in_view > PLAYBACK_CAP:
     )
     playback = False
 credits = [(c.name, c.credit) for c in dataset_credits(data.datasets, shown)]
-m = base_map(places, data.events, ctx.basemap, credits=credits)
+m = base_map(places, data.events, ctx.basemap, credits=credits, layers=base_layers_for(data))
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
     timeline, slider = playback_layers(
@@ -124,7 +138,7 @@ if elsewhere:
         + ", ".join(f"{name} ({count})" for name, count in elsewhere)
     )
 
-sources_used = sorted({s for ids in shown["source_ids"] for s in split_list(ids)})
+sources_used = sorted({s for ids in shown["source_ids"].unique() for s in split_list(ids)})
 st.markdown(
     "**Sources:** "
     + ("; ".join(f"{md(names[s])} \\[{s}\\]" for s in sources_used) if sources_used else "none")
@@ -133,9 +147,9 @@ share_and_export(data, state, ctx.basemap)
 
 unlocated = shown[shown["place_id"] == ""]
 if not unlocated.empty:
-    st.subheader(f"Claims with no place ({len(unlocated)})")
+    st.subheader(f"Claims with no place ({len(unlocated):,})")
     st.caption("These claims name no location; they are part of the count above.")
-    st.dataframe(
+    paged_table(
         unlocated[
             [
                 "date_start",
@@ -147,14 +161,15 @@ if not unlocated.empty:
                 "source_ids",
             ]
         ],
-        hide_index=True,
-        width="stretch",
+        "map_unlocated",
+        noun="claims",
+        sort_by=("date_start", "claimant", "claimant_side", "verification"),
     )
 
-with st.expander(f"All {len(shown)} claims shown, as a table"):
-    table = shown.drop(columns=["line"]).assign(
-        fatalities=shown["fatalities"].astype("string").fillna("not stated"),
-        injured=shown["injured"].astype("string").fillna("not stated"),
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    del table
+st.subheader("The claims shown, as a table")
+if shown_on_request(
+    f"Show the {len(shown):,} claims as a table",
+    "map_table_on",
+    "One page at a time; nothing is sent to the browser until this is on.",
+):
+    paged_table(shown, "map_table", noun="claims", sort_by=TABLE_SORT, view=claims_view)

@@ -20,13 +20,13 @@ from src.analysis.distances import (
     load_stated_distances,
     measure,
 )
-from src.analysis.places import gazetteer_table
 from src.analysis.text import md, md_frame
 from src.assets.localize import localize_map
 from src.mapview.build import base_map
 from src.ui import notices
-from src.ui.data import data_dir, gazetteer
+from src.ui.data import base_layers_for, data_dir, gazetteer, gazetteer_rows
 from src.ui.shell import page_context, page_header
+from src.ui.tables import paged_table
 
 ctx = page_context()
 page_header(
@@ -44,16 +44,18 @@ if ctx.shown.empty:  # the gazetteer and the distances are still worth showing
     )
 
 st.subheader("Gazetteer")
-table = gazetteer_table(places, ctx.shown, ctx.data.events)
-st.dataframe(table, hide_index=True, width="stretch", key="gazetteer")
+table = gazetteer_rows(ctx.data, ctx.state)
+paged_table(table, "gazetteer", noun="places", sort_by=tuple(table.columns))
 st.caption(
-    f"{len(table)} places; {int((table['Claims in view'] > 0).sum())} have claims in view. "
+    f"{len(table):,} places; {int((table['Claims in view'] > 0).sum()):,} have claims in view. "
     "Precision: exact = the settlement's point, near = within a few km, region = a "
     "representative point of an area or route."
 )
 
 st.subheader("Map of places and routes")
-m = base_map(places, ctx.shown, ctx.basemap, legend=False)  # the shared sidebar's basemap
+m = base_map(  # the shared sidebar's basemap; routes and places counted over the view
+    places, ctx.shown, ctx.basemap, legend=False, layers=base_layers_for(ctx.data, ctx.state)
+)
 report = localize_map(m)
 if report.cdn_message():
     st.info(

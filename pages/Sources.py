@@ -8,20 +8,17 @@ from __future__ import annotations
 import streamlit as st
 
 from src.analysis.charts import coverage_chart
-from src.analysis.coverage import (
-    article_summary,
-    coverage_matrix,
-    disagreement_cells,
-    exclusive_claims,
-    exclusive_incidents,
-    matrix_long,
-)
-from src.analysis.incidents import KIND_LABELS
+from src.analysis.coverage import LISTED_MAX, matrix_long
 from src.analysis.text import md, md_frame
 from src.labels import verification_label
 from src.ui import notices
-from src.ui.data import incident_views
+from src.ui.data import incident_views, sources_view
 from src.ui.shell import page_context, page_header
+from src.ui.tables import paged_table, pager
+
+#: Incidents per page of the coverage chart and matrix; claims per page of an article's own.
+COVERAGE_INCIDENTS = 60
+EXCLUSIVE_ROWS = 100
 
 ctx = page_context()
 page_header(
@@ -31,7 +28,7 @@ page_header(
 )
 
 shown, sources = ctx.shown, ctx.data.sources
-overview, found = incident_views(ctx.data, ctx.state)
+overview, _ = incident_views(ctx.data, ctx.state)
 titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
 
 if shown.empty:  # nothing to count or compare (the per-article tables need rows)
@@ -39,15 +36,18 @@ if shown.empty:  # nothing to count or compare (the per-article tables need rows
     st.stop()
 
 st.subheader("Articles")
-st.table(md_frame(article_summary(shown, sources, found).set_index("Article")))
+view = sources_view(ctx.data, ctx.state)
+st.table(md_frame(view.summary.set_index("Article")))
 
 st.subheader("Coverage: articles × incidents")
-matrix = coverage_matrix(shown, sources["source_id"])
+matrix = view.matrix
 if matrix.shape[1] == 0:
     notices.no_claims()
     st.stop()
-cells = disagreement_cells(found)
-long = matrix_long(matrix, cells).assign(
+# The chart and the table show one page of incidents (columns) at a time.
+page = pager(matrix.shape[1], "coverage", COVERAGE_INCIDENTS, "incidents")
+matrix = matrix.iloc[:, page.start : page.stop]
+long = matrix_long(matrix, view.cells).assign(
     headline=lambda f: f["source_id"].map(ctx.headlines),
     incident=lambda f: f["incident_id"].map(titles),
     disagreement=lambda f: f["in_discrepancy"].map({True: "yes", False: ""}),
@@ -61,26 +61,14 @@ st.caption(
 st.dataframe(matrix, width="stretch", key="coverage_matrix")
 
 st.subheader("Where the articles disagree")
-rows = [
-    {
-        "Incident": d.incident_id,
-        "About": titles.get(d.incident_id, ""),
-        "Discrepancy": KIND_LABELS[d.kind],
-        "Articles": ", ".join(d.source_ids),
-        "Claims": ", ".join(d.event_ids),
-        "Detail": d.text(),
-    }
-    for ds in found.values()
-    for d in ds
-]
-if rows:
-    st.dataframe(rows, hide_index=True, width="stretch", key="disagreements")
+rows = view.disagreements
+if len(rows):
+    paged_table(rows, "disagreements", noun="discrepancies", sort_by=("Incident", "Discrepancy"))
 else:
     st.caption("No discrepancy among the claims in view.")
 
 st.subheader("What only one article reports")
-only_claims = exclusive_claims(shown)
-only_incidents = exclusive_incidents(shown)
+only_claims, only_incidents = view.only_claims, view.only_incidents
 for src in sources.sort_values("source_id").to_dict("records"):
     sid = src["source_id"]
     mine = only_claims.get(sid)
@@ -89,9 +77,19 @@ for src in sources.sort_values("source_id").to_dict("records"):
         incidents = only_incidents.get(sid, [])
         st.markdown(
             "**Incidents no other article reports:** "
-            + (", ".join(f"{md(i)} ({md(titles.get(i, ''))})" for i in incidents) or "none")
+            + (
+                ", ".join(f"{md(i)} ({md(titles.get(i, ''))})" for i in incidents[:LISTED_MAX])
+                or "none"
+            )
+            + (
+                f" … and {len(incidents) - LISTED_MAX:,} more"
+                if len(incidents) > LISTED_MAX
+                else ""
+            )
         )
         if mine is not None:
+            part = pager(len(mine), f"only_{sid}", EXCLUSIVE_ROWS, "claims")
+            mine = mine.iloc[part.start : part.stop]
             st.table(
                 md_frame(
                     mine[["event_id", "incident_id", "claimant", "claimant_side", "summary"]]

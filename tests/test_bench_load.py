@@ -15,6 +15,7 @@ from bench.stclient import (
     cookie_header,
     cookies_set,
     date_micros,
+    element_kind,
     exception_in,
     range_state,
     rerun_message,
@@ -100,10 +101,13 @@ def test_every_cache_of_the_app_is_bounded():
     cached = {
         name: obj._info for name, obj in vars(data).items() if type(obj).__name__ == "CachedFunc"
     }
-    assert {"_load", "_options", "_claims", "_incident_views", "_claim_cards"} <= set(cached)
+    assert {"_load", "_options", "_gazetteer"} <= set(cached)
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.max_entries <= 64, f"{name} keeps {info.max_entries} entries"
+    # every view-level cache shares one budget in bytes as well as in entries
+    assert data.VIEWS.max_entries <= 64
+    assert data.VIEWS.max_bytes <= 1_000_000_000
 
 
 def test_the_cookies_a_page_sets_are_sent_back_without_their_attributes():
@@ -111,3 +115,19 @@ def test_the_cookies_a_page_sets_are_sent_back_without_their_attributes():
     assert jar == {"KCM_APP": "app2", "_xsrf": "2|ab|cd"}
     assert cookie_header(jar) == "KCM_APP=app2; _xsrf=2|ab|cd"
     assert cookies_set([]) == {}
+
+
+def test_a_first_run_names_its_page_and_later_runs_follow_the_navigation_hash():
+    msg = BackMsg()
+    msg.ParseFromString(rerun_message("", "", [], page_name="Claims").SerializeToString())
+    assert msg.rerun_script.page_name == "Claims"
+    nav = ForwardMsg()
+    nav.navigation.page_script_hash = "claims-hash"
+    result = RunResult()
+    assert _read_one(nav, result) is False
+    assert result.page_hash == "claims-hash"
+
+
+def test_bytes_are_counted_per_element_kind():
+    assert element_kind(_element_msg("dataframe")) == "dataframe"
+    assert element_kind(ForwardMsg()) == "other"

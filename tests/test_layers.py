@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.proxy",
             "src.cli",
             "src.procguard",
+            "src.viewcache",
         ),
     ),
     # The gazetteer is the index over places.csv (names, aliases, spellings): validation

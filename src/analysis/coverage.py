@@ -11,7 +11,7 @@ from typing import cast
 
 import pandas as pd
 
-from src.analysis.incidents import Discrepancy
+from src.analysis.incidents import KIND_LABELS, Discrepancy
 from src.schema import split_list
 
 
@@ -63,6 +63,25 @@ def disagreement_cells(found: dict[str, list[Discrepancy]]) -> set[tuple[str, st
     return {(sid, d.incident_id) for ds in found.values() for d in ds for sid in d.source_ids}
 
 
+def disagreement_rows(found: dict[str, list[Discrepancy]], titles: dict[str, str]) -> pd.DataFrame:
+    """One row per discrepancy: the incident (and what it is about), the kind, the articles
+    and claims involved, and the detail in words."""
+    columns = ["Incident", "About", "Discrepancy", "Articles", "Claims", "Detail"]
+    rows = [
+        (
+            d.incident_id,
+            titles.get(d.incident_id, ""),
+            KIND_LABELS[d.kind],
+            ", ".join(d.source_ids),
+            ", ".join(d.event_ids),
+            d.text(),
+        )
+        for ds in found.values()
+        for d in ds
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def article_summary(
     events: pd.DataFrame,
     sources: pd.DataFrame,
@@ -88,11 +107,21 @@ def article_summary(
                 "Claims": len(mine),
                 "Incidents": int(mine["incident_id"].nunique()),
                 "Claims only it carries": len(only_claims.get(sid, ())),
-                "Incidents only it reports": ", ".join(only_incidents.get(sid, [])),
+                "Incidents only it reports": listed(only_incidents.get(sid, [])),
                 "Contested incidents it reports on": len({iid for (s, iid) in cells if s == sid}),
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Ids named in one table cell; the rest are counted ("… and 3,210 more").
+LISTED_MAX = 20
+
+
+def listed(ids: list[str], limit: int = LISTED_MAX) -> str:
+    """Ids as one cell's text, the first ``limit`` named and the rest counted."""
+    text = ", ".join(ids[:limit])
+    return text + (f" … and {len(ids) - limit:,} more" if len(ids) > limit else "")
 
 
 def matrix_long(matrix: pd.DataFrame, cells: set[tuple[str, str]]) -> pd.DataFrame:

@@ -192,7 +192,8 @@ def verification_mix(shown: pd.DataFrame) -> tuple[tuple[tuple[str, int], ...], 
 
 
 def _source_ids(shown: pd.DataFrame) -> list[str]:
-    return sorted({s for ids in shown["source_ids"] for s in split_list(ids, "source_ids")})
+    ids = shown["source_ids"].unique()  # few distinct lists among many claims
+    return sorted({s for value in ids for s in split_list(value, "source_ids")})
 
 
 def _count_by(series: pd.Series) -> tuple[tuple[str, int], ...]:
@@ -407,7 +408,11 @@ def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
     """The frame document around the rendered parts of ``m`` (assets not yet inlined)."""
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map's root is its Figure"
-    root.render()  # lets every element put its links and code into the figure's parts
+    # What Figure.render does before its own template: every element puts its links and
+    # code into the figure's parts. The parts are then rendered once, here, rather than
+    # once inside the figure's whole page (thrown away) and again for this template.
+    for child in root._children.values():
+        child.render()
     return _TEMPLATES.get_template("frame.html").render(
         text=text,
         legend=frame_legend(text, data),

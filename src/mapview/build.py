@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
 
 import folium
+import numpy as np
 import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
@@ -211,15 +212,33 @@ class LayerRegistry(KcmElement):
 
 
 def label_sides(points: pd.DataFrame, near_deg: float = 0.06) -> pd.Series[str]:
-    """ "left" for a place with a close eastern neighbour, so two names do not overlap."""
-    lat, lon = points["lat"], points["lon"]
+    """ "left" for a place with a close eastern neighbour, so two names do not overlap.
+
+    A neighbour is "close east" within ``1.5 * near_deg`` of longitude to the east and
+    ``near_deg`` of latitude. Points are bucketed on a grid of cells that size, so each point
+    looks only at the points of six cells: O(n) for any spread-out gazetteer, not O(n²).
+    """
+    lat = points["lat"].to_numpy(dtype=float)
+    lon = points["lon"].to_numpy(dtype=float)
+    east = near_deg * 1.5
+    rows = np.floor(lat / near_deg).astype(np.int64).tolist()
+    cols = np.floor(lon / east).astype(np.int64).tolist()
+    cells: dict[tuple[int, int], list[int]] = {}
+    for k, cell in enumerate(zip(rows, cols, strict=True)):
+        cells.setdefault(cell, []).append(k)
     sides = ["right"] * len(points)
-    for i, (p_lat, p_lon) in enumerate(zip(lat, lon, strict=True)):
-        close_east = (
-            (lon > p_lon) & ((lon - p_lon) < near_deg * 1.5) & ((lat - p_lat).abs() < near_deg)
+    for k, (row, col) in enumerate(zip(rows, cols, strict=True)):
+        p_lat, p_lon = lat[k], lon[k]
+        neighbours = (
+            o
+            for d_row in (-1, 0, 1)
+            for d_col in (0, 1)  # a neighbour to the east is in this column or the next
+            for o in cells.get((row + d_row, col + d_col), ())
         )
-        if close_east.any():
-            sides[i] = "left"
+        if any(
+            p_lon < lon[o] < p_lon + east and abs(lat[o] - p_lat) < near_deg for o in neighbours
+        ):
+            sides[k] = "left"
     return pd.Series(sides, index=points.index)
 
 
@@ -227,7 +246,7 @@ def place_labels(points: pd.DataFrame, labelled: pd.Series[bool]) -> list[str]:
     """Escaped name labels ("" = none); a name with a close eastern neighbour sits to the
     left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
     label is shifted by CSS instead)."""
-    sides = label_sides(points[labelled])
+    sides = label_sides(points[labelled]).to_dict()
     out: list[str] = []
     for idx, name, keep in zip(points.index, points["name"], labelled, strict=True):
         if not keep:
@@ -273,58 +292,60 @@ def route_coordinates(
     return [place_point(places_by_id, p) for p in ids]
 
 
-def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
-    """What the claims say about a route's state (blockade, checkpoint, aid), oldest first."""
-    mask = (events["place_id"] == place_id) & (events["event_type"] == "Access and aid")
-    rows = events[mask].sort_values("date_start")
-    return [
-        f"{r['sub_event_type']}: {date_label(r).split(' · ')[0]} "
-        f"(claimed by {r['claimant']}, {r['verification']})"
-        for r in records(rows)
-    ]
-
-
-def base_map(
-    places: pd.DataFrame,
-    events: pd.DataFrame,
-    basemap: str = "light",
-    legend: bool = True,
-    labels: bool = True,
-    credits: Sequence[tuple[str, str]] = (),
-) -> folium.Map:
-    """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change
-    (``credits``, the (name, credit) of the datasets shown, changes only with that set)."""
-    bounds = theatre_bounds(places)
-    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    # max_zoom is needed when no tile layer sets it: MarkerCluster refuses a map without one.
-    # folium gives max_zoom to tile layers only; "no basemap" still needs it on the map.
-    m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
-    m.options["max_zoom"] = 18
-    chosen = basemap if basemap in BASEMAPS else "light"
-    for key, (tiles, label) in BASEMAPS.items():
-        if tiles is not None:
-            folium.TileLayer(tiles, name=label, show=key == chosen, control=True).add_to(m)
-
-    by_id = places.set_index("place_id")
-    routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
-    for route in records(places[places["waypoints"] != ""]):
-        status = route_status(route["place_id"], events)
-        tip = f"<b>{esc(route['name'])}</b> ({esc(route['kind'])})" + "".join(
-            f"<br>{esc(s)}" for s in status
+def route_statuses(route_ids: list[str], events: pd.DataFrame) -> dict[str, list[str]]:
+    """What the claims say about each route's state (blockade, checkpoint, aid), oldest
+    first: one pass over the claims for all routes, not one scan per route."""
+    out: dict[str, list[str]] = {pid: [] for pid in route_ids}
+    mask = (events["event_type"] == "Access and aid") & events["place_id"].isin(route_ids)
+    for r in records(events[mask].sort_values("date_start", kind="stable")):
+        out[r["place_id"]].append(
+            f"{r['sub_event_type']}: {date_label(r).split(' · ')[0]} "
+            f"(claimed by {r['claimant']}, {r['verification']})"
         )
-        folium.PolyLine(  # type: ignore[no-untyped-call]  # unannotated in folium
-            route_coordinates(route, by_id),
-            color=ROUTE_COLOUR,
-            weight=5,
-            opacity=0.85,
-            dash_array="10 6" if route["kind"] == "road" else None,
-            tooltip=folium.Tooltip(tip, sticky=True),
-        ).add_to(routes)
-    routes.add_to(m)
-    LayerRegistry("routes", routes).add_to(m)
+    return out
 
-    counts = events["place_id"].value_counts()
-    marks = folium.FeatureGroup(name="Places (gazetteer)")
+
+def route_status(place_id: str, events: pd.DataFrame) -> list[str]:
+    """What the claims say about one route's state, oldest first."""
+    return route_statuses([place_id], events)[place_id]
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    """A route as the map draws it: waypoints, escaped tooltip, dashed (a road) or not."""
+
+    coordinates: list[list[float]]
+    tooltip: str
+    dashed: bool
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """What the base map draws from the data: plain values, so a cache can keep them per
+    data version (the folium objects are rebuilt from them on each run, cheaply; a cached
+    folium map would be mutated by the run that renders it)."""
+
+    bounds: list[list[float]]
+    routes: tuple[RouteLine, ...]
+    dots: PlaceDotsPayload
+
+
+def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True) -> BaseLayers:
+    """Routes with their claimed status, place dots with tooltips and name labels: the base
+    map's work that grows with the data (O(places log places + claims))."""
+    by_id = places.set_index("place_id")
+    route_rows = records(places[places["waypoints"] != ""])
+    statuses = route_statuses([r["place_id"] for r in route_rows], events)
+    routes = tuple(
+        RouteLine(
+            coordinates=route_coordinates(route, by_id),
+            tooltip=f"<b>{esc(route['name'])}</b> ({esc(route['kind'])})"
+            + "".join(f"<br>{esc(s)}" for s in statuses[route["place_id"]]),
+            dashed=route["kind"] == "road",
+        )
+        for route in route_rows
+    )
+    counts = events["place_id"].value_counts().to_dict()
     points = places[places["waypoints"] == ""]
     tips: list[str] = []
     for place in points.itertuples():
@@ -336,14 +357,57 @@ def base_map(
             + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
         )
     labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
-    PlaceDots(
-        {
-            "lat": points["lat"].tolist(),
-            "lon": points["lon"].tolist(),
-            "tips": tips,
-            "names": place_labels(points, labelled),
-        }
-    ).add_to(marks)
+    dots: PlaceDotsPayload = {
+        "lat": points["lat"].tolist(),
+        "lon": points["lon"].tolist(),
+        "tips": tips,
+        "names": place_labels(points, labelled),
+    }
+    return BaseLayers(bounds=theatre_bounds(places), routes=routes, dots=dots)
+
+
+def base_map(
+    places: pd.DataFrame,
+    events: pd.DataFrame,
+    basemap: str = "light",
+    legend: bool = True,
+    labels: bool = True,
+    layers: BaseLayers | None = None,
+    credits: Sequence[tuple[str, str]] = (),
+) -> folium.Map:
+    """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change
+    (``credits``, the (name, credit) of the datasets shown, changes only with that set).
+
+    ``layers``: the :func:`base_layers` of ``places``/``events``/``labels`` if already known
+    (the app caches them per data version), so a rerun only assembles the folium objects.
+    """
+    layers = layers if layers is not None else base_layers(places, events, labels)
+    bounds = layers.bounds
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    # max_zoom is needed when no tile layer sets it: MarkerCluster refuses a map without one.
+    # folium gives max_zoom to tile layers only; "no basemap" still needs it on the map.
+    m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
+    m.options["max_zoom"] = 18
+    chosen = basemap if basemap in BASEMAPS else "light"
+    for key, (tiles, label) in BASEMAPS.items():
+        if tiles is not None:
+            folium.TileLayer(tiles, name=label, show=key == chosen, control=True).add_to(m)
+
+    routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
+    for route in layers.routes:
+        folium.PolyLine(  # type: ignore[no-untyped-call]  # unannotated in folium
+            route.coordinates,
+            color=ROUTE_COLOUR,
+            weight=5,
+            opacity=0.85,
+            dash_array="10 6" if route.dashed else None,
+            tooltip=folium.Tooltip(route.tooltip, sticky=True),
+        ).add_to(routes)
+    routes.add_to(m)
+    LayerRegistry("routes", routes).add_to(m)
+
+    marks = folium.FeatureGroup(name="Places (gazetteer)")
+    PlaceDots(layers.dots).add_to(marks)
     marks.add_to(m)
     LayerRegistry("places", marks).add_to(m)
 

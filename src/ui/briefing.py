@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
@@ -31,7 +32,7 @@ from src.dataset import Dataset
 from src.filters import FilterState
 from src.mapview.frontend import own_file
 from src.ui import notices
-from src.ui.data import shown_claims
+from src.ui.data import shown_claims, view_text
 
 PARAM = "briefing"
 #: Session key of the briefing view's on/off state (the toggles are two widgets).
@@ -156,11 +157,24 @@ def share_and_export(
     """Download buttons (PNG, HTML, CSV, GeoJSON, ACLED CSV) and the shareable links.
 
     In briefing view ``briefing`` is the frame on the page, so the PNG and HTML are exactly
-    it; elsewhere the same frame is built when a PNG or HTML button is pressed.
+    it; elsewhere the same frame is built when a PNG or HTML button is pressed. Every file
+    is made only when its button is pressed (Streamlit runs a callable ``data`` on the
+    click, not on each rerun); the callables hold the filters, not the claims, so an idle
+    session keeps no copy of them. The caption's text is cached per view.
     """
     frame = _Once(lambda: build_briefing(data, state, title, basemap), briefing)
-    text = briefing.text if briefing else briefing_text(data, state, title)
-    shown = briefing.shown if briefing else shown_claims(data, state)
+    text = briefing.text if briefing else view_text(data, state, title)
+
+    def claims() -> pd.DataFrame:
+        return briefing.shown if briefing else shown_claims(data, state)
+
+    def geojson() -> bytes:
+        made = briefing.text if briefing else briefing_text(data, state, title)  # now
+        meta = made.export_meta(data.version)
+        return json.dumps(
+            claims_geojson(claims(), data.places, data.sources, meta), ensure_ascii=False
+        ).encode("utf-8")
+
     stem = _stem(state)
     st.subheader("Share & export")
     line = f"{text.counts}. {text.filters_line}. {text.window}. {text.caveat}"
@@ -200,11 +214,10 @@ def share_and_export(
             icon=notices.INFO,
         )
 
-    meta = text.export_meta(data.version)
     cols = st.columns(3)
     cols[0].download_button(
         "CSV",
-        data=lambda: claims_csv(shown, data.places),
+        data=lambda: claims_csv(claims(), data.places),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -214,9 +227,7 @@ def share_and_export(
     )
     cols[1].download_button(
         "GeoJSON",
-        data=lambda: json.dumps(
-            claims_geojson(shown, data.places, data.sources, meta), ensure_ascii=False
-        ).encode("utf-8"),
+        data=geojson,
         file_name=f"{stem}.geojson",
         mime="application/geo+json",
         icon=":material/map:",
@@ -226,7 +237,7 @@ def share_and_export(
     )
     cols[2].download_button(
         "ACLED-column CSV",
-        data=lambda: acled_csv(shown, data.places, data.sources),
+        data=lambda: acled_csv(claims(), data.places, data.sources),
         file_name=f"{stem}-acled.csv",
         mime="text/csv",
         icon=":material/merge:",

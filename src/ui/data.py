@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from src.analysis.coverage import (
+    article_summary,
+    coverage_matrix,
+    disagreement_cells,
+    disagreement_rows,
+    exclusive_claims,
+    exclusive_incidents,
+)
 from src.analysis.crosscheck import CrossCheck, CrossCheckParams, cross_check
 from src.analysis.incidents import (
     Discrepancy,
@@ -16,18 +28,27 @@ from src.analysis.incidents import (
     figure_frame,
     incident_overview,
 )
+from src.analysis.places import gazetteer_table
 from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
+from src.briefing.frame import BriefingText, briefing_text
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
 from src.filters import FilterState, apply_filters, facet_options, prepare_search
 from src.geo.gazetteer import Gazetteer
-from src.mapview.build import ClaimsPayload, LayerStats, claims_payload
+from src.mapview.build import BaseLayers, ClaimsPayload, LayerStats, base_layers, claims_payload
+from src.viewcache import ViewCache
+
+T = TypeVar("T")
 
 #: Every cache here is bounded, so no run of filter changes can grow the server without limit.
-#: Views (keyed on a FilterState): the most recent ones, each at most an hour old; at 100k
-#: claims one view's map payload is tens of MB, so the bound is what caps the memory.
+#: Views (keyed on a FilterState): the most recent ones, each at most an hour old, and all of
+#: them together within VIEW_CACHE_MB (estimated; env ``KCM_VIEW_CACHE_MB``): at 100k claims
+#: one view's map payload is tens of MB, so the byte budget, not the count, caps the memory —
+#: a large dataset keeps a few views, the bundled one all 32.
 VIEW_CACHE_ENTRIES = 32
 VIEW_CACHE_TTL_S = 3600
+VIEW_CACHE_MB_ENV = "KCM_VIEW_CACHE_MB"
+VIEW_CACHE_MB = 256
 #: Whole datasets (keyed on their folder): the app reads one; tests and benches a few more.
 DATA_CACHE_ENTRIES = 4
 #: The shown claims of the latest views, shared by every page and session: each can be as large
@@ -35,13 +56,26 @@ DATA_CACHE_ENTRIES = 4
 SHOWN_CACHE_ENTRIES = 4
 
 
+def _view_budget_mb() -> int:
+    raw = os.environ.get(VIEW_CACHE_MB_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else VIEW_CACHE_MB
+
+
+#: One budget for every view-level cache of the process (shared objects: read-only).
+VIEWS = ViewCache(_view_budget_mb() * 1_000_000, VIEW_CACHE_ENTRIES, VIEW_CACHE_TTL_S)
+
+
+def _view(key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+    return VIEWS.get(key, make)
+
+
 def data_dir() -> str:
     """The data folder: ``KCM_DATA_DIR`` if set (other datasets, benchmarks), else data/."""
     return str(default_data_dir())
 
 
-# A resource, not cache_data: cache_data would unpickle a copy of every frame on each rerun
-# (seconds and hundreds of MB at 10^6 claims); the frames are shared and nobody modifies them.
+# A resource, not data: every session shares the one Dataset (read-only by convention)
+# instead of unpickling its own copy on every run (40 MB at 100k claims, per session).
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
 def _load(directory: str) -> Dataset:
     data = load_dataset(Path(directory))
@@ -118,17 +152,37 @@ def shown_claims(data: Dataset, state: FilterState) -> pd.DataFrame:
     return _shown(data_dir(), data.version, state)
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _claims(directory: str, version: str, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
-    data = _load(directory)
-    shown = shown_claims(data, state)
-    return claims_payload(shown, data.places, headlines(data), incident_sizes(data))
-
-
 def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
     """The claims layer's browser payload for a view, cached per data version and filters,
     so going back to an earlier view costs nothing."""
-    return _claims(data_dir(), data.version, state)
+    return _view(
+        ("claims", data_dir(), data.version, state),
+        lambda: claims_payload(
+            shown_claims(data, state), data.places, headlines(data), incident_sizes(data)
+        ),
+    )
+
+
+def view_text(data: Dataset, state: FilterState, title: str | None) -> BriefingText:
+    """The briefing text of a view (counts, filters, window, caveat) for the export caption:
+    O(claims) to compute, so once per view and title. Its "generated" time is when it was
+    first computed; the files take a fresh one when made."""
+    return _view(
+        ("text", data_dir(), data.version, state, title),
+        lambda: briefing_text(data, state, title),
+    )
+
+
+def base_layers_for(data: Dataset, state: FilterState | None = None) -> BaseLayers:
+    """The base map's routes and places (``mapview.build.base_layers``) counted over all the
+    claims (``state`` None: the map page) or over a view's (the Places page): built once per
+    data version (and view), not on every rerun."""
+    return _view(
+        ("base", data_dir(), data.version, state),
+        lambda: base_layers(
+            data.places, data.events if state is None else shown_claims(data, state)
+        ),
+    )
 
 
 # --- derived views, cached on what they depend on ----------------------------------------------
@@ -136,17 +190,15 @@ def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerS
 # page's own options. The frames are recomputed from those inside, never passed in unhashed.
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _cross_check(directory: str, version: str, params: CrossCheckParams) -> CrossCheck:
-    data = _load(directory)
-    kinds = dict(zip(data.datasets["dataset_id"], data.datasets["kind"], strict=True))
-    return cross_check(data.events, data.places, params, kinds)
-
-
 def cross_check_view(data: Dataset, params: CrossCheckParams) -> CrossCheck:
     """Every article claim against the imported datasets' events, once per data version and
     distance/day window (it does not depend on the filters: the page narrows it)."""
-    return _cross_check(data_dir(), data.version, params)
+
+    def make() -> CrossCheck:
+        kinds = dict(zip(data.datasets["dataset_id"], data.datasets["kind"], strict=True))
+        return cross_check(data.events, data.places, params, kinds)
+
+    return _view(("crosscheck", data_dir(), data.version, params), make)
 
 
 #: The Claims page's "matching dataset event" filter: which claims (``crosscheck.
@@ -159,19 +211,8 @@ def matching(data: Dataset, claims: pd.DataFrame, match: MatchFilter) -> pd.Data
     if match is None or match[0] == "all":
         return claims
     which, params = match
-    keep = _cross_check(data_dir(), data.version, params).claim_ids(which)
+    keep = cross_check_view(data, params).claim_ids(which)
     return claims[claims["event_id"].isin(keep)]
-
-
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _incident_views(
-    directory: str, version: str, state: FilterState, whole: bool, match: MatchFilter = None
-) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
-    data = _load(directory)
-    claims = compared_claims(data, shown_claims(data, state), whole)
-    claims = matching(data, claims, match)
-    found = all_discrepancies(claims)
-    return incident_overview(claims, place_names(data), data.events, found), found
 
 
 def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataFrame:
@@ -182,50 +223,108 @@ def compared_claims(data: Dataset, shown: pd.DataFrame, whole: bool) -> pd.DataF
     return data.events[data.events["incident_id"].isin(shown["incident_id"])]
 
 
+def _compared(
+    data: Dataset, state: FilterState, whole: bool, match: MatchFilter = None
+) -> pd.DataFrame:
+    return matching(data, compared_claims(data, shown_claims(data, state), whole), match)
+
+
 def incident_views(
     data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
 ) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
     """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``),
     narrowed by the match filter."""
-    return _incident_views(data_dir(), data.version, state, whole, match)
+
+    def make() -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+        claims = _compared(data, state, whole, match)
+        found = all_discrepancies(claims)
+        return incident_overview(claims, place_names(data), data.events, found), found
+
+    return _view(("incidents", data_dir(), data.version, state, whole, match), make)
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _claim_cards(
-    directory: str, version: str, state: FilterState, whole: bool, match: MatchFilter = None
-) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    data = _load(directory)
-    claims = compared_claims(data, shown_claims(data, state), whole)
-    claims = matching(data, claims, match)
-    names = place_names(data)
-    tables = {
-        str(iid): md_frame(claims_table(rows, headlines(data), names).set_index("Claim"))
-        for iid, rows in claims.groupby("incident_id", sort=True)
-    }
-    return figure_frame(claims, names), tables
-
-
-def claim_cards(
+def claim_figures(
     data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
-) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """(fatality chart rows, incident id -> its claims side by side as an escaped table):
-    the Claims page's per-incident work, done once per view rather than on every rerun."""
-    return _claim_cards(data_dir(), data.version, state, whole, match)
+) -> pd.DataFrame:
+    """The fatality charts' rows (one per compared claim) of a view."""
+    return _view(
+        ("figures", data_dir(), data.version, state, whole, match),
+        lambda: figure_frame(_compared(data, state, whole, match), place_names(data)),
+    )
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _timeline_rows(
-    directory: str, version: str, state: FilterState
-) -> tuple[pd.DataFrame, list[DayGroup]]:
-    data = _load(directory)
-    shown = shown_claims(data, state)
-    names = place_names(data)
-    return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
+def card_tables(
+    data: Dataset,
+    state: FilterState,
+    whole: bool,
+    incident_ids: tuple[str, ...],
+    match: MatchFilter = None,
+) -> dict[str, pd.DataFrame]:
+    """Incident id -> its claims side by side as an escaped table, for the incidents of one
+    page of cards (a view can hold tens of thousands: only the page shown is built)."""
+
+    def make() -> dict[str, pd.DataFrame]:
+        claims = _compared(data, state, whole, match)
+        claims = claims[claims["incident_id"].isin(incident_ids)]
+        names, heads = place_names(data), headlines(data)
+        return {
+            str(iid): md_frame(claims_table(rows, heads, names).set_index("Claim"))
+            for iid, rows in claims.groupby("incident_id", sort=True)
+        }
+
+    return _view(("cards", data_dir(), data.version, state, whole, incident_ids, match), make)
+
+
+def gazetteer_rows(data: Dataset, state: FilterState) -> pd.DataFrame:
+    """The Places page's gazetteer table (claims counted in view and in all) of a view."""
+    return _view(
+        ("gazetteer", data_dir(), data.version, state),
+        lambda: gazetteer_table(data.places, shown_claims(data, state), data.events),
+    )
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    """The Sources page's tables of a view (see ``src.analysis.coverage``)."""
+
+    summary: pd.DataFrame
+    matrix: pd.DataFrame
+    only_claims: dict[str, pd.DataFrame]
+    only_incidents: dict[str, list[str]]
+    #: (article, incident) pairs where the article's claims are part of a discrepancy.
+    cells: set[tuple[str, str]]
+    #: One row per discrepancy: incident, what about, kind, articles, claims, detail.
+    disagreements: pd.DataFrame
+
+
+def sources_view(data: Dataset, state: FilterState) -> SourcesView:
+    """Per-article summary, articles × incidents matrix and exclusives of a view, once."""
+
+    def make() -> SourcesView:
+        shown = shown_claims(data, state)
+        overview, found = incident_views(data, state)
+        titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
+        return SourcesView(
+            summary=article_summary(shown, data.sources, found),
+            matrix=coverage_matrix(shown, data.sources["source_id"]),
+            only_claims=exclusive_claims(shown),
+            only_incidents=exclusive_incidents(shown),
+            cells=disagreement_cells(found),
+            disagreements=disagreement_rows(found, titles),
+        )
+
+    return _view(("sources", data_dir(), data.version, state), make)
 
 
 def timeline_rows(data: Dataset, state: FilterState) -> tuple[pd.DataFrame, list[DayGroup]]:
     """(chart rows, chronology by day) of the claims in view."""
-    return _timeline_rows(data_dir(), data.version, state)
+
+    def make() -> tuple[pd.DataFrame, list[DayGroup]]:
+        shown = shown_claims(data, state)
+        names = place_names(data)
+        return timeline_frame(shown, names, headlines(data)), chronology(shown, names)
+
+    return _view(("timeline", data_dir(), data.version, state), make)
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
