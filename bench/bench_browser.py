@@ -175,8 +175,8 @@ def ratios(fig: SizeFigures) -> dict[str, float | None]:
     """The goal's ratios, below 1 when the app beats a bare FastMarkerCluster page: the slowest
     filter change, and the first map less the floor (a fresh server's, and a second session's),
     each ÷ the FastMarkerCluster page's time."""
-    times = [c.seconds for c in fig.changes]
-    slowest = max(times) if times and None not in times else None  # type: ignore[type-var]
+    times = [c.seconds for c in fig.changes if c.seconds is not None]
+    slowest = max(times) if len(times) == len(CHANGES) else None  # all of them, or unknown
 
     def over_fmc(value: float | None) -> float | None:
         if value is None or not fig.fmc:
@@ -584,7 +584,8 @@ def table_rows(figs: Sequence[SizeFigures]) -> list[tuple[str, list[str]]]:
         def noted(key: str, value: str, fig: SizeFigures = fig) -> str:
             return fig.notes.get(key, value) if value == "–" else value
 
-        changes = fig.changes or [ChangeFigures(c.name, 0) for c in CHANGES]
+        # Every column has a row per change, measured or not (a timeout cuts the list short).
+        changes = [*fig.changes, *(ChangeFigures(c.name, 0) for c in CHANGES[len(fig.changes) :])]
         less = [
             None if a is None or b is None else a - b
             for a, b in ((fig.first_cold, fig.floor_cold), (fig.first_warm, fig.floor_warm))
