@@ -169,6 +169,8 @@ class SizeFigures:
     naive: float | None = None
     load_average: str = ""
     notes: dict[str, str] = field(default_factory=dict)
+    #: What the page had when a step failed (printed under the table).
+    details: list[str] = field(default_factory=list)
 
 
 def ratios(fig: SizeFigures) -> dict[str, float | None]:
@@ -261,30 +263,41 @@ def heap_mb(cdp: CDPSession) -> float:
 
 # --- in-page probes ---------------------------------------------------------------------------
 
-#: The claims the map's current view represents, in any same-origin iframe, if that view is
-#: not the one marked with ``token`` (a new ``window.kcm``, or on the app before #12 a new
-#: claims cluster); null until it shows ``n``. ``kcm.count()`` where the map has it, else the
-#: claims cluster's markers once the cluster is on the map.
-_VIEW_JS = """([n, token]) => {
+#: True once a same-origin iframe's map shows a view other than the one :data:`_MARK_JS` noted
+#: (a new ``window.kcm`` object, or on the app before #12 a new claims cluster: compared by
+#: identity, since a new ``kcm`` may copy the old one's properties) representing ``n`` claims:
+#: ``kcm.count()`` where the map has it (and ``kcm.drawn`` if it says), else the claims
+#: cluster's markers once the cluster is on the map.
+_VIEW_JS = """(n) => {
   for (const f of document.querySelectorAll('iframe')) {
-    let k; try { k = f.contentWindow.kcm; } catch (e) { continue; }
+    let w, k; try { w = f.contentWindow; k = w.kcm; } catch (e) { continue; }
     if (!k) continue;
-    const fresh = k.__bench !== token || (k.claims && k.claims.__bench !== token);
-    if (!fresh) continue;
-    const count = typeof k.count === 'function' ? k.count()
+    const old = w.__benchView;
+    if (old && k === old.kcm && k.claims === old.claims) continue;
+    const count = typeof k.count === 'function' ? (k.drawn === false ? null : k.count())
       : (k.claims && k.claims._map ? k.claims.getLayers().length : null);
     if (count === n) return true;
   }
   return false;
 }"""
-#: Marks the current view with ``token`` so that the next one can be told from it.
-_MARK_JS = """(token) => {
-  let marked = 0;
+#: The claims the map shows now (as :data:`_VIEW_JS` counts them), or null: for a failure's note.
+_SHOWN_JS = """() => {
   for (const f of document.querySelectorAll('iframe')) {
     let k; try { k = f.contentWindow.kcm; } catch (e) { continue; }
+    if (k && typeof k.count === 'function') return k.count();
+    if (!k || !k.claims) continue;
+    const n = k.claims.getLayers().length;
+    return k.claims._map ? n : n + ' (its cluster not yet on the map)';
+  }
+  return null;
+}"""
+#: Notes the view each map iframe shows now, so that the next one can be told from it.
+_MARK_JS = """() => {
+  let marked = 0;
+  for (const f of document.querySelectorAll('iframe')) {
+    let w, k; try { w = f.contentWindow; k = w.kcm; } catch (e) { continue; }
     if (!k) continue;
-    k.__bench = token;
-    if (k.claims) k.claims.__bench = token;
+    w.__benchView = {kcm: k, claims: k.claims};
     marked++;
   }
   return marked;
@@ -369,6 +382,25 @@ def _pick(page: Page, change: Change) -> None:
     page.keyboard.press("Escape")
 
 
+@contextlib.contextmanager
+def _explained(fig: SizeFigures, what: str, page: Page, meter: Meter) -> Iterator[None]:
+    """If the step fails, note in ``fig.details`` what the page had by then, then re-raise."""
+    started = time.perf_counter()
+    try:
+        yield
+    except (TimeoutError, PlaywrightError):
+        shown = None
+        with contextlib.suppress(PlaywrightError):
+            shown = page.evaluate(_SHOWN_JS)
+        got = meter.snapshot()
+        fig.details.append(
+            f"{what} failed after {time.perf_counter() - started:.0f} s; the browser had "
+            f"received {_total(got)} (map / tables / other ws / http: {_split(got)} MB) and "
+            f"the map showed {'no claims layer' if shown is None else f'{shown} claims'}"
+        )
+        raise
+
+
 def app_figures(browser: Browser, folder: Path, fig: SizeFigures, timeout_s: float) -> None:
     """The app on ``folder``: first maps, the three changes, bytes, RSS and heap, into ``fig``."""
     events = load_dataset(folder).events
@@ -377,37 +409,47 @@ def app_figures(browser: Browser, folder: Path, fig: SizeFigures, timeout_s: flo
     with running_app(WORK / "app-streamlit.log", env=env) as url:
         pid = server_pid()
         with tab(browser) as (page, cdp, meter):
-            fig.first_cold = timed_load(page, url, _VIEW_JS, [fig.on_map, ""], timeout_s)
-            _wait_runs(page, meter, 0, timeout_s)
+            with _explained(fig, "app: first map", page, meter):
+                fig.first_cold = timed_load(page, url, _VIEW_JS, fig.on_map, timeout_s)
+                _wait_runs(page, meter, 0, timeout_s)
             fig.first_bytes = meter.snapshot()
             fig.rss_first_mb, fig.heap_first_mb = rss_mb(pid), heap_mb(cdp)
             state = FilterState()
-            for i, change in enumerate(CHANGES):
+            for change in CHANGES:
                 state = change.apply(state)
                 figures = ChangeFigures(change.name, on_map(events, state))
                 fig.changes.append(figures)
-                token = f"view-{i}"
-                if page.evaluate(_MARK_JS, token) != 1:
+                if page.evaluate(_MARK_JS) != 1:
                     raise RuntimeError("expected one map iframe holding window.kcm")
                 before, runs = meter.snapshot(), meter.runs_finished
-                started = time.perf_counter()
-                _pick(page, change)
-                _wait(page, _VIEW_JS, [figures.expected, token], timeout_s)
-                figures.seconds = time.perf_counter() - started
-                _wait_runs(page, meter, runs, timeout_s)
+                with _explained(fig, f"app: change {change.name}", page, meter):
+                    started = time.perf_counter()
+                    _pick(page, change)
+                    _wait(page, _VIEW_JS, figures.expected, timeout_s)
+                    figures.seconds = time.perf_counter() - started
+                    _wait_runs(page, meter, runs, timeout_s)
                 figures.bytes = meter.snapshot().minus(before)
             fig.rss_end_mb, fig.heap_end_mb = rss_mb(pid), heap_mb(cdp)
         with tab(browser) as (page, _, _):
-            fig.first_warm = timed_load(page, url, _VIEW_JS, [fig.on_map, ""], timeout_s)
+            fig.first_warm = timed_load(page, url, _VIEW_JS, fig.on_map, timeout_s)
         fig.rss_peak_mb = rss_mb(pid, "VmHWM")
 
 
 # --- the plain folium pages -------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # the base class names it so
         pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """No traceback when a tab closes while a file is still on its way (a measured page is
+    closed as soon as it has drawn)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @contextlib.contextmanager
@@ -417,8 +459,8 @@ def file_server() -> Iterator[tuple[str, Path]]:
     with tempfile.TemporaryDirectory(prefix="kcm-bench-pages-") as tmp:
         root = Path(tmp)
         (root / "vendor").symlink_to(DEFAULT_STATIC_DIR, target_is_directory=True)
-        handler = functools.partial(_Quiet, directory=str(root))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        server = _QuietServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -488,10 +530,12 @@ def plain_time(
 
 def dataset_folder(n: int, work: Path = WORK) -> Path:
     """A synthetic folder of ``n`` claims, generated once and reused (renamed into place when
-    complete, so an interrupted generation is never reused)."""
-    folder = work / f"data-{n}"
+    complete, so an interrupted generation is never reused; named after the generator's
+    module, so another generator never reuses this one's folder)."""
+    name = f"data-{n}-{write_synthetic.__module__}"
+    folder = work / name
     if not folder.is_dir():
-        partial = work / f"data-{n}.partial"
+        partial = work / f"{name}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         write_synthetic(n, partial)
@@ -713,6 +757,9 @@ def main(argv: Sequence[str]) -> int:
         finally:
             browser.close()
     print(format_table(figs, args.markdown))
+    for fig in figs:
+        for line in fig.details:
+            print(f"{fig.size:,} claims: {line}")
     print(f"\nwall time {time.perf_counter() - started:.0f} s; changes are cumulative: "
           + ", then ".join(c.name for c in CHANGES))  # fmt: skip
     if args.json:
