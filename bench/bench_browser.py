@@ -693,6 +693,25 @@ def as_json(figs: Sequence[SizeFigures]) -> list[dict[str, Any]]:
     return out
 
 
+def from_json(items: Sequence[dict[str, Any]]) -> list[SizeFigures]:
+    """Figures back from :func:`as_json`'s output (``--table-from``: reprint saved runs)."""
+
+    def bytes_or_none(value: dict[str, int] | None) -> Bytes | None:
+        return None if value is None else Bytes(**value)
+
+    figs = []
+    for item in items:
+        fields = {k: v for k, v in item.items() if k != "ratios"}
+        fields["first_bytes"] = bytes_or_none(fields.get("first_bytes"))
+        fields["floor_bytes"] = bytes_or_none(fields.get("floor_bytes"))
+        fields["changes"] = [
+            ChangeFigures(c["name"], c["expected"], c["seconds"], bytes_or_none(c["bytes"]))
+            for c in fields.get("changes", [])
+        ]
+        figs.append(SizeFigures(**fields))
+    return figs
+
+
 def sizes_arg(text: str) -> tuple[int, ...]:
     """``--sizes``: comma-separated positive claim counts, e.g. ``1000,10000`` (``1e6``, ``1k``
     and ``1M`` spellings too)."""
@@ -734,14 +753,33 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: print the table of runs saved with --json",
+    )
     args = parser.parse_args(list(argv))
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
     return args
 
 
+def print_figures(figs: Sequence[SizeFigures], markdown: bool) -> None:
+    """The table, then what the page had wherever a step failed."""
+    print(format_table(figs, markdown))
+    for fig in figs:
+        for line in fig.details:
+            print(f"{fig.size:,} claims: {line}")
+
+
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
+    if args.table_from:
+        saved = [item for path in args.table_from for item in json.loads(path.read_text())]
+        print_figures(from_json(saved), args.markdown)
+        return 0
     path = chromium_path()
     if path is None:
         raise SystemExit("no chromium found (scripts/test.sh installs it)")
@@ -756,10 +794,7 @@ def main(argv: Sequence[str]) -> int:
                 figs.append(measure_size(browser, server, n, args))
         finally:
             browser.close()
-    print(format_table(figs, args.markdown))
-    for fig in figs:
-        for line in fig.details:
-            print(f"{fig.size:,} claims: {line}")
+    print_figures(figs, args.markdown)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; changes are cumulative: "
           + ", then ".join(c.name for c in CHANGES))  # fmt: skip
     if args.json:

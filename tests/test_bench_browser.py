@@ -3,6 +3,7 @@ are told apart, and the plain folium pages it compares the app with (local asset
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -19,6 +20,7 @@ from bench.bench_browser import (
     fmc_page,
     format_table,
     frame_kind,
+    from_json,
     naive_page,
     parse_args,
     ratios,
@@ -113,6 +115,14 @@ def test_json_has_every_figure_and_the_ratios():
     assert item["ratios"] == {"change": 1.5, "first_cold": 3.0, "first_warm": 2.0}
     assert item["changes"][0]["bytes"] == {"map": 2_000_000, "tables": 0, "ws_other": 0,
                                            "http": 500_000}  # fmt: skip
+
+
+def test_saved_figures_print_the_same_table_again():
+    late = SizeFigures(size=100_000, notes={"app": "timed out (> 300 s)"}, details=["why"])
+    figs = [_figures(), late]
+    saved = json.loads(json.dumps(as_json(figs)))  # what --json writes and --table-from reads
+    assert from_json(saved) == figs
+    assert format_table(from_json(saved)) == format_table(figs)
 
 
 def _wire(build: object) -> bytes:
