@@ -792,13 +792,13 @@ def main(argv: Sequence[str]) -> int:
             for n in args.sizes:
                 print(f"measuring {n:,} claims …", file=sys.stderr, flush=True)
                 figs.append(measure_size(browser, server, n, args))
+                if args.json:  # after every size, so an interrupted run keeps what it measured
+                    args.json.write_text(json.dumps(as_json(figs), indent=2) + "\n", "utf-8")
         finally:
             browser.close()
     print_figures(figs, args.markdown)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; changes are cumulative: "
           + ", then ".join(c.name for c in CHANGES))  # fmt: skip
-    if args.json:
-        args.json.write_text(json.dumps(as_json(figs), indent=2) + "\n", encoding="utf-8")
     return 1 if any(fig.notes.get(k) for fig in figs for k in ("app", "fmc", "floor")) else 0
 
 
