@@ -390,8 +390,9 @@ def _explained(fig: SizeFigures, what: str, page: Page, meter: Meter) -> Iterato
         yield
     except (TimeoutError, PlaywrightError):
         shown = None
-        with contextlib.suppress(PlaywrightError):
-            shown = page.evaluate(_SHOWN_JS)
+        with contextlib.suppress(PlaywrightError):  # bounded: a busy tab may not answer
+            probe = f"() => ({{shown: ({_SHOWN_JS})()}})"
+            shown = page.wait_for_function(probe, timeout=10_000).json_value()["shown"]
         got = meter.snapshot()
         fig.details.append(
             f"{what} failed after {time.perf_counter() - started:.0f} s; the browser had "
