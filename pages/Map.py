@@ -18,11 +18,12 @@ from src.mapview.build import (
     outside_theatre,
 )
 from src.mapview.legend import CAVEAT
-from src.mapview.playback import playback_features, playback_layers
+from src.mapview.playback import PLAYBACK_CAP, playback_features, playback_layers
 from src.schema import split_list
 from src.ui import notices
 from src.ui.briefing import share_and_export
 from src.ui.data import claims_for, incident_sizes
+from src.ui.details import details_panel
 from src.ui.shell import page_context, view_summary
 from src.ui.sidebar import PERSIST
 
@@ -33,7 +34,8 @@ start, end = ctx.start, ctx.end
 st.title("Karabakh Conflict Map")
 st.markdown(view_summary(ctx, "shown"))
 st.caption(
-    f"⚠️ {CAVEAT} Each marker is one claim: colour = who claims it, shape = event type. "
+    f"⚠️ {CAVEAT} Colour = who claims it, shape = event type; a marker is one claim, or as "
+    "many as the number on it says (large views). "
     f"Data version {data.version}."
 )
 
@@ -45,6 +47,15 @@ playback = st.sidebar.toggle(
 )
 
 places = data.places
+in_view = int((shown["place_id"] != "").sum())
+if playback and in_view > PLAYBACK_CAP:
+    st.warning(
+        f"Playback draws at most {PLAYBACK_CAP:,} claims and this view has {in_view:,} with a "
+        "place: narrow the period or date range, or pick sides, types or sources in the "
+        "sidebar to play it back. The clustered map is shown meanwhile.",
+        icon=notices.WARNING,
+    )
+    playback = False
 m = base_map(places, data.events, ctx.basemap)
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
@@ -68,21 +79,41 @@ if report.cdn_message():
     )
 if shown.empty:
     notices.no_claims("the map still shows places and routes")
-elif stats is not None and stats.compact:
+elif stats is not None and stats.mode == "groups":
     st.info(
-        f"{stats.markers} claims exceed the marker budget: popups show the essentials only.",
+        f"{stats.markers:,} claims with a place: each marker stands for the claims at one "
+        f"place with one claimant side and event type ({stats.drawn:,} markers), the number "
+        "on it is how many; clusters add them up. Click a marker to list its claims below "
+        "the map.",
         icon=notices.INFO,
     )
+elif stats is not None and stats.mode == "aggregates":
+    st.info(
+        f"{stats.markers:,} claims at more places than the map can draw one by one: dashed "
+        f"rings gather them on a ~{stats.cell_deg * 111.2:.0f} km grid by claimant side and "
+        f"event type ({stats.drawn:,} rings). A ring is not a located point; narrow the "
+        "filters for markers per place, or click a ring to list its claims below the map.",
+        icon=notices.INFO,
+    )
+if stats is not None and stats.halos_hidden:
+    st.caption(
+        f"Halos for approximate locations are left out: {stats.halos_hidden:,} places of this "
+        "view are approximate (too many circles to read); popups give each place's precision."
+    )
 
-st_folium(
+grouped = stats is not None and stats.compact
+# Clicks come back (and rerun the page) only when the map has details to list on demand.
+returned = st_folium(
     m,
     feature_group_to_add=layer,
     layer_control=folium.LayerControl(collapsed=True),
-    returned_objects=[],
+    returned_objects=["last_object_clicked"] if grouped else [],
     use_container_width=True,
     height=640,
     key="map",
 )
+if grouped and stats is not None:
+    details_panel(returned, shown, places, names, stats)
 
 elsewhere = outside_theatre(shown, places)
 if elsewhere:

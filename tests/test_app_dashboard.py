@@ -121,3 +121,20 @@ def test_search_text_is_shown_literally_not_as_markdown(app):
     assert "**bold**" not in line
     assert "\\[x\\]" in line
     assert "\\*\\*bold\\*\\*" in line
+
+
+def test_playback_above_its_cap_says_how_to_narrow(app, monkeypatch):
+    """Above the cap the map stays clustered and says why; at the cap playback runs."""
+    import src.mapview.playback as playback
+
+    monkeypatch.setattr(playback, "PLAYBACK_CAP", 1)
+    at = app()
+    at.toggle(key="f_playback").set_value(True).run()
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "Playback draws at most" in w.value)
+    assert "at most 1 claims and this view has 3 with a place" in warning
+    assert "narrow the period or date range" in warning
+    monkeypatch.setattr(playback, "PLAYBACK_CAP", 3)
+    at.run()
+    assert not at.exception
+    assert not any("Playback draws at most" in w.value for w in at.warning)

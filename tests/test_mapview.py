@@ -6,11 +6,13 @@ import json
 import re
 
 import folium
+import numpy as np
 import pandas as pd
 import pytest
 
 from src.labels import date_label, figure_label
 from src.mapview.build import (
+    GROUP_BUDGET,
     base_map,
     claims_layer,
     claims_payload,
@@ -212,21 +214,196 @@ def test_js_json_cannot_close_a_script():
     assert json.loads(text) == {"x": "</script><b>${y}`"}
 
 
-def test_compact_mode_above_the_budget(small, bundled):
-    """Above the marker budget popups drop summary and quote; the bundled data stays full."""
+def test_one_marker_per_claim_up_to_the_budget(small, bundled):
+    """Up to the marker budget, one marker and full popup per claim (the bundled data too)."""
     events = small.events
-    _, stats = claims_layer(events, small.places, {}, budget=1)
-    assert stats.compact
     located = int((events["place_id"] != "").sum())
-    assert not claims_layer(events, small.places, {}, budget=located)[1].compact
-    compact, _ = claims_payload(events, small.places, {}, budget=1)
-    full, _ = claims_payload(events, small.places, {}, budget=located)
-    i = full["ids"].index("E001")
-    assert "kcm-summary" in popup_from(full, i)
-    assert "kcm-summary" not in popup_from(compact, i)
+    full, stats = claims_payload(events, small.places, {}, budget=located)
+    assert stats.mode == "claims"
+    assert not stats.compact
+    assert stats.drawn == stats.markers == located
+    assert "kcm-summary" in popup_from(full, full["ids"].index("E001"))
     _, real = claims_layer(bundled.events, bundled.places, {})
-    assert not real.compact
+    assert real.mode == "claims"
     assert real.markers == int((bundled.events["place_id"] != "").sum())
+
+
+def synthetic_view(n: int, n_places: int, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` claims over ``n_places`` random places, built with numpy (fast at 10^5)."""
+    from src.schema import CLAIMANT_SIDES, EVENT_TAXONOMY, VERIFICATION
+
+    rng = np.random.default_rng(seed)
+    types = list(EVENT_TAXONOMY)
+    places = pd.DataFrame(
+        {
+            "place_id": [f"p{i}" for i in range(n_places)],
+            "name": [f"Place {i}" for i in range(n_places)],
+            "lat": rng.uniform(38.9, 40.9, n_places),
+            "lon": rng.uniform(45.0, 48.0, n_places),
+            "precision": rng.choice(["exact", "near", "region"], n_places),
+            "kind": "village",
+        }
+    )
+    start = rng.integers(0, 1100, n)
+    etype = rng.choice(types, n)
+    events = pd.DataFrame(
+        {
+            "event_id": [f"E{i:07d}" for i in range(n)],
+            "incident_id": [f"I{i // 3:07d}" for i in range(n)],
+            "date_start": pd.Timestamp("2020-09-27") + pd.to_timedelta(start, unit="D"),
+            "place_id": np.array(places["place_id"])[rng.integers(0, n_places, n)],
+            "event_type": etype,
+            "sub_event_type": [EVENT_TAXONOMY[t][0] for t in etype],
+            "claimant": [f"Claimant {i}" for i in rng.integers(0, 60, n)],
+            "claimant_side": rng.choice(list(CLAIMANT_SIDES), n),
+            "source_ids": rng.choice(["a000", "a001", "a002;a003"], n),
+            "verification": rng.choice(list(VERIFICATION), n),
+        }
+    )
+    events["date_end"] = events["date_start"] + pd.to_timedelta(rng.choice([0, 1, 30], n), "D")
+    events = events.assign(
+        date_precision="day",
+        time_of_day="",
+        actor1="Actor",
+        actor2="",
+        fatalities=pd.array([pd.NA] * n, dtype="Int64"),
+        injured=pd.array([3] * n, dtype="Int64"),
+        figures_note="",
+        summary="What the claimant says happened.",
+    )
+    events.loc[events.index[:5], "place_id"] = ""  # unlocated claims are not drawn
+    return events, places
+
+
+GROUP_COLUMNS = ("point", "kind", "count", "first", "span", "claimants", "sources", "verification")
+
+
+def check_columns(payload: dict, located: int) -> None:
+    """Every per-group column as long as the others; every code points into its table."""
+    groups = len(payload["count"])
+    for column in GROUP_COLUMNS:
+        assert len(payload[column]) == groups, column
+    assert len(payload["lat"]) == len(payload["lon"]) == len(payload["pointName"])
+    assert max(payload["point"]) < len(payload["lat"])
+    assert max(payload["kind"]) < len(payload["kinds"])
+    strings = len(payload["strings"])
+    assert all(0 <= i < strings for kind in payload["kinds"] for i in kind)
+    assert sum(payload["count"]) == located
+    for column in ("claimants", "sources", "verification"):
+        for g, code in enumerate(payload[column]):
+            entries = payload["lists"][code]
+            assert sum(entries[1::2]) == payload["count"][g], column  # "others" included
+            assert all(i == -1 or 0 <= i < strings for i in entries[::2])
+
+
+def test_grouped_mode_one_marker_per_place_side_and_type():
+    events, places = synthetic_view(20_000, 300)
+    located = events[events["place_id"] != ""]
+    payload, stats = claims_payload(events, places, {"a000": "Headline"})
+    assert stats.mode == "groups"
+    assert stats.compact
+    assert stats.markers == len(located)
+    assert stats.unlocated == 5
+    expected = located.groupby(["place_id", "claimant_side", "event_type"]).size()
+    assert stats.drawn == len(expected) == len(payload["count"])
+    check_columns(payload, len(located))
+    assert sorted(payload["count"]) == sorted(expected.tolist())
+    # the group of the first claim: its place, side, type, count and date range
+    first = located.iloc[0]
+    g = next(
+        g
+        for g in range(len(payload["count"]))
+        if payload["lat"][payload["point"][g]]
+        == round(places.set_index("place_id").at[first["place_id"], "lat"], 5)
+        and payload["strings"][payload["kinds"][payload["kind"][g]][1]] == first["event_type"]
+        and first["claimant_side"] in payload["strings"][payload["kinds"][payload["kind"][g]][0]]
+    )
+    same = located[
+        (located["place_id"] == first["place_id"])
+        & (located["claimant_side"] == first["claimant_side"])
+        & (located["event_type"] == first["event_type"])
+    ]
+    assert payload["count"][g] == len(same)
+    day = pd.Timestamp("1970-01-01")
+    assert payload["day0"] + payload["first"][g] == (same["date_start"].min() - day).days
+    last = payload["day0"] + payload["first"][g] + payload["span"][g]
+    assert last == (same["date_end"].max() - day).days
+    assert len(json.dumps(payload)) < 3_000_000
+
+
+def test_aggregates_above_the_group_budget_stay_under_3_mb():
+    events, places = synthetic_view(300_000, 15_000)
+    located = int((events["place_id"] != "").sum())
+    payload, stats = claims_payload(events, places, {"a000": "Headline"})
+    assert stats.mode == "aggregates"
+    assert stats.drawn == len(payload["count"]) <= GROUP_BUDGET
+    assert stats.cell_deg > 0
+    assert payload["cellKm"] > 0
+    assert payload["halos"] == []  # an aggregate is not a place
+    check_columns(payload, located)
+    assert len(payload["places"]) == stats.drawn
+    assert len(json.dumps(payload, separators=(",", ":"))) <= 3_000_000
+    assert len(js_json(payload)) <= 3_000_000
+
+
+def test_group_budget_is_respected():
+    events, places = synthetic_view(20_000, 300)
+    _, grouped = claims_payload(events, places, {})
+    payload, stats = claims_payload(events, places, {}, group_budget=grouped.drawn - 1)
+    assert stats.mode == "aggregates"
+    assert stats.drawn <= grouped.drawn - 1
+    check_columns(payload, stats.markers)
+
+
+def test_details_are_the_clicked_groups_claims():
+    from src.mapview.details import clicked_claims, details_page
+
+    events, places = synthetic_view(20_000, 300)
+    payload, stats = claims_payload(events, places, {})
+    located = events[events["place_id"] != ""]
+    by_point: dict[int, int] = {}
+    for point, count in zip(payload["point"], payload["count"], strict=True):
+        by_point[point] = by_point.get(point, 0) + count
+    point = max(by_point, key=by_point.__getitem__)
+    lat, lon = payload["lat"][point], payload["lon"][point]
+    found = clicked_claims(events, places, lat, lon)
+    place = places.loc[(places["lat"].round(5) == lat) & (places["lon"].round(5) == lon)]
+    assert found.where == place["name"].iloc[0]
+    expected = located[located["place_id"] == place["place_id"].iloc[0]]
+    assert sorted(found.claims["event_id"]) == sorted(expected["event_id"])
+    assert len(found.claims) == by_point[point]
+    assert clicked_claims(events, places, lat + 0.01, lon).claims.empty  # between places
+
+    # aggregates: the claims of the clicked cell, however many places it holds
+    agg, astats = claims_payload(events, places, {}, group_budget=stats.drawn // 4)
+    assert astats.mode == "aggregates"
+    cells: dict[int, int] = {}
+    for point, count in zip(agg["point"], agg["count"], strict=True):
+        cells[point] = cells.get(point, 0) + count
+    cell = max(cells, key=cells.__getitem__)
+    found = clicked_claims(events, places, agg["lat"][cell], agg["lon"][cell], astats.cell_deg)
+    assert len(found.claims) == cells[cell]
+    page = details_page(found.claims, {}, {}, page=1)
+    assert len(page) == min(50, cells[cell])
+    assert page["Figures (as claimed)"].iloc[0] == "killed: not stated, injured: 3"
+
+
+@pytest.mark.parametrize("evil", HOSTILE)
+def test_hostile_strings_are_escaped_in_the_grouped_payload(evil):
+    events, places = synthetic_view(5_000, 40)
+    for column in ("claimant", "source_ids"):
+        events[column] = evil if column == "claimant" else "a000"
+    places["name"] = evil
+    places["precision"] = "exact"
+    payload, stats = claims_payload(events, places, {"a000": evil}, budget=10)
+    assert stats.mode == "groups"
+    text = js_json(payload)
+    assert evil not in text
+    for raw in ("<script>", "${", "`", "onerror=alert(5)>"):
+        assert raw not in text
+        assert all(raw not in s for s in payload["strings"])
+    escaped = ("&lt;", "&#36;", "&#96;", "&#92;", "&quot;")
+    assert any(e in s for s in payload["strings"] for e in escaped)
 
 
 def test_legend_lists_every_side_and_type():

@@ -7,7 +7,7 @@ choice, so changing a filter swaps the claims layer inside the running map (stre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
 
@@ -17,6 +17,14 @@ from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
 from src.mapview.frontend import GlueTemplate, KcmElement
+from src.mapview.groups import (
+    GROUP_BUDGET,
+    GroupsPayload,
+    Interner,
+    choose_grouping,
+    grouped_payload,
+    kinds_of,
+)
 from src.mapview.legend import legend_html
 from src.mapview.popup import (
     POPUP_SLOTS,
@@ -38,27 +46,55 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
 }
 #: Gazetteer points named on the map itself (regions and countries would only clutter it).
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
-#: Above this many claims, popups carry the essentials only so the page stays small.
+#: Up to this many located claims, one marker and full popup per claim; above it, one marker
+#: per group of claims that draw identically (``src/mapview/groups.py``).
 MARKER_BUDGET = 2000
 #: Neutral grey clusters (kcm.clusterIcon): the default green/yellow/orange would read as sides.
 CLUSTER_CLASS = "kcm-cluster"
 #: Radius of the uncertainty halo drawn around approximate locations, in metres.
 HALO_RADIUS_M = {"near": 6000, "region": 25000}
+#: Most halos drawn: thousands of overlapping dashed circles hide the map (and cost SVG
+#: paths); above it none are drawn, and popups still give every place's precision.
+HALO_BUDGET = 1000
+#: Largest grouped payload sent (its JSON), leaving room under 3 MB per view for the rest.
+MAX_PAYLOAD_BYTES = 2_500_000
+#: The claim columns the grouped payload reads.
+GROUPED_COLUMNS = (
+    "event_id",
+    "place_id",
+    "claimant_side",
+    "event_type",
+    "claimant",
+    "source_ids",
+    "verification",
+    "date_start",
+    "date_end",
+)
 
 
 @dataclass(frozen=True)
 class LayerStats:
-    """What the claims layer holds: the tests and the page caption read it."""
+    """What the claims layer holds: the tests and the page caption read it.
+
+    ``markers`` counts the located claims the layer represents; ``drawn`` the markers sent
+    (one per claim in the "claims" mode, per group or aggregate otherwise); ``cell_deg`` is
+    the aggregate grid's cell (0 unless ``mode`` is "aggregates"); ``halos_hidden`` the
+    approximate places left without a halo because there were more than ``HALO_BUDGET``.
+    """
 
     markers: int
     unlocated: int
     halos: int
     compact: bool
     places: tuple[str, ...] = field(default=())
+    mode: str = "claims"
+    drawn: int = 0
+    cell_deg: float = 0.0
+    halos_hidden: int = 0
 
 
-class ClaimsPayload(TypedDict):
-    """What ``kcm.claimsLayer`` draws: per-marker columns indexing into string tables.
+class MarkersPayload(TypedDict):
+    """What ``kcm.claimsLayer`` draws in small views: per-marker columns into string tables.
 
     Popups are ``popupTemplate`` with each ``{slot}`` replaced by
     ``strings[popupSlots[slotNames.index(slot)][i]]`` (escaped fragments); ``icons`` index
@@ -66,6 +102,7 @@ class ClaimsPayload(TypedDict):
     A halo is ``[lat, lon, radius_m, strings index of its escaped tooltip]``.
     """
 
+    mode: str
     popupTemplate: str
     slotNames: list[str]
     popupSlots: list[list[int]]
@@ -77,6 +114,10 @@ class ClaimsPayload(TypedDict):
     halos: list[list[float | int]]
     strings: list[str]
     tooltipStrings: list[str]
+
+
+#: The claims layer's payload: one marker per claim (mode "claims"), or per group/aggregate.
+ClaimsPayload = MarkersPayload | GroupsPayload
 
 
 class PlaceDotsPayload(TypedDict):
@@ -311,22 +352,7 @@ def base_map(
     return m
 
 
-class _Interner:
-    """A string table: each distinct string is sent to the browser once."""
-
-    def __init__(self) -> None:
-        self.strings: list[str] = []
-        self._index: dict[str, int] = {}
-
-    def __call__(self, text: str) -> int:
-        index = self._index.get(text)
-        if index is None:
-            index = self._index[text] = len(self.strings)
-            self.strings.append(text)
-        return index
-
-
-def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Interner) -> list[int]:
+def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: Interner) -> list[int]:
     """One popup slot for every row, rendering each distinct field combination once."""
     fields, render = SLOTS[slot]
     if frame.empty:
@@ -338,26 +364,41 @@ def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: _Inte
     return [rendered[c] for c in codes]
 
 
-def claims_payload(
-    events: pd.DataFrame,
-    places: pd.DataFrame,
-    headlines: Mapping[str, str],
-    incident_sizes: Mapping[str, int] | None = None,
-    budget: int = MARKER_BUDGET,
-) -> tuple[ClaimsPayload, LayerStats]:
-    """Everything the browser needs to draw the claims: plain data, so it can be cached."""
-    located = events[events["place_id"] != ""].merge(
-        places[["place_id", "name", "lat", "lon", "precision", "kind"]].rename(
-            columns={"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
-        ),
-        on="place_id",
-        how="left",
-        validate="many_to_one",
-    )
-    compact = len(located) > budget
-    ctx = PopupContext(headlines, incident_sizes or {}, compact)
-    table = _Interner()
-    tips = _Interner()
+def _halos(shown_places: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
+    """One halo per approximate (near/region) place among the shown ones (gazetteer rows), if
+    at most ``HALO_BUDGET`` (else none), and how many were left out."""
+    halo_places = shown_places.loc[
+        shown_places["precision"].isin(list(HALO_RADIUS_M))
+        & ~shown_places["kind"].isin(["road", "corridor", "country"])
+    ]
+    if len(halo_places) > HALO_BUDGET:
+        return [], len(halo_places)
+    halos: list[list[float | int]] = [
+        [
+            round(float(lat), 5),
+            round(float(lon), 5),
+            HALO_RADIUS_M[str(precision)],
+            table(esc(f"Approximate location: {name} (precision {precision})")),
+        ]
+        for lat, lon, precision, name in zip(
+            halo_places["lat"],
+            halo_places["lon"],
+            halo_places["precision"],
+            halo_places["name"],
+            strict=True,
+        )
+    ]
+    return halos, 0
+
+
+def _markers_payload(
+    located: pd.DataFrame,
+    ctx: PopupContext,
+    table: Interner,
+    halos: list[list[float | int]],
+) -> MarkersPayload:
+    """One marker per claim, each popup slot rendered once per distinct field combination."""
+    tips = Interner()
     popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
     tooltips = [
         tips(marker_title(sub, name, who))
@@ -369,27 +410,8 @@ def claims_payload(
         table(claim_svg(side, etype))
         for side, etype in zip(located["claimant_side"], located["event_type"], strict=True)
     ]
-    halo_places = (
-        located.drop_duplicates("place_id")
-        .loc[lambda f: f["place_precision"].isin(list(HALO_RADIUS_M))]
-        .loc[lambda f: ~f["place_kind"].isin(["road", "corridor", "country"])]
-    )
-    halos: list[list[float | int]] = [
-        [
-            round(float(lat), 5),
-            round(float(lon), 5),
-            HALO_RADIUS_M[str(precision)],
-            table(esc(f"Approximate location: {name} (precision {precision})")),
-        ]
-        for lat, lon, precision, name in zip(
-            halo_places["lat"],
-            halo_places["lon"],
-            halo_places["place_precision"],
-            halo_places["place_name"],
-            strict=True,
-        )
-    ]
-    payload: ClaimsPayload = {
+    return {
+        "mode": "claims",
         "popupTemplate": POPUP_TEMPLATE,
         "slotNames": list(POPUP_SLOTS),
         "popupSlots": popup_slots,
@@ -402,12 +424,84 @@ def claims_payload(
         "strings": table.strings,
         "tooltipStrings": tips.strings,
     }
+
+
+def located_claims(
+    events: pd.DataFrame, places: pd.DataFrame, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The claims with a place (all columns, or ``columns``), with the place's gazetteer row
+    (``place_row``), coordinates and, for all columns, its name, precision and kind (looked
+    up by position: a merge validating many-to-one costs seconds at 10^6 rows)."""
+    mask = events["place_id"] != ""
+    # only the columns asked for: copying every column of 10^6 rows costs seconds
+    located = events[mask] if columns is None else events.loc[mask, list(columns)]
+    codes, ids = located["place_id"].factorize(sort=False)
+    rows = pd.Index(places["place_id"]).get_indexer(ids)
+    if (rows < 0).any():
+        missing = sorted(str(i) for i in ids[rows < 0])
+        raise KeyError(f"claims at places not in the gazetteer: {missing[:5]}")
+    at = rows[codes]
+    located = located.reset_index(drop=True).assign(
+        place_row=at, lat=places["lat"].to_numpy()[at], lon=places["lon"].to_numpy()[at]
+    )
+    if columns is not None:  # the grouped payload looks names up per point, not per claim
+        return located
+    names = {"name": "place_name", "precision": "place_precision", "kind": "place_kind"}
+    return located.assign(**{new: places[old].to_numpy()[at] for old, new in names.items()})
+
+
+def shown_places(located: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The gazetteer rows of the places that hold ``located`` claims, in order of appearance."""
+    return places.iloc[pd.unique(located["place_row"].to_numpy())]
+
+
+def claims_payload(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    headlines: Mapping[str, str],
+    incident_sizes: Mapping[str, int] | None = None,
+    budget: int = MARKER_BUDGET,
+    group_budget: int = GROUP_BUDGET,
+) -> tuple[ClaimsPayload, LayerStats]:
+    """Everything the browser needs to draw the claims: plain data, so it can be cached.
+
+    Up to ``budget`` located claims, one marker and full popup each; above it, one marker
+    per place × claimant side × event type (or per grid cell × side × type when there are
+    more than ``group_budget`` of those), see ``src/mapview/groups.py``.
+    """
+    in_view = int((events["place_id"] != "").sum())
+    located = located_claims(events, places, None if in_view <= budget else GROUPED_COLUMNS)
+    table = Interner()
+    at_places = shown_places(located, places)
+    halos, halos_hidden = _halos(at_places, table)
+    payload: ClaimsPayload
+    if len(located) <= budget:
+        ctx = PopupContext(headlines, incident_sizes or {})
+        payload = _markers_payload(located, ctx, table, halos)
+        mode, drawn, cell = "claims", len(located), 0.0
+    else:
+        kinds = kinds_of(located)
+        while True:  # coarser until the payload fits: many claims per group make long lists
+            grouping = choose_grouping(located, group_budget, kinds)
+            table = Interner()
+            halos, halos_hidden = _halos(at_places, table)
+            payload = grouped_payload(located, places, headlines, grouping, halos, table, kinds)
+            if grouping.groups <= 1 or len(js_json(payload)) <= MAX_PAYLOAD_BYTES:
+                break
+            group_budget = grouping.groups // 2
+        mode, drawn, cell = grouping.mode, grouping.groups, grouping.cell_deg
+        if mode == "aggregates":
+            halos_hidden = 0  # an aggregate is not a place: it has no halo to hide
     stats = LayerStats(
         markers=len(located),
         unlocated=int((events["place_id"] == "").sum()),
         halos=len(payload["halos"]),
-        compact=compact,
-        places=tuple(sorted(set(located["place_id"]))),
+        compact=mode != "claims",
+        places=tuple(sorted(at_places["place_id"])),
+        mode=mode,
+        drawn=drawn,
+        cell_deg=cell,
+        halos_hidden=halos_hidden,
     )
     return payload, stats
 
@@ -436,7 +530,8 @@ def claims_layer(
     headlines: Mapping[str, str],
     incident_sizes: Mapping[str, int] | None = None,
     budget: int = MARKER_BUDGET,
+    group_budget: int = GROUP_BUDGET,
 ) -> tuple[folium.FeatureGroup, LayerStats]:
     """The filtered claims as a folium layer, with counts of what it holds."""
-    payload, stats = claims_payload(events, places, headlines, incident_sizes, budget)
+    payload, stats = claims_payload(events, places, headlines, incident_sizes, budget, group_budget)
     return claims_group(payload), stats

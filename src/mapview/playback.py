@@ -19,6 +19,9 @@ from src.mapview.popup import claim_popup, marker_title
 from src.palette import claim_svg
 from src.rows import records
 
+#: Most claims played back: Leaflet.Timeline redraws every feature on each step (one GeoJSON
+#: feature and pre-rendered popup per claim), which stops being usable in the tens of thousands.
+PLAYBACK_CAP = 5000
 #: Leaflet.Timeline's pointToLayer: the claims layer's marker (``static/kcm/map.js``, loaded
 #: by the base map's elements).
 _POINT_TO_LAYER = JsCode("kcm.playbackMarker")

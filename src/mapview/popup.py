@@ -46,11 +46,10 @@ POPUP_SLOTS: tuple[str, ...] = tuple(re.findall(r"\{(\w+)\}", POPUP_TEMPLATE))
 
 @dataclass(frozen=True)
 class PopupContext:
-    """What a popup needs beyond its row: headlines, incident sizes, and the size mode."""
+    """What a popup needs beyond its row: headlines and incident sizes."""
 
     headlines: Mapping[str, str]
     incident_sizes: Mapping[str, int]
-    compact: bool = False
 
 
 def _actors(r: ClaimRow, _: PopupContext) -> str:
@@ -75,9 +74,7 @@ def _status(r: ClaimRow, _: PopupContext) -> str:
     return f"<b class='kcm-ver kcm-ver-{esc(r['verification'])}'>{esc(label)}</b>"
 
 
-def _body(r: ClaimRow, ctx: PopupContext) -> str:
-    if ctx.compact:
-        return ""
+def _body(r: ClaimRow, _: PopupContext) -> str:
     body = f"<p class='kcm-summary'>{esc(r['summary'])}</p>"
     if r["quote"]:
         body += f"<blockquote class='kcm-quote'>“{esc(r['quote'])}”</blockquote>"
@@ -141,11 +138,10 @@ def claim_popup(
     place_precision: str,
     headlines: Mapping[str, str],
     incident_size: int = 1,
-    compact: bool = False,
 ) -> str:
     """Popup HTML for one claim: who claims it, in which article, verified or not."""
     full = {**row, "place_name": place_name, "place_precision": place_precision}
-    ctx = PopupContext(headlines, {row["incident_id"]: incident_size}, compact)
+    ctx = PopupContext(headlines, {row["incident_id"]: incident_size})
     return fill_template({slot: render(full, ctx) for slot, (_, render) in SLOTS.items()})
 
 

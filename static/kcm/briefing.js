@@ -14,11 +14,12 @@
   /* A cluster icon: a conic ring of the sides of its claims with the count in the middle. */
   function ringIcon(colours) {
     return function (cluster) {
-      var ms = cluster.getAllChildMarkers(), n = ms.length, by = {}, order = [];
-      ms.forEach(function (m) {
-        var c = colours[m.kcmId] || "#999999";
+      var ms = cluster.getAllChildMarkers(), n = 0, by = {}, order = [];
+      ms.forEach(function (m) {  // a group marker (large views) has its side's colour
+        var c = colours[m.kcmId] || m.kcmColour || "#999999", k = m.kcmCount || 1;
         if (!(c in by)) { by[c] = 0; order.push(c); }
-        by[c] += 1;
+        by[c] += k;
+        n += k;
       });
       order.sort();
       var at = 0, stops = [];
@@ -65,13 +66,14 @@
 
     function obstacles() {
       var out = [];
-      if (kcm.claims) kcm.claims._featureGroup.eachLayer(function (l) {
+      var claims = window.kcm.claims;  // kcm.claimsLayer replaces window.kcm when drawn
+      if (claims) claims._featureGroup.eachLayer(function (l) {
         if (!l._icon) return;
         var p = map.latLngToContainerPoint(l.getLatLng());
         var s = l instanceof L.MarkerCluster ? 50 : 28;
         out.push(box(p.x - s / 2, p.y - s / 2, s, s));
       });
-      if (kcm.places) kcm.places.eachLayer(function (l) {
+      if (window.kcm.places) window.kcm.places.eachLayer(function (l) {
         var p = map.latLngToContainerPoint(l.getLatLng());
         out.push(box(p.x - 5, p.y - 5, 10, 10));
       });
@@ -113,7 +115,8 @@
     function settled(then) {
       var t0 = Date.now();
       (function poll() {
-        var busy = kcm.claims && (kcm.claims._inZoomAnimation > 0 ||
+        var claims = window.kcm.claims;
+        var busy = claims && (claims._inZoomAnimation > 0 ||
           L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim"));
         if (busy && Date.now() - t0 < 5000) return setTimeout(poll, 50);
         requestAnimationFrame(function () { requestAnimationFrame(then); });
@@ -138,12 +141,13 @@
 
     var t0 = Date.now();
     (function waitMarkers() {
-      var n = kcm.claims ? kcm.claims.getLayers().length : -1;
+      var claims = window.kcm.claims, count = window.kcm.count;
+      var n = count ? count() : -1;
       if (n < cfg.expected && Date.now() - t0 < 15000) return setTimeout(waitMarkers, 50);
       st.markers = n;
-      if (kcm.claims) {
-        kcm.claims.options.iconCreateFunction = ringIcon(cfg.colours);
-        kcm.claims.refreshClusters();
+      if (claims) {
+        claims.options.iconCreateFunction = ringIcon(cfg.colours);
+        claims.refreshClusters();
       }
       settled(function () {
         placeLabels();

@@ -3,6 +3,8 @@
  * src/mapview/frontend.py); everything here is reached through the one global `kcm`. */
 (function () {
   "use strict";
+  /* Functions are set on the `window.kcm` of load time; `kcm.claimsLayer` replaces
+   * `window.kcm` with a copy on each redraw, so read layers from `window.kcm` when called. */
   var kcm = (window.kcm = window.kcm || {});
 
   /* A claim marker: the SVG icon is pre-escaped HTML from the payload's string table. */
@@ -11,14 +13,14 @@
       iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -9]});
     var m = L.marker(latlng, {icon: icon, title: title});
     m.kcmId = id;
+    m.kcmCount = 1;
     m.bindPopup(popup, {maxWidth: 380, minWidth: 280});
     return m;
   }
 
-  /* Every claim of the view into `cluster`, approximate-location halos onto `map`.
-   * Popups are filled from the template on opening, one pass, so a fragment is never
-   * re-scanned for `{slot}` marks. */
-  kcm.claimsLayer = function (map, cluster, d) {
+  /* One marker per claim, popups filled from the template on opening, one pass, so a
+   * fragment is never re-scanned for `{slot}` marks. */
+  function claimMarkers(d) {
     var slot = {};
     d.slotNames.forEach(function (name, k) { slot[name] = d.popupSlots[k]; });
     function popupHtml(layer) {
@@ -34,27 +36,140 @@
       m.kcmIndex = i;
       markers.push(m);
     }
-    cluster.addLayers(markers);
+    return markers;
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+    "Nov", "Dec"];
+  function dayText(day) {
+    var t = new Date(day * 86400000);
+    return t.getUTCDate() + " " + MONTHS[t.getUTCMonth()] + " " + t.getUTCFullYear();
+  }
+  function countText(n) {
+    return n < 10000 ? String(n) : n < 1e6 ? Math.round(n / 1000) + "k" :
+      (n / 1e6).toFixed(1) + "M";
+  }
+
+  /* A breakdown (`[string index, count, …]`, OTHERS = -1 for the rest) as list items. */
+  function breakdown(d, list, join) {
+    var items = [];
+    for (var k = 0; k < list.length; k += 2) {
+      items.push(list[k] < 0 ? "<i>+" + list[k + 1] + " more</i>" :
+        d.strings[list[k]] + " <span class='kcm-n'>×" + list[k + 1] + "</span>");
+    }
+    return items.join(join);
+  }
+
+  /* A group's (or an aggregate's) popup, built from its codes when it opens. */
+  function groupPopup(d, g) {
+    var s = d.strings, kind = d.kinds[d.kind[g]], p = d.point[g], n = d.count[g];
+    var agg = d.mode === "aggregates";
+    var from = d.day0 + d.first[g], to = from + d.span[g];
+    var title = agg ?
+      n + " claims at " + d.places[g] + " place" + (d.places[g] > 1 ? "s" : "") +
+        " within ~" + d.cellKm + " km" :
+      n + " claim" + (n > 1 ? "s" : "") + " — " + s[d.pointName[p]];
+    var where = agg ?
+      "a grid cell of ~" + d.cellKm + " km around " + d.lat[p].toFixed(2) + ", " +
+        d.lon[p].toFixed(2) + " — not a located point: zoom in or narrow the filters" :
+      s[d.pointName[p]] + " · location precision: " + s[d.pointPrecision[p]];
+    return "<div class='kcm-popup kcm-group-popup'><div class='kcm-title'>" + s[kind[2]] +
+      " " + title + "</div><table>" +
+      "<tr><th>Type</th><td>" + s[kind[1]] + "</td></tr>" +
+      "<tr><th>Claimant side</th><td>" + s[kind[0]] + "</td></tr>" +
+      "<tr><th>Dates</th><td>" + dayText(from) +
+        (to !== from ? " – " + dayText(to) : "") + "</td></tr>" +
+      "<tr><th>Place</th><td>" + where + "</td></tr>" +
+      "<tr><th>Claimants</th><td>" + breakdown(d, d.lists[d.claimants[g]], "<br>") +
+        "</td></tr>" +
+      "<tr><th>Status</th><td>" + breakdown(d, d.lists[d.verification[g]], " · ") +
+        "</td></tr></table>" +
+      "<div class='kcm-sources'>Sources:<ul><li>" +
+        breakdown(d, d.lists[d.sources[g]], "</li><li>") + "</li></ul></div>" +
+      "<div class='kcm-hint'>" + s[d.hint] + "</div></div>";
+  }
+
+  /* One marker per group (or aggregate), its count drawn on the icon. A click reports the
+   * group's own point (not a spiderfied leg's) to streamlit-folium, for the details panel. */
+  function groupMarkers(d) {
+    var agg = d.mode === "aggregates", markers = [];
+    function popup(layer) { return groupPopup(d, layer.kcmIndex); }
+    function ownPoint(e) { e.latlng = L.latLng(this.kcmPoint); }
+    for (var g = 0; g < d.point.length; g++) {
+      var p = d.point[g], n = d.count[g], kind = d.kinds[d.kind[g]];
+      var badge = n > 1 ? "<span class='kcm-badge'>×" + countText(n) + "</span>" : "";
+      var size = agg ? 30 : 22;
+      var icon = L.divIcon({html: d.strings[kind[2]] + badge,
+        className: agg ? "kcm-marker kcm-aggregate" : "kcm-marker",
+        iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -9]});
+      var m = L.marker([d.lat[p], d.lon[p]], {icon: icon});
+      m.kcmIndex = g;
+      m.kcmCount = n;
+      m.kcmPoint = [d.lat[p], d.lon[p]];
+      m.kcmColour = d.strings[kind[3]];
+      m.bindPopup(popup, {maxWidth: 400, minWidth: 290});
+      m.on("click", ownPoint);
+      markers.push(m);
+    }
+    return markers;
+  }
+
+  /* Every claim of the view into `cluster`, approximate-location halos into `group` (the
+   * claims' feature group). The markers join the cluster only once the group is on the map:
+   * markercluster checks each marker against all earlier ones while it is off the map
+   * (quadratic: 10 s at 100k), and streamlit-folium adds the group last. When drawn, a new
+   * `window.kcm` replaces the old (tests tell the views apart), with `count()`. */
+  kcm.claimsLayer = function (group, cluster, d) {
+    var t0 = performance.now();
+    var markers = d.mode === "claims" ? claimMarkers(d) : groupMarkers(d);
+    var total = 0;
+    markers.forEach(function (m) { total += m.kcmCount; });
     var halos = L.layerGroup();
     d.halos.forEach(function (h) {
       L.circle([h[0], h[1]], {radius: h[2], color: "#555555", weight: 1,
         dashArray: "4 4", fill: true, fillOpacity: 0.06, interactive: true})
         .bindTooltip(d.strings[h[3]]).addTo(halos);
     });
-    halos.addTo(map);
-    kcm.claims = cluster;
-    kcm.claimMarkers = markers;
-    kcm.halos = halos;
+    function draw() {
+      var next = {}, old = window.kcm || {};
+      Object.keys(old).forEach(function (k) { next[k] = old[k]; });
+      next.claims = cluster;
+      next.claimMarkers = markers;
+      next.halos = halos;
+      next.mode = d.mode;
+      next.drawn = false;
+      next.timing = {built: performance.now() - t0};
+      /* The claims the view represents, summed over what the cluster really holds. */
+      next.count = function () {
+        var n = 0;
+        cluster.getLayers().forEach(function (m) { n += m.kcmCount || 1; });
+        return n;
+      };
+      window.kcm = next;
+      cluster.options.chunkProgress = function (done, all) {
+        if (done < all) return;
+        next.drawn = true;
+        next.timing.drawn = performance.now() - t0;
+        if (window.console) console.log("kcm: " + markers.length + " markers, " + total +
+          " claims drawn in " + Math.round(next.timing.drawn) + " ms");
+      };
+      if (markers.length) cluster.addLayers(markers);
+      else cluster.options.chunkProgress(0, 0);
+      halos.addTo(group);
+    }
+    if (group._map) draw(); else group.once("add", draw);
   };
 
-  /* MarkerCluster's iconCreateFunction: neutral grey bubbles of class `className`
-   * (the default green/yellow/orange would read as claimant sides). */
+  /* MarkerCluster's iconCreateFunction: neutral grey bubbles of class `className` (the
+   * default green/yellow/orange would read as claimant sides) showing the claims inside,
+   * the sum of the members' counts (a group marker stands for several claims). */
   kcm.clusterIcon = function (className) {
     return function (cluster) {
-      var n = cluster.getChildCount();
-      var size = n < 10 ? 30 : n < 100 ? 36 : 42;
-      return L.divIcon({html: "<div><span>" + n + "</span></div>", className: className,
-        iconSize: L.point(size, size)});
+      var ms = cluster.getAllChildMarkers(), n = 0;
+      for (var i = 0; i < ms.length; i++) n += ms[i].kcmCount || 1;
+      var size = n < 10 ? 30 : n < 100 ? 36 : n < 10000 ? 42 : 48;
+      return L.divIcon({html: "<div><span>" + countText(n) + "</span></div>",
+        className: className, iconSize: L.point(size, size)});
     };
   };
 

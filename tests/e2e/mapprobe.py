@@ -23,13 +23,17 @@ MAP_IFRAME = "iframe[title*='st_folium']"
 #: How often the in-page probes poll, in ms (Playwright polls inside the browser).
 POLL_MS = 100
 
+#: ``claims`` is ``kcm.count()``: the claims the view represents (one per marker in small
+#: views, the markers' counts summed in grouped ones); ``markers`` what the cluster holds.
 COUNT_JS = """() => {
   const k = window.kcm;
-  if (!k || !k.claims || !window.map) return null;
+  if (!k || !k.claims || !k.count || !window.map) return null;
   const lines = [];
   k.routes.eachLayer(l => { if (l instanceof L.Polyline) lines.push(l.getLatLngs().length); });
   return {
-    claims: k.claims.getLayers().length,
+    claims: k.count(),
+    markers: k.claims.getLayers().length,
+    mode: k.mode,
     routes: lines.length,
     routePoints: lines,
     places: k.places.getLayers().length,
@@ -117,14 +121,15 @@ def map_frame(page: Page, timeout: float = 60, probe: str = COUNT_JS) -> Frame:
 
 
 def wait_for_claims(page: Page, expected: int, timeout: float = 60) -> dict[str, Any]:
-    """Wait until the claims layer holds exactly ``expected`` markers; return that reading."""
+    """Wait until the claims layer represents exactly ``expected`` claims (``kcm.count()``);
+    return that reading."""
     exact = f"(n) => {{ const r = ({COUNT_JS})(); return r && r.claims === n ? r : null; }}"
     found = _wait_in_map(page, exact, expected, timeout)
     if isinstance(found, str):
         raise _fail(
             page,
             "wait-for-claims",
-            f"expected {expected} claim markers within {timeout:.0f} s, "
+            f"expected {expected} claims on the map within {timeout:.0f} s, "
             f"map shows {_read(page)} ({found})",
         )
     reading: dict[str, Any] = found[1]
