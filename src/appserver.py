@@ -66,16 +66,17 @@ def running_app(
     timeout_s: float = 120,
     env: Mapping[str, str] | None = None,
     port: int | None = None,
+    script: Path = ROOT / "dashboard.py",
 ) -> Iterator[str]:
     """Yield the base URL of a freshly started app (environment ``env``, default this
-    process's; on ``port``, default a free one); stop it afterwards. Raises AppStartError if it
-    does not come up."""
+    process's; on ``port``, default a free one; ``script``, default the dashboard, another for a
+    bench's reference page); stop it afterwards. Raises AppStartError if it does not come up."""
     port = free_port() if port is None else port
     url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+            [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,

@@ -1,0 +1,33 @@
+"""The framework's floor for ``bench/bench_browser.py``: a bare Streamlit page holding one empty
+``st_folium`` map, so the bench can tell the app's own cost from Streamlit's and
+streamlit-folium's.
+
+Run by the bench (``streamlit run bench/floor_app.py``), not by hand. The map's Leaflet files
+come from the bench's local file server (``$KCM_BENCH_VENDOR_URL``, the vendored
+``static/vendor``): Streamlit only serves ``static/`` next to the main script, which is not
+this folder, and the browser is offline.
+"""
+
+from __future__ import annotations
+
+import os
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from src.assets.localize import localize_map
+
+#: Where the bench serves ``static/vendor``.
+VENDOR_URL_ENV = "KCM_BENCH_VENDOR_URL"
+
+
+def main() -> None:
+    st.title("Floor: one empty map")
+    m = folium.Map(location=[39.9, 46.6], zoom_start=8, tiles=None, max_zoom=18)
+    localize_map(m, base_url=os.environ[VENDOR_URL_ENV])
+    st_folium(m, returned_objects=[], use_container_width=True, height=640, key="map")
+
+
+if __name__ == "__main__":  # how ``streamlit run`` runs it; the bench imports only the name
+    main()
