@@ -411,7 +411,7 @@ def validate_table(spec: TableSpec, raw: RawTable, refs: References | None = Non
     if not raw.header:
         return problems
     absent = [c.name for c in spec.columns if c.may_be_absent and c.name not in raw.header]
-    if absent and not raw.frame.empty:
+    if absent:
         raw.frame = raw.frame.assign(**{c: "" for c in absent}).astype("string")
     missing = [c for c in spec.column_names if c not in raw.header and c not in absent]
     problems += [Problem(name, 1, c, "required column is missing") for c in missing]
