@@ -22,7 +22,7 @@ from src.validation import (
     Reference,
     ValidationResult,
     default_paths,
-    imported_paths,
+    loaded_files,
     typed_frame,
     validate_files,
     validate_table,
@@ -134,11 +134,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     if "datasets" in result.tables and not result.tables["datasets"].frame.empty:
         listed = typed_frame(DATASETS, result.tables["datasets"].frame).drop(columns="line")
         datasets = pd.concat([datasets, listed], ignore_index=True)
-    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
-    if paths["datasets"].exists():
-        files.append(paths["datasets"])
-    for dataset_id in result.imports:
-        files += list(imported_paths(data_dir, dataset_id).values())
+    files = loaded_files(data_dir)
     return Dataset(
         sources=frames["sources"],
         places=frames["places"],

@@ -294,8 +294,19 @@ EVENTS = TableSpec(
     name="events",
     filename="events.csv",
     columns=(
-        Column("event_id", "id", pattern=EVENT_ID_PATTERN, unique=True),
-        Column("incident_id", "id", pattern=INCIDENT_ID_PATTERN),
+        Column(
+            "event_id",
+            "id",
+            pattern=EVENT_ID_PATTERN,
+            unique=True,
+            hint="an event id like E004 (or <dataset>:<id> for an imported dataset)",
+        ),
+        Column(
+            "incident_id",
+            "id",
+            pattern=INCIDENT_ID_PATTERN,
+            hint="an incident id like I004 (or <dataset>:<id> for an imported dataset)",
+        ),
         Column("date_start", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("date_end", "date", earliest=DATE_MIN, latest=DATE_MAX),
         Column("date_precision", "choice", allowed=DATE_PRECISIONS),

@@ -28,6 +28,7 @@ from src.schema import (
     IMPORTS_FOLDER,
     LINE_KINDS,
     PLACES,
+    SOURCES,
     STATED_DISTANCES,
     TABLES,
     TEXT_CONTROLS_ALLOWED,
@@ -330,6 +331,17 @@ def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
 Describers = dict[tuple[str, str], Callable[[str], str]]
 
 
+def _per_value(test: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+    """A cell rule as a column check that tests each *distinct* value once (blank passes):
+    an imported file repeats its dates, types, places and sources across 100k rows."""
+
+    def check(column: pd.Series) -> pd.Series:
+        verdicts = {v: v == "" or bool(test(v)) for v in column.unique()}
+        return column.map(verdicts).astype(bool)
+
+    return check
+
+
 def build_schema(
     spec: TableSpec, refs: References | None = None
 ) -> tuple[pa.DataFrameSchema, Describers]:
@@ -348,14 +360,7 @@ def build_schema(
         for i, rule in enumerate(_column_rules(col, refs.get(col.name))):
             key = f"rule {i}"
             describers[(col.name, key)] = rule.describe
-            checks.append(
-                pa.Check(
-                    lambda v, t=rule.test: v == "" or bool(t(v)),
-                    element_wise=True,
-                    error=key,
-                    name=key,
-                )
-            )
+            checks.append(pa.Check(_per_value(rule.test), error=key, name=key))
         columns[col.name] = pa.Column(
             pd.StringDtype(), checks=checks, unique=col.unique, nullable=False, required=True
         )
@@ -559,6 +564,21 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
         elif pattern.fullmatch(dataset_id) and dataset_id not in rows:
             rows.append(dataset_id)
     return rows
+
+
+def loaded_files(data_dir: Path) -> list[Path]:
+    """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
+    and each listed dataset's tables: what a fingerprint or snapshot key must hash."""
+    paths = default_paths(data_dir)
+    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
+    datasets = paths["datasets"]
+    if not datasets.exists():
+        return files
+    files.append(datasets)
+    raw = read_raw(datasets)
+    for dataset_id in _dataset_rows(raw, []):
+        files += list(imported_paths(data_dir, dataset_id).values())
+    return files
 
 
 def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:

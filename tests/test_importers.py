@@ -349,3 +349,18 @@ def test_popup_names_the_dataset_its_id_range_and_fields(data_dir: Path) -> None
     assert "<b>bold</b>" not in html
     article = next(r for r in records(events) if r["event_id"] == "E001")
     assert "<th>Dataset</th><td>articles</td>" in claim_popup(article, "x", "exact", {})
+
+
+def test_loaded_files_and_version_cover_the_imported_files(data_dir: Path) -> None:
+    from src.validation import loaded_files
+
+    before = load_dataset(data_dir).version
+    imported(data_dir, "acled_hdx.csv", dataset="hdx")
+    folder = data_dir / "imports" / "hdx"
+    assert loaded_files(data_dir)[3:] == [
+        data_dir / "datasets.csv",
+        folder / "sources.csv",
+        folder / "places.csv",
+        folder / "events.csv",
+    ]
+    assert load_dataset(data_dir).version != before

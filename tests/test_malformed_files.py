@@ -497,7 +497,8 @@ CASES: list[Case] = [
     rejected(
         "event_id_arabic_indic",
         cell("events", 3, "event_id", "E\u0660\u0660\u0664"),
-        f"events.csv:5: event_id: 'E\u0660\u0660\u0664' does not match ^E[0-9]{{3,}}$ {DIGITS}",
+        f"events.csv:5: event_id: 'E\u0660\u0660\u0664' is not an event id like E004 (or "
+        f"<dataset>:<id> for an imported dataset) {DIGITS}",
     ),
     rejected(
         "time_of_day_arabic_indic",

@@ -67,6 +67,7 @@ CREDITS: dict[str, tuple[str, str]] = {
 }
 OUTLETS = {"acled": "ACLED", "ucdp": "UCDP", "kcm": "Karabakh Conflict Map"}
 PREVIEW_ROWS = 5
+BUNDLED_REFUSED = "'articles' is the bundled dataset; import into another dataset"
 
 
 class ImportError(ValueError):
@@ -296,6 +297,8 @@ def _resolve_dataset(data: Dataset, requested: str | None, fmt: str, file: str) 
         name = f"{OUTLETS.get(fmt, fmt.upper())} {Path(file).stem}"
     for row in data.datasets.to_dict("records"):
         if (requested or dataset_id) in (row["dataset_id"], row["name"]):
+            if row["dataset_id"] == ARTICLES_DATASET:
+                raise ImportError(BUNDLED_REFUSED)
             if row["kind"] != fmt:
                 raise ImportError(
                     f"dataset {row['dataset_id']!r} holds {row['kind']} rows; import this "
@@ -463,7 +466,7 @@ def plan_import(
     data = load_dataset(data_dir)
     dataset_id, dataset_name = _resolve_dataset(data, dataset, fmt_family, name)
     if dataset_id == ARTICLES_DATASET:
-        raise ImportError("'articles' is the bundled dataset; import into another dataset")
+        raise ImportError(BUNDLED_REFUSED)
     detection = _detection(table, layout, data)
     ctx = _context(table, layout, dataset_id, dataset_name, data, bbox)
 
