@@ -1,6 +1,8 @@
 """Claims side by side: every claim about each incident, and where the accounts differ.
 
-Thin UI: grouping and discrepancy detection live in ``src/analysis/incidents.py``.
+Thin UI: grouping and discrepancy detection live in ``src/analysis/incidents.py``; the
+cross-check with imported datasets (and its "with / without a match" control) in
+``src/analysis/crosscheck.py``.
 """
 
 from __future__ import annotations
