@@ -51,7 +51,9 @@ def test_period_and_source_filters_change_the_map(page, app_url, data):
     wait_for_claims(page, located(data, offensive))
     assert "period=offensive" in page.url
 
-    source_box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    source_box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text("Source", exact=True)
+    )
     source_box.click()
     page.get_by_role("option", name=re.compile(r"^a002")).click()
     page.keyboard.press("Escape")

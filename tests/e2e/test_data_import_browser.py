@@ -59,7 +59,8 @@ def test_import_through_the_data_page_puts_the_events_on_the_map(page: Page, dat
     settled(page)
     page.get_by_role("button", name="Check the import").click()
     expect(page.get_by_text("row-level problem(s)")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("acled_small.csv:4: latitude")).to_be_visible()
+    problems = page.get_by_test_id("stCode")  # the report's problem list, not the preview note
+    expect(problems.get_by_text("acled_small.csv:4: latitude")).to_be_visible()
     page.get_by_role("button", name=f"Import 2 claim(s) into “{DATASET}”").click()
     expect(page.get_by_text("Imported.")).to_be_visible(timeout=60_000)
     settled(page)
