@@ -53,6 +53,10 @@ st.caption(
     "many as the number on it says (large views). "
     f"Data version {data.version}."
 )
+# Every notice above the map goes in this one container, so the map keeps its place in the
+# page whichever notices a view has: a map that moves is remounted by Streamlit, and a
+# remounted component frame can miss its first render and stay blank.
+notes = st.container()
 
 playback = st.sidebar.toggle(
     "Playback on the map",
@@ -64,7 +68,7 @@ playback = st.sidebar.toggle(
 places = data.places
 in_view = int((shown["place_id"] != "").sum())
 if playback and in_view > PLAYBACK_CAP:
-    st.warning(
+    notes.warning(
         f"Playback draws at most {PLAYBACK_CAP:,} claims and this view has {in_view:,} with a "
         "place: narrow the period or date range, or pick sides, types or sources in the "
         "sidebar to play it back. The clustered map is shown meanwhile.",
@@ -88,15 +92,16 @@ else:
     localize_map(layer)
 report = localize_map(m)
 if report.cdn_message():
-    st.info(
+    notes.info(
         "Offline map assets are missing (run `scripts/setup.sh`); "
         f"{report.cdn_message()}. The map needs internet until they are fetched.",
         icon=notices.INFO,
     )
 if shown.empty:
-    notices.no_claims("the map still shows places and routes")
+    with notes:
+        notices.no_claims("the map still shows places and routes")
 elif stats is not None and stats.mode == "groups":
-    st.info(
+    notes.info(
         f"{stats.markers:,} claims with a place: each marker stands for the claims at one "
         f"place with one claimant side and event type ({stats.drawn:,} markers), the number "
         "on it is how many; clusters add them up. Click a marker to list its claims below "
@@ -104,7 +109,7 @@ elif stats is not None and stats.mode == "groups":
         icon=notices.INFO,
     )
 elif stats is not None and stats.mode == "aggregates":
-    st.info(
+    notes.info(
         f"{stats.markers:,} claims at more places than the map can draw one by one: dashed "
         f"rings gather them on a ~{stats.cell_deg * 111.2:.0f} km grid by claimant side and "
         f"event type ({stats.drawn:,} rings). A ring is not a located point; narrow the "
@@ -112,7 +117,7 @@ elif stats is not None and stats.mode == "aggregates":
         icon=notices.INFO,
     )
 if stats is not None and stats.halos_hidden:
-    st.caption(
+    notes.caption(
         f"Halos for approximate locations are left out: {stats.halos_hidden:,} places of this "
         "view are approximate (too many circles to read); popups give each place's precision."
     )

@@ -127,7 +127,7 @@ def test_localize_rewrites_to_local_files(tmp_path: Path) -> None:
     assert urls
     assert all(u.startswith(BASE + "/") for u in urls), urls
     assert f"{BASE}/leaflet-1.9.3/dist/leaflet.js" in urls
-    assert f"{BASE}/leaflet.markercluster-1.1.0/dist/MarkerCluster.css" in urls
+    assert f"{BASE}/leaflet.markercluster-1.5.3/dist/MarkerCluster.css" in urls
     assert report.offline_ready
     assert report.cdn_message() is None
     assert report.dropped == ["glyphicons_css"]

@@ -11,10 +11,12 @@ import re
 import pandas as pd
 
 from src.mapview.build import (
+    LABEL_BUDGET,
     LABELLED_KINDS,
     base_layers,
     base_map,
     label_sides,
+    most_claimed,
     route_status,
     route_statuses,
 )
@@ -96,3 +98,40 @@ def test_cached_layers_draw_the_same_map(bundled):
     calls = [json.loads(m) for m in re.findall(r"kcm\.placeDots\([^{\n]*(\{.*?\})\);\n", html)]
     assert calls == [layers.dots]
     assert html.count("L.polyline") == len(layers.routes)
+
+
+def test_only_the_most_claimed_places_are_named_when_there_are_too_many(bundled):
+    """Thousands of permanent labels cannot be read and are moved on every zoom: the map names
+    the LABEL_BUDGET places with the most claims, ties by name, and keeps every dot."""
+    n = LABEL_BUDGET + 40
+    places = pd.DataFrame(
+        {
+            "place_id": [f"p{k:03d}" for k in range(n)],
+            "name": [f"Place {k:03d}" for k in range(n)],
+            "aliases": "",
+            "kind": "village",
+            "lat": [39.0 + k * 0.05 for k in range(n)],
+            "lon": 46.5,
+            "precision": "exact",
+            "in_theatre": True,
+            "waypoints": "",
+        }
+    )
+    # p000 has no claims; every other place k has k claims, except two ties at the cut.
+    counts = {f"p{k:03d}": k for k in range(1, n)}
+    claimed = [p for p, c in counts.items() for _ in range(c)]
+    events = bundled.events.iloc[[0] * len(claimed)].assign(place_id=claimed)
+    layers = base_layers(places, events)
+    named = [
+        name for name, label in zip(places["name"], layers.dots["names"], strict=True) if label
+    ]
+    assert len(named) == LABEL_BUDGET
+    assert named == [f"Place {k:03d}" for k in range(n - LABEL_BUDGET, n)]
+    assert len(layers.dots["lat"]) == n  # every place keeps its dot
+
+    candidates = pd.Series(True, index=places.index)
+    tied = {"p001": 5, "p002": 5, "p003": 5}
+    kept = most_claimed(places.head(4), candidates.head(4), tied, 2)
+    assert places.head(4)[kept]["place_id"].tolist() == ["p001", "p002"]  # ties by name
+    small = most_claimed(places.head(3), candidates.head(3), {}, 5)
+    assert small.all()  # under the budget every candidate keeps its label

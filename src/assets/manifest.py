@@ -145,8 +145,8 @@ PACKAGES: tuple[Package, ...] = (
     ),
     Package(
         "leaflet.markercluster",
-        "1.1.0",
-        "sha512-eI+XkCiLiHwCC3uZ4/n4+Vq3rXcqEHN2lhHRVG1WVziy/3Q0TTipWkzEa1zO0dKZI2AnI5ppFDWrOjnQ7MJLKQ==",
+        "1.5.3",
+        "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
         (
             "MIT-LICENCE.txt",
             "dist/leaflet.markercluster.js",

@@ -47,6 +47,9 @@ BASEMAPS: dict[str, tuple[str | None, str]] = {
 }
 #: Gazetteer points named on the map itself (regions and countries would only clutter it).
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
+#: Most places named on the map (those with the most claims): the rest keep their dot and
+#: tooltip. The bundled gazetteer is far below it.
+LABEL_BUDGET = 60
 #: Up to this many located claims, one marker and full popup per claim; above it, one marker
 #: per group of claims that draw identically (``src/mapview/groups.py``).
 MARKER_BUDGET = 2000
@@ -242,6 +245,20 @@ def label_sides(points: pd.DataFrame, near_deg: float = 0.06) -> pd.Series[str]:
     return pd.Series(sides, index=points.index)
 
 
+def most_claimed(
+    points: pd.DataFrame, candidates: pd.Series[bool], counts: Mapping[Any, int], budget: int
+) -> pd.Series[bool]:
+    """The ``budget`` candidates with the most claims (ties by name): a permanent label per
+    place stops reading long before thousands, and each one is moved on every zoom."""
+    if int(candidates.sum()) <= budget:
+        return candidates
+    ranked = points[candidates].assign(
+        _n=points.loc[candidates, "place_id"].map(counts).fillna(0).astype(int)
+    )
+    keep = ranked.sort_values(["_n", "name"], ascending=[False, True]).index[:budget]
+    return pd.Series(points.index.isin(keep), index=points.index)
+
+
 def place_labels(points: pd.DataFrame, labelled: pd.Series[bool]) -> list[str]:
     """Escaped name labels ("" = none); a name with a close eastern neighbour sits to the
     left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
@@ -357,6 +374,7 @@ def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True)
             + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
         )
     labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
+    labelled &= most_claimed(points, labelled, counts, LABEL_BUDGET)
     dots: PlaceDotsPayload = {
         "lat": points["lat"].tolist(),
         "lon": points["lon"].tolist(),

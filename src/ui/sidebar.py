@@ -209,6 +209,9 @@ def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
     read_url_once(data, options)
     state = filter_widgets(data, options, headlines)
     view = SidebarView(state=state, basemap=basemap_picker())
-    for notice in current_notices(state):
-        st.warning(md_unlinked(notice), icon=WARNING_ICON)
+    # One container whether or not there are notices: elements below keep their place in the
+    # page, so the map's component is updated in place, not remounted, when notices go.
+    with st.container():
+        for notice in current_notices(state):
+            st.warning(md_unlinked(notice), icon=WARNING_ICON)
     return view
