@@ -75,6 +75,7 @@ FACET_LABELS: dict[str, str] = {
     "claimants": "claimant",
     "actors": "actor",
     "types": "event type",
+    "places": "place",
 }
 
 

@@ -584,17 +584,18 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
 
 def loaded_files(data_dir: Path) -> list[Path]:
     """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
-    and each listed dataset's tables: what a fingerprint or snapshot key must hash."""
+    and each listed dataset's tables, then ``periods.csv``: what a fingerprint or snapshot
+    key must hash."""
     paths = default_paths(data_dir)
     files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
     datasets = paths["datasets"]
-    if not datasets.exists():
-        return files
-    files.append(datasets)
-    raw = read_raw(datasets)
-    for dataset_id in _dataset_rows(raw, []):
-        files += list(imported_paths(data_dir, dataset_id).values())
-    return files
+    if datasets.exists():
+        files.append(datasets)
+        raw = read_raw(datasets)
+        for dataset_id in _dataset_rows(raw, []):
+            files += list(imported_paths(data_dir, dataset_id).values())
+    periods = paths[PERIODS_TABLE.name]
+    return [*files, periods] if periods.exists() else files
 
 
 def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:
