@@ -281,27 +281,23 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
     }
 
 
-#: The shortest search text matched inside place names ("Sh" would name half the region).
-PLACE_SEARCH_MIN = 3
-
-
 def search_places(text: str, places: pd.DataFrame) -> tuple[str, ...]:
-    """The place_ids whose name or an alias the search text names, in any spelling.
+    """The place_ids the search text names: their name or an alias, in any spelling.
 
-    A place matches when the text's ``normalize`` key lies within one of its labels' keys
-    ("Shushi", "lachin" in "Lachin corridor"), or the text's transliteration key equals a
-    label's ("Xankəndi", "Khankandi" and "Khankendi" are one name): the same keys the
-    gazetteer resolves names with (``src.geo.normalize``). A few hundred places at most, so
+    The text names a place when its ``normalize`` key or its transliteration key equals one
+    of the place's labels' ("Shushi", "Xankəndi", "Khankandi", "the city of Khankendi"): the
+    keys the gazetteer resolves names with (``src.geo.normalize``). Whole names only, so
+    "Khankendi" is Stepanakert, not also the "Lachin-Khankendi road" (whose claims the text
+    search still finds where their words say Khankendi). A few hundred places at most, so
     this runs once per search, not per claim.
     """
-    key = normalize(text)
-    if len(key) < PLACE_SEARCH_MIN:
+    key, loose = normalize(text), loose_key(text)
+    if not key:
         return ()
-    loose = loose_key(text)
     found = []
     for row in records(places):
         labels = [str(row["name"]), *split_list(row.get("aliases"), "aliases")]
-        if any(key in normalize(label) or loose == loose_key(label) for label in labels):
+        if any(key == normalize(label) or loose == loose_key(label) for label in labels):
             found.append(str(row["place_id"]))
     return tuple(found)
 
