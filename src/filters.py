@@ -24,7 +24,6 @@ from src.geo.gazetteer import Gazetteer, PlaceNotFound
 from src.geo.normalize import loose_key, normalize
 from src.labels import FACET_LABELS, PERIOD_LABELS
 from src.periods import Period
-from src.rows import records
 from src.schema import PERIODS, split_list
 
 __all__ = [
@@ -288,18 +287,36 @@ def search_places(text: str, places: pd.DataFrame) -> tuple[str, ...]:
     of the place's labels' ("Shushi", "Xankəndi", "Khankandi", "the city of Khankendi"): the
     keys the gazetteer resolves names with (``src.geo.normalize``). Whole names only, so
     "Khankendi" is Stepanakert, not also the "Lachin-Khankendi road" (whose claims the text
-    search still finds where their words say Khankendi). A few hundred places at most, so
-    this runs once per search, not per claim.
+    search still finds where their words say Khankendi). The keys of every label are built
+    once per places frame (``_place_index``), so a search is two dictionary lookups.
     """
-    key, loose = normalize(text), loose_key(text)
+    key = normalize(text)
     if not key:
         return ()
-    found = []
-    for row in records(places):
-        labels = [str(row["name"]), *split_list(row.get("aliases"), "aliases")]
-        if any(key == normalize(label) or loose == loose_key(label) for label in labels):
-            found.append(str(row["place_id"]))
-    return tuple(found)
+    index = _place_index(places)
+    found = index.get(("n", key), set()) | index.get(("l", loose_key(text)), set())
+    return tuple(sorted(found))
+
+
+#: Label key -> place_ids, per places frame while it lives (as ``_HAYSTACKS``).
+_PLACE_INDEXES: dict[int, tuple[weakref.ref[pd.DataFrame], dict[tuple[str, str], set[str]]]] = {}
+
+
+def _place_index(places: pd.DataFrame) -> dict[tuple[str, str], set[str]]:
+    key = id(places)
+    with _BUILDING:
+        cached = _PLACE_INDEXES.get(key)
+        if cached is not None and cached[0]() is places:
+            return cached[1]
+        index: dict[tuple[str, str], set[str]] = {}
+        for pid, name, aliases in zip(
+            places["place_id"], places["name"], places["aliases"], strict=True
+        ):
+            for label in [str(name), *split_list(aliases, "aliases")]:
+                index.setdefault(("n", normalize(label)), set()).add(str(pid))
+                index.setdefault(("l", loose_key(label)), set()).add(str(pid))
+        _PLACE_INDEXES[key] = (weakref.ref(places, lambda _: _PLACE_INDEXES.pop(key, None)), index)
+        return index
 
 
 def describe(
