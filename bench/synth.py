@@ -214,6 +214,9 @@ def _events(rng: np.random.Generator, n: int, place_ids: list[str], n_sources: i
                 rng.integers(0, len(quotes), size=n), rng.random(n) >= 0.2, quotes
             ),
             "notes": _pick(rng, ["", "synthetic row; see bench/synth.py"], n, [0.9, 0.1]),
+            # drawn last, so the columns above are what they were before these existed
+            "displaced": _figure(rng, n, 0.02),
+            "missing": _figure(rng, n, 0.01),
         }
     )
 
@@ -233,6 +236,7 @@ def synthetic_dataset(
     events = _events(rng, n, list(places["place_id"]), len(sources))
     # the columns imported datasets fill (dataset, original_id, …): blank for article claims
     events = events.assign(**{c: "" for c in EVENTS.column_names if c not in events.columns})
+    events = events[list(EVENTS.column_names)]
     return {
         "sources": sources.reset_index(drop=True),
         "places": places.reset_index(drop=True),
