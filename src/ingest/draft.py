@@ -67,7 +67,8 @@ _CLAIMANT_SEATS = (
 )
 #: An agreement brokered by a power is placed at its capital.
 _BROKER = re.compile(
-    r"(?P<who>Russia|Russian|U\.?S\.?|American|EU|European)[- ](?:brokered|mediated)|brokered by (?:the )?(?P<by>Russia|Russian|U\.?S\.?|American|EU|European)"
+    r"(?P<who>Russia|Russian|U\.?S\.?|American|EU|European)[- ](?:brokered|mediated)"
+    r"|brokered by (?:the )?(?P<by>Russia|Russian|U\.?S\.?|American|EU|European)"
 )
 _BROKER_SEATS = {
     "russia": "moscow",
@@ -154,9 +155,13 @@ def lead_day(text: str, published: date) -> DateGuess:
     publication day."""
     for sentence in sentences(text):
         guess = find_date(sentence.text, published)
-        if guess is not None and guess.precision == "day" and not guess.ongoing:
-            if timedelta(0) <= published - guess.start <= timedelta(days=LEAD_DAYS):
-                return DateGuess(guess.start, guess.start, "day")
+        if (
+            guess is not None
+            and guess.precision == "day"
+            and not guess.ongoing
+            and timedelta(0) <= published - guess.start <= timedelta(days=LEAD_DAYS)
+        ):
+            return DateGuess(guess.start, guess.start, "day")
     return DateGuess(published, published, "day")
 
 
