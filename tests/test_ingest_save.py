@@ -189,3 +189,11 @@ def test_hostile_text_is_saved_as_text(data_dir: Path) -> None:
     assert "<script>alert(1)</script>" in row["quote"]
     assert "🙂" in row["quote"]
     assert dataset.sources.iloc[-1]["headline"] == "<b>Bold</b> headline, with comma"
+
+
+def test_the_same_article_file_is_saved_once(data_dir: Path, proposal: Proposal) -> None:
+    save_article(data_dir, ARTICLE, proposal.claims[:1], [], None)
+    before = _bytes(data_dir)
+    with pytest.raises(IngestError, match=r"sources\.csv:7: file: duplicate value 'exodus\.txt'"):
+        save_article(data_dir, ARTICLE, proposal.claims[:1], [], None)
+    assert _bytes(data_dir) == before
