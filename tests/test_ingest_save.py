@@ -133,6 +133,9 @@ def test_save_writes_source_places_and_claims(data_dir: Path, proposal: Proposal
     assert place["country"] == "Armenia"
     assert "GeoNames" in place["coord_source"]
     assert int(mine[mine["fatalities"] == 68].shape[0]) == 1
+    fled = mine[mine["displaced"] == 100_000]
+    assert list(fled["sub_event_type"]) == ["Displacement"]  # its own type and column
+    assert dataset.events["displaced"].notna().sum() == 1  # older rows: blank, not zero
     assert dataset.sources.set_index("source_id").loc["a005", "outlet"] == "Test Wire"
     assert data_version(data_dir) != version
 
