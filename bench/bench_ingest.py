@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--verbose", action="store_true", help="list the claims not matched")
     args = parser.parse_args(argv)
+    if not args.seeds.is_dir():
+        print(f"error: no seed articles at {args.seeds}; pass --seeds DIR", file=sys.stderr)
+        return 2
     dataset = load_dataset(args.data)
     sources = dataset.sources[dataset.sources["source_id"].astype(str).str.fullmatch(r"a\d{3}")]
     blind = hidden(dataset, set(sources["source_id"].astype(str)))

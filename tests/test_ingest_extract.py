@@ -71,6 +71,7 @@ def test_hostile_text_is_cleaned_not_run() -> None:
     assert "\x00" not in cleaned
     assert "\x07" not in cleaned
     assert "\u2028" not in cleaned
+    assert "\u202e" not in cleaned  # a bidirectional override would disguise the text
     assert "ə ğ 🙂" in cleaned  # any other Unicode is kept as written
     found = extract(text.encode("utf-8"), "x.txt")
     assert "\x00" not in found.text

@@ -31,6 +31,8 @@ def _found(finder: PlaceFinder, text: str) -> list[tuple[str, str, str | None]]:
         ("the Lachin corridor was closed", "Lachin corridor", "lachin_corridor"),
         ("Nagorno-Karabakh’s capital", "Nagorno-Karabakh", "nagorno_karabakh"),
         ("Talks in Yevlax.", "Yevlax", "yevlakh"),
+        ("Xankəndi'nin sakinləri", "Xankəndi", "stepanakert"),
+        ("Şuşa’da atəş", "Şuşa", "shusha"),
     ],
 )
 def test_curated_aliases_and_spellings(

@@ -26,7 +26,8 @@ SPEECH = (
     r"calls\s+(?:on|for)|declared|"
     r"warned|told|added|insisted|asserted|confirmed|demanded|condemned|mentioned|noted|"
     r"tweeted|wrote|alleged|decried|blamed|described|characterized|characterised|"
-    r"reiterated|argued|estimated|acknowledged|admitted|responded|pledged|vowed|asked"
+    r"reiterated|argued|estimated|acknowledged|admitted|responded|pledged|vowed|asked|"
+    r"asking|urging|calling\s+(?:on|for)|insisting|witnessed|expressed"
 )
 _SPEECH = re.compile(rf"\b(?:{SPEECH})\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;:“”\"]{3,80})", re.I)
@@ -170,6 +171,8 @@ class Attributor:
             return self.outlet
         if _PRONOUN.match(phrase.strip()) and previous is not None:
             return Attribution(previous.claimant, previous.side, phrase)
+        if not _speaker(phrase):
+            return self.outlet  # "the mountainous enclave is … estimated": no one speaks
         return self.canonical(phrase)
 
     def canonical(self, phrase: str) -> Attribution:
@@ -219,7 +222,15 @@ class Attributor:
                     return by.group("who")
                 continue  # "shelling was reported": the happening, not a speaker
             # the subject: back to the clause start (a comma, a quote, "that", "and")
-            clause = re.split(r"[,;:“”\"()]|\b(?:that|and|but|while|as|which|who)\b", before)[-1]
+            clauses = re.split(r"[,;:“”\"()<>]|\b(?:that|and|but|while|as|which|who)\b", before)
+            clause = clauses[-1]
+            if not clause.strip() and len(clauses) >= 3 and clauses[-2].strip():
+                # "Toivo Klaar, the EU's special representative, stated": the apposition
+                name, role = clauses[-3].strip(), clauses[-2].strip()
+                if name and all(w[:1].isupper() for w in name.split()[-2:]):
+                    role = re.sub(r"^the\s+", "", role, flags=re.I)
+                    return f"{name} ({role})"
+                clause = role
             words = clause.split()
             if not words:
                 continue
@@ -234,6 +245,47 @@ class Attributor:
             if subject:
                 return subject
         return None
+
+
+_SPEAKER_WORDS = re.compile(
+    r"\b(?:official|ministry|minister|spokes|authorit|government|president|leader|media|"
+    r"agency|office|military|army|command|ombudsman|envoy|representative|ambassador|analyst|"
+    r"journalist|reporter|correspondent|expert|police|service|committee|council|department|"
+    r"residents?|witness|sources?|statement|prosecutor|commander|adviser|advisor|diplomat)",
+    re.I,
+)
+_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "these",
+    "this",
+    "those",
+    "that",
+    "such",
+    "none",
+    "some",
+    "many",
+    "most",
+    "several",
+    "other",
+    "others",
+    "all",
+    "both",
+    "each",
+    "any",
+    "no",
+    "of",
+}
+
+
+def _speaker(phrase: str) -> bool:
+    """Whether a subject phrase names someone who can speak: a speaker's word (officials,
+    ministry …) or a proper name, not "the mountainous enclave" or "these reports"."""
+    if _SPEAKER_WORDS.search(phrase):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_][^\s,]*", phrase) if w.casefold() not in _DETERMINERS]
+    return any(w[0].isupper() for w in words)
 
 
 def _tidy(text: str) -> str:

@@ -41,6 +41,8 @@ SEATS = {
     "Nagorno-Karabakh authorities": "stepanakert",
 }
 _SPEECH_TYPES = {"Statements and talks"}
+#: A statement placed by its country's name alone is placed at the capital.
+_CAPITALS = {"armenia": "yerevan", "azerbaijan": "baku"}
 _MIN_WORDS = 5
 #: Acts that a speaker's sentence asserts rather than reports as witnessed: without a figure
 #: such a sentence is coded as the statement (or denial) it is.
@@ -245,8 +247,14 @@ def _draft(
     if not (suggestion.matched or figures.any or attributed):
         return None
     hurt = figures.fatalities is not None or figures.injured is not None
-    if not suggestion.matched and hurt and context.suggestion is not None:
-        suggestion = context.suggestion  # "More than 200 wounded were taken to hospital"
+    if not suggestion.matched and hurt:
+        # "More than 200 wounded were taken to hospital": the act the article reports before;
+        # with none, an attack (on civilians where it says so)
+        suggestion = context.suggestion or (
+            Suggestion("Violence against civilians", "Attack", False)
+            if re.search(r"\bcivilian", text, re.I)
+            else Suggestion("Battles", "Armed clash", False)
+        )
     context.suggestion = suggestion
     if attributed:
         context.claimant = attribution
@@ -314,14 +322,24 @@ def _place(
             return _seat_mention(finder, seat)
     if suggestion.event_type in _SPEECH_TYPES:
         seat = _seat(attribution) if attribution.phrase else None
-        if not specific and seat and seat in finder.gazetteer:
+        # a statement is made where its speaker sits, whatever it speaks about; talks are
+        # held where the text says
+        talks = suggestion.sub_event_type == "Negotiations/talks"
+        if seat and seat in finder.gazetteer and not (talks and specific):
             return _seat_mention(finder, seat)
+        if best is not None and kinds.get(best.place_id or "") == "country":
+            capital = _CAPITALS.get(best.place_id or "")
+            if capital and capital in finder.gazetteer:
+                return _seat_mention(finder, capital)
         return best
+    # an act happens somewhere more precise than a country the sentence names as an actor
+    acts = [m for m in mentions if kinds.get(m.place_id or "") != "country"]
+    best = best_mention(acts, kinds)
     if best is not None:
         context.place = best
         return best
-    if mentions:  # an ambiguous or unknown name: the analyst places it, nothing inherited
-        return None
+    if any(m.status != "found" for m in mentions):
+        return None  # an ambiguous or unknown name: the analyst places it, nothing inherited
     return context.place
 
 

@@ -19,7 +19,12 @@ __all__ = ["Extracted", "Sentence", "clean_text", "extract", "sentences"]
 
 #: The longest first line still taken as a headline.
 HEADLINE_MAX_CHARS = 160
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
+#: Control characters, line/paragraph separators, the byte-order mark, zero-width spaces and
+#: the bidirectional overrides that can make text read differently from what it holds.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2028\u2029"
+    r"\u2066-\u2069\ufeff]"
+)
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)")
 _MD_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -149,15 +154,25 @@ _ABBREVIATIONS = (
 )
 
 
+#: A line that ends a sentence without punctuation: a heading or a list item (short, no
+#: closing mark), so it is never run into the sentence below it.
+_HEADING_LINE = re.compile(r"(?m)^[^\n]{1,100}[^.!?:;,\s\"”’)\]]$(?=\n)")
+
+
 def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` in order, each stripped, with its character span."""
-    found: list[Sentence] = []
+    cuts = {m.end() for m in _HEADING_LINE.finditer(text)}
     start = 0
     for match in _END.finditer(text):
         if match.group(0) and text[start : match.end()].endswith(_ABBREVIATIONS):
             continue
-        _add(found, text, start, match.end())
+        cuts.add(match.end())
         start = match.end()
+    found: list[Sentence] = []
+    start = 0
+    for cut in sorted(cuts):
+        _add(found, text, start, cut)
+        start = cut
     _add(found, text, start, len(text))
     return found
 

@@ -33,6 +33,7 @@ SAME_PLACE_KM = 3.0
 #: collide with ordinary words too easily.
 LOOSE_MIN_CHARS = 5
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’ʻʼ](?=[^\W\d_]))*")
+_SUFFIX = re.compile(r"^([^\W\d_]{3,})['’][^\W\d_]{1,4}$")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$", re.I)
 #: Capitalised words that are never a place on their own (sentence starts, days, titles).
 _NEVER = {
@@ -338,8 +339,13 @@ class PlaceFinder:
                     and not _regional_ok(written, text)
                 ):
                     found = []
+                end = run[-1].end
+                if not found and n == 1 and (suffixed := _SUFFIX.match(written)):
+                    # Azerbaijani case endings: "Xankəndi'nin", "Şuşa'da"
+                    written, end = suffixed.group(1), run[0].start + len(suffixed.group(1))
+                    found = self.candidates(written, loose=len(written) >= LOOSE_MIN_CHARS)
                 if found:
-                    mentions.append(_mention(written, run[0].start, run[-1].end, found))
+                    mentions.append(_mention(written, run[0].start, end, found))
                     i += n
                     break
             else:

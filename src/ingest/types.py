@@ -78,6 +78,12 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (r"\b(?:protest\w*|rally|rallies|demonstrat\w*|marched)\b", "Protests", "Peaceful protest"),
     (r"\b(?:arrest\w*|detain\w*|detention)\b", "Strategic developments", "Arrests"),
+    (
+        r"\b(?:peacekeep\w*|deployed|deployment|military exercises|drills|troop numbers|"
+        r"reinforcements)\b",
+        "Strategic developments",
+        "Other",
+    ),
     (r"\bcheckpoints?\b", "Access and aid", "Checkpoint"),
     (r"\bevacuat\w*\b", "Access and aid", "Evacuation"),
     (
