@@ -2,6 +2,8 @@
 
     python bench/bench_ingest.py [--seeds ../shared/seeds] [--data data] [--verbose]
 
+(``KCM_SEEDS_DIR`` names the seeds folder for a checkout that has none beside it.)
+
 The seeds' claims are hidden first: the proposal is made against the dataset *without* the
 events citing any seed article (so neither their claimant names nor their incidents can
 help), with the curated places kept. Each hand-coded claim is matched to the sentence its
@@ -24,6 +26,7 @@ Printed per article and in total:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -184,7 +187,12 @@ def _print(name: str, s: Score) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=Path(os.environ.get("KCM_SEEDS_DIR") or ROOT.parent / "shared" / "seeds"),
+        help="the seed articles (default: $KCM_SEEDS_DIR, else ../shared/seeds)",
+    )
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--verbose", action="store_true", help="list the claims not matched")
     args = parser.parse_args(argv)
