@@ -362,5 +362,6 @@ def test_loaded_files_and_version_cover_the_imported_files(data_dir: Path) -> No
         folder / "sources.csv",
         folder / "places.csv",
         folder / "events.csv",
+        data_dir / "periods.csv",
     ]
     assert load_dataset(data_dir).version != before
