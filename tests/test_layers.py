@@ -63,6 +63,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.briefing",
             "src.events",
             "src.importers",
+            "src.ingest",
         ),
     ),
     ("ui", ("src.ui",)),
