@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from src.analysis.text import md, md_unlinked
+from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.geo.gazetteer import AmbiguousPlace, Gazetteer, PlaceNotFound
 from src.ingest import proposal as engine
@@ -179,6 +179,26 @@ def pending_places(proposal: Proposal, claims: list[DraftClaim], gaz: Gazetteer)
             status = "unknown" if not options else "ambiguous"
             pending[key] = Pending(claim.place_mention, status, options, tuple(by_mention[key]))
     return list(pending.values())
+
+
+def typed_places(
+    claims: list[DraftClaim], proposal: Proposal, gaz: Gazetteer
+) -> dict[str, Candidate]:
+    """The places of names typed into drafts (a hand-added claim) that name exactly one
+    curated place: the analyst wrote that name, so it is not a guess."""
+    in_text = {mention_key(p.mention) for p in proposal.places if p.status != "found"}
+    found: dict[str, Candidate] = {}
+    for claim in claims:
+        key = mention_key(claim.place_mention)
+        if not key or _has_place(claim) or key in in_text or key in found:
+            continue
+        try:
+            result = gaz.lookup(claim.place_mention)
+        except PlaceNotFound:
+            continue
+        if result.place_id:
+            found[key] = gazetteer_candidate(gaz, result.place_id)
+    return found
 
 
 def apply_places(claims: list[DraftClaim], chosen: dict[str, Candidate]) -> list[DraftClaim]:
@@ -393,15 +413,15 @@ def _propose(
             article = engine.read_article(raw, name, published, outlet or None, headline or None)
             return engine.propose(article, data)
     except (ValueError, LookupError) as exc:
-        st.error(md(str(exc)), icon=notices.WARNING)
+        st.error(md_unlinked(str(exc)), icon=notices.WARNING)
         return None
 
 
 def show_article(article: Article) -> None:
     st.markdown(
-        f"**{md(article.headline)}** · {md(article.outlet or 'outlet not stated')} · "
+        f"**{md_unlinked(article.headline)}** · {md_unlinked(article.outlet or 'outlet not stated')} · "
         f"published {article.published.isoformat()} · {len(article.text):,} characters "
-        f"· file {md(article.source_file)}"
+        f"· file {md_unlinked(article.source_file)}"
     )
     with st.expander("The article's text"):
         st.text(article.text)
@@ -430,16 +450,18 @@ def choose_places(pending: list[Pending], gaz: Gazetteer, ns: str) -> dict[str, 
         options = list(item.candidates)
         if item.status == "unknown":
             query = st.text_input(
-                f"Search a place for “{md_unlinked(item.mention)}” (used by {md(used)})",
+                f"Search a place for “{md_unlinked(item.mention)}” (used by {md_unlinked(used)})",
                 value=item.mention,
                 key=f"{wkey}_q",
             )
             options = search_places(query, gaz)
             if not options:
-                st.caption(f"No place matches {md(query)}: the claim is saved without a place.")
+                st.caption(
+                    f"No place matches {md_unlinked(query)}: the claim is saved without a place."
+                )
                 continue
         pick = st.selectbox(
-            f"Which place is “{md_unlinked(item.mention)}”? (used by {md(used)})",
+            f"Which place is “{md_unlinked(item.mention)}”? (used by {md_unlinked(used)})",
             options,
             index=None,
             format_func=candidate_label,
@@ -483,7 +505,7 @@ def _save(held: Held, claims: list[DraftClaim], places: list[Candidate], data: D
         st.code("\n".join(exc.problems), language=None, wrap_lines=True)
         return
     except StoreError as exc:
-        st.error(f"Nothing was written: {md(str(exc))}", icon=notices.WARNING)
+        st.error(f"Nothing was written: {md_unlinked(str(exc))}", icon=notices.WARNING)
         return
     st.session_state.pop(_HELD, None)
     st.session_state[_DONE] = result
@@ -501,7 +523,7 @@ def _go_to_map(source_id: str) -> None:
 def _done(result: saving.SaveResult) -> None:
     places = f", {len(result.place_ids)} new place(s)" if result.place_ids else ""
     st.success(
-        f"Saved article {md(result.source_id)}: {len(result.event_ids)} claim(s){places}. "
+        f"Saved article {md_unlinked(result.source_id)}: {len(result.event_ids)} claim(s){places}. "
         "They are on the map and every page now.",
         icon=":material/task_alt:",
     )
@@ -513,7 +535,7 @@ def _done(result: saving.SaveResult) -> None:
         on_click=_go_to_map,
         args=(result.source_id,),
     )
-    st.caption(f"Or filter any page by source {md(result.source_id)} in the sidebar.")
+    st.caption(f"Or filter any page by source {md_unlinked(result.source_id)} in the sidebar.")
 
 
 def ingest_flow(data: Dataset) -> None:
@@ -555,6 +577,7 @@ def review(held: Held, data: Dataset) -> None:
         )
     edited = _editor(proposal, ns)
     claims = engine.claims_from_frame(edited, proposal)
+    claims = apply_places(claims, typed_places(claims, proposal, gaz))
     pending = pending_places(proposal, claims, gaz)
     chosen = choose_places(pending, gaz, ns)
     claims = apply_places(claims, chosen)
@@ -567,7 +590,7 @@ def review(held: Held, data: Dataset) -> None:
     if claims:
         st.dataframe(save_preview(claims, gaz), hide_index=True, width="stretch")
     for problem in problems:
-        st.warning(md(problem), icon=notices.WARNING)
+        st.warning(md_unlinked(problem), icon=notices.WARNING)
     places = new_places(claims, proposal, chosen)
     label = f"Save the article and {len(claims)} claim(s)" + (
         f" and {len(places)} new place(s)" if places else ""

@@ -1,0 +1,180 @@
+"""The Add article page under AppTest: paste → proposal → review → save → the Map and Claims
+pages show the new claims; a change on disk in between is a conflict; a draft that does not
+validate is listed as ``file:line: field: message`` with nothing written; hostile text is
+shown as text. The review tests feed the page hand-built proposals (``tests/ingest_double``),
+so they test the page on exactly what it is given; the flow tests run the real engine."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import src.ingest.proposal as engine
+import src.ingest.save as saving
+from src.analysis.text import md_unlinked
+from tests import ingest_double as double
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<img src=x onerror=alert(1)> **bold** [link](http://evil.example) $x^2$"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of the bundled data the test may save into."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def fake_propose(monkeypatch: pytest.MonkeyPatch, proposal: engine.Proposal) -> None:
+    """The page gets ``proposal`` whatever it is given (and the doubles' table)."""
+    monkeypatch.setattr(engine, "read_article", lambda *a, **k: proposal.article)
+    monkeypatch.setattr(engine, "propose", lambda article, data: proposal)
+    monkeypatch.setattr(engine, "drafts_frame", double.drafts_frame)
+    monkeypatch.setattr(engine, "claims_from_frame", double.claims_from_frame)
+    monkeypatch.setattr(saving, "data_version", lambda data_dir: "test")  # TEMP until engine
+
+
+def open_page(app_factory, data_dir: Path, text: str = "An article.") -> AppTest:
+    at = app_factory(data_dir, "pages/Add_article.py")
+    assert not at.exception
+    at.text_area(key="ing_text").set_value(text).run()
+    at.button(key="ing_propose").click().run()
+    assert not at.exception
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error]
+    parts += [w.label for w in at.selectbox] + [w.label for w in at.text_input]
+    parts += [b.label for b in at.button]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_hostile_text_is_shown_as_text(app_factory, data_dir, monkeypatch):
+    p = double.proposal(headline=HOSTILE, outlet=HOSTILE)
+    hostile_place = engine.PlaceMention(HOSTILE, 0, 5, "unknown", None, "", None, None, "", "", ())
+    p.places.append(hostile_place)
+    p.claims[0] = replace(
+        p.claims[0],
+        claimant=HOSTILE,
+        quote=HOSTILE,
+        place_mention=HOSTILE,
+        place_id=None,
+        lat=None,
+        lon=None,
+    )
+    fake_propose(monkeypatch, p)
+    at = open_page(app_factory, data_dir)
+    words = all_text(at)
+    assert "Fuel depot" not in words  # the hostile headline replaced it
+    assert not re.search(r"(?<!\\)(<img|\*\*bold|\[link|\$x)", words), "unescaped markup"
+    assert "http\\:\u2060//" in words and "http\\://" not in words  # no bare link either
+    assert md_unlinked(HOSTILE) in words  # shown, escaped
+    search = next(t for t in at.text_input if t.label.startswith("Search a place for"))
+    assert "http\\:\u2060//" in search.label  # no bare link in a label either
+    # tables are plain text: the value is there as written
+    preview = next(d.value for d in at.dataframe if "Quote" in d.value.columns)
+    assert preview["Quote"].iloc[0] == HOSTILE
+
+
+def test_an_ambiguous_place_is_never_picked_and_blocks_the_save(app_factory, data_dir, monkeypatch):
+    p = double.proposal()
+    shusha = engine.Candidate("shusha", "Shusha", 39.7581, 46.7484, "", "exact", "gazetteer")
+    other = engine.Candidate(None, "Shusha", 40.1, 45.2, "Armenia", "near", "geonames")
+    p.places.append(
+        engine.PlaceMention(
+            "Shushi", 20, 26, "ambiguous", None, "", None, None, "", "", (shusha, other)
+        )
+    )
+    p.claims.append(
+        double.draft(
+            "d2",
+            place_id=None,
+            lat=None,
+            lon=None,
+            place_mention="Shushi",
+            fatalities=None,
+            injured=None,
+        )
+    )
+    fake_propose(monkeypatch, p)
+    at = open_page(app_factory, data_dir)
+    pick = next(s for s in at.selectbox if "Shushi" in s.label)
+    assert pick.value is None and len(pick.options) == 2
+    assert "d2" in pick.label
+    save = at.button(key="ing_save")
+    assert save.disabled
+    assert any("Choose which place “Shushi” means" in w.value for w in at.warning)
+    pick.set_value(shusha).run()
+    assert not at.exception
+    assert not at.button(key="ing_save").disabled
+    preview = next(
+        d.value for d in at.dataframe if "Place" in d.value.columns and "Draft" in d.value.columns
+    )
+    assert preview.set_index("Draft").loc["d2", "Place"] == "Shusha"
+    assert not at.warning
+
+
+def edit(at: AppTest, edited: dict[int, dict[str, object]], added: list[dict[str, object]]) -> None:
+    """Edit the drafts table as a user would (the data editor's state is its edits)."""
+    key = f"ing_{at.session_state['ing_held'].key}_drafts"
+    at.session_state[key] = {"edited_rows": edited, "added_rows": added, "deleted_rows": []}
+    at.run()
+    assert not at.exception
+
+
+def test_a_rejected_draft_is_not_saved_a_typed_place_is_found_a_regional_one_is_new(
+    app_factory, data_dir, monkeypatch
+):
+    p = double.proposal()
+    p.places.append(
+        engine.PlaceMention(
+            "Goris",
+            30,
+            35,
+            "found",
+            None,
+            "Goris",
+            double.GORIS.lat,
+            double.GORIS.lon,
+            "near",
+            "geonames",
+            (double.GORIS,),
+        )
+    )
+    p.claims.append(
+        double.draft(
+            "d2",
+            place_id=None,
+            lat=double.GORIS.lat,
+            lon=double.GORIS.lon,
+            place_mention="Goris",
+            event_type="Access and aid",
+            sub_event_type="Humanitarian access",
+        )
+    )
+    p.claims.append(double.draft("d3"))
+    fake_propose(monkeypatch, p)
+    at = open_page(app_factory, data_dir)
+    assert at.button(key="ing_save").label == "Save the article and 3 claim(s) and 1 new place(s)"
+    found = next(d.value for d in at.dataframe if "Mention" in d.value.columns)
+    assert list(found["Place id"]) == ["stepanakert", "new (regional)"]
+
+    edit(
+        at,
+        {2: {"decision": "reject"}},
+        [{"decision": "accept", "place_mention": "Khankendi", "claimant": "A hand-added claimant"}],
+    )
+    assert at.button(key="ing_save").label == "Save the article and 3 claim(s) and 1 new place(s)"
+    preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
+    assert "d3" not in set(preview["Draft"])
+    places = dict(zip(preview["Claimant"].str.split(" (", regex=False).str[0], preview["Place"], strict=True))
+    assert places["A hand-added claimant"] == "Stepanakert / Khankendi"  # typed: found exactly
+    assert preview.set_index("Draft").loc["d2", "Place"].startswith("Goris (new:")
