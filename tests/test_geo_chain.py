@@ -105,7 +105,10 @@ def chain_with(
     gaz: Gazetteer, fake: FakeGeocoder, cache_path: Path, clock: FakeClock
 ) -> GeocodeChain:
     limiter = make_rate_limiter(DEFAULT_MIN_DELAY_SECONDS, clock=clock, sleep=clock.sleep)
-    return build_chain(gaz, online=True, env={}, cache=cache_path, geocoder=fake, limiter=limiter)
+    # no regional layer: these tests are about the cache and the service behind it
+    return build_chain(
+        gaz, online=True, env={}, cache=cache_path, geocoder=fake, limiter=limiter, regional=False
+    )
 
 
 def cached(cache_path: Path) -> dict[str, Any]:

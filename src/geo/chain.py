@@ -1,6 +1,9 @@
-"""The geocoding chain: gazetteer → cache → online service (only if explicitly enabled).
+"""The geocoding chain: gazetteer → regional layer → cache → online service (only if
+explicitly enabled).
 
-The order encodes trust and cost. The reviewed gazetteer always wins; the cache replays
+The order encodes trust and cost. The reviewed gazetteer always wins; the regional layer
+(``src.geo.regional``: GeoNames' populated places of Armenia and Azerbaijan, offline) knows
+the villages and towns the gazetteer does not; the cache replays
 earlier online answers without a network; the online service is asked last, and only when
 the user opted in (``--online`` or ``KCM_GEOCODER_ONLINE=1``) — the dashboard is
 offline-first and must never start talking to third parties on its own.
@@ -30,6 +33,7 @@ from src.geo.online import (
     OnlineGeocoder,
 )
 from src.geo.online import make_online_geocoder as _make_online_geocoder
+from src.geo.regional import RegionalGazetteer, regional_gazetteer
 from src.geo.result import GeoResult, Provenance, point_geometry
 
 __all__ = [
@@ -61,7 +65,8 @@ def online_requested(flag: bool = False, env: Mapping[str, str] | None = None) -
 class GeocodeChain:
     """Resolve names through the gazetteer, then the cache, then (if given) ``online``.
 
-    Passing ``online=None`` (the default) makes the chain strictly offline.
+    Passing ``online=None`` (the default) makes the chain strictly offline; ``regional``
+    (the GeoNames layer) is asked after the gazetteer and before the cache.
     """
 
     def __init__(
@@ -71,8 +76,10 @@ class GeocodeChain:
         online: OnlineGeocoder | None = None,
         *,
         negative_ttl_seconds: float = NEGATIVE_TTL_SECONDS,
+        regional: RegionalGazetteer | None = None,
     ) -> None:
         self.gazetteer = gazetteer
+        self.regional = regional
         self.cache = cache
         self.online = online
         self.negative_ttl_seconds = negative_ttl_seconds
@@ -89,6 +96,13 @@ class GeocodeChain:
             raise  # the user must choose between gazetteer places; no service can
         except PlaceNotFound as miss:
             suggestions = miss.suggestions
+        if self.regional is not None:
+            try:
+                return self.regional.lookup(name)
+            except AmbiguousPlace:
+                raise  # two villages of one name: the user chooses, no service can
+            except PlaceNotFound:
+                pass
 
         entry = self.cache.get(name) if self.cache is not None else None
         if entry is not None and entry.found:
@@ -179,11 +193,13 @@ def build_chain(
     service: str = "nominatim",
     geocoder: GeopyGeocoder | None = None,
     limiter: RateLimiter | None = None,
+    regional: RegionalGazetteer | bool = True,
 ) -> GeocodeChain:
     """The chain as the CLI and app use it: online only if ``online_requested(online, env)``.
 
     ``geocoder`` (a geopy-like object) and ``limiter`` are for dependency injection; when
     online is not requested they are ignored and nothing online is even constructed.
+    ``regional=True`` adds the process-wide GeoNames layer (False: none).
     """
     if isinstance(cache, Path):
         cache = GeocodeCache(cache)
@@ -192,4 +208,5 @@ def build_chain(
         online_geocoder = _make_online_geocoder(
             service, env=env, geocoder=geocoder, limiter=limiter
         )
-    return GeocodeChain(gazetteer, cache, online_geocoder)
+    layer = regional_gazetteer() if regional is True else regional or None
+    return GeocodeChain(gazetteer, cache, online_geocoder, regional=layer)

@@ -15,7 +15,7 @@ from typing import Any
 __all__ = ["GEOCODE_SOURCES", "GeoResult", "Provenance", "point_geometry"]
 
 #: Provenance.source is one of these, or the name of the online service (e.g. "nominatim").
-GEOCODE_SOURCES: tuple[str, ...] = ("gazetteer", "cache")
+GEOCODE_SOURCES: tuple[str, ...] = ("gazetteer", "geonames", "cache")
 
 
 @dataclass(frozen=True)
