@@ -24,6 +24,7 @@ import streamlit as st
 
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
+from src.geo import regional
 from src.geo.gazetteer import AmbiguousPlace, Gazetteer, PlaceNotFound
 from src.ingest import proposal as engine
 from src.ingest import save as saving
@@ -102,11 +103,19 @@ def gazetteer_candidate(gaz: Gazetteer, place_id: str) -> Candidate:
 
 
 def _regional_candidates(query: str) -> list[Candidate]:
-    """The regional (GeoNames) layer's answers, when the engine provides a search."""
-    finder = getattr(engine, "search_candidates", None)
-    if finder is None:
-        return []
-    return list(finder(query))[:MAX_CANDIDATES]
+    """The regional (GeoNames) layer's places of that name, biggest first."""
+    return [
+        Candidate(None, p.name, p.lat, p.lon, p.country, regional.PRECISION, regional.PROVENANCE)
+        for p in regional.regional_gazetteer().candidates(query)[:MAX_CANDIDATES]
+    ]
+
+
+#: Two answers this close (degrees, about 5 km) are one place named by two gazetteers.
+SAME_SPOT_DEG = 0.05
+
+
+def _same_spot(a: Candidate, b: Candidate) -> bool:
+    return abs(a.lat - b.lat) < SAME_SPOT_DEG and abs(a.lon - b.lon) < SAME_SPOT_DEG
 
 
 def search_places(query: str, gaz: Gazetteer) -> list[Candidate]:
@@ -127,11 +136,10 @@ def search_places(query: str, gaz: Gazetteer) -> list[Candidate]:
             except PlaceNotFound:
                 continue
     found = [gazetteer_candidate(gaz, pid) for pid in dict.fromkeys(ids) if pid in gaz]
-    names = {mention_key(c.name) for c in found}
+    curated = list(found)
     for c in _regional_candidates(text):
-        if c.place_id is None and mention_key(c.name) in names and c.provenance != "gazetteer":
-            continue  # the curated place wins where both know a name
-        found.append(c)
+        if not any(_same_spot(c, k) for k in curated):  # the curated place wins
+            found.append(c)
     return found[:MAX_CANDIDATES]
 
 
@@ -418,8 +426,9 @@ def _propose(
 
 
 def show_article(article: Article) -> None:
+    outlet = article.outlet or "outlet not stated"
     st.markdown(
-        f"**{md_unlinked(article.headline)}** · {md_unlinked(article.outlet or 'outlet not stated')} · "
+        f"**{md_unlinked(article.headline)}** · {md_unlinked(outlet)} · "
         f"published {article.published.isoformat()} · {len(article.text):,} characters "
         f"· file {md_unlinked(article.source_file)}"
     )
@@ -576,7 +585,11 @@ def review(held: Held, data: Dataset) -> None:
             icon=notices.INFO,
         )
     edited = _editor(proposal, ns)
-    claims = engine.claims_from_frame(edited, proposal)
+    try:
+        claims = engine.claims_from_frame(edited, proposal)
+    except ValueError as exc:  # a cell the table cannot turn into a claim
+        st.error(f"Fix the table: {md_unlinked(str(exc))}", icon=notices.WARNING)
+        return
     claims = apply_places(claims, typed_places(claims, proposal, gaz))
     pending = pending_places(proposal, claims, gaz)
     chosen = choose_places(pending, gaz, ns)
