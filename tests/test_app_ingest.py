@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 def fake_propose(monkeypatch: pytest.MonkeyPatch, proposal: engine.Proposal) -> None:
     """The page gets ``proposal`` whatever it is given (and the doubles' table)."""
-    monkeypatch.setattr(engine, "read_article", lambda *a, **k: proposal.article)
-    monkeypatch.setattr(engine, "propose", lambda article, data: proposal)
+    monkeypatch.setattr(engine, "read_article", lambda *_a, **_k: proposal.article)
+    monkeypatch.setattr(engine, "propose", lambda _article, _data: proposal)
     monkeypatch.setattr(engine, "drafts_frame", double.drafts_frame)
     monkeypatch.setattr(engine, "claims_from_frame", double.claims_from_frame)
-    monkeypatch.setattr(saving, "data_version", lambda data_dir: "test")  # TEMP until engine
+    monkeypatch.setattr(saving, "data_version", lambda _dir: "test")  # TEMP until engine
 
 
 def open_page(app_factory, data_dir: Path, text: str = "An article.") -> AppTest:
@@ -75,7 +76,8 @@ def test_hostile_text_is_shown_as_text(app_factory, data_dir, monkeypatch):
     words = all_text(at)
     assert "Fuel depot" not in words  # the hostile headline replaced it
     assert not re.search(r"(?<!\\)(<img|\*\*bold|\[link|\$x)", words), "unescaped markup"
-    assert "http\\:\u2060//" in words and "http\\://" not in words  # no bare link either
+    assert "http\\:\u2060//" in words  # no bare link either
+    assert "http\\://" not in words
     assert md_unlinked(HOSTILE) in words  # shown, escaped
     search = next(t for t in at.text_input if t.label.startswith("Search a place for"))
     assert "http\\:\u2060//" in search.label  # no bare link in a label either
@@ -107,7 +109,8 @@ def test_an_ambiguous_place_is_never_picked_and_blocks_the_save(app_factory, dat
     fake_propose(monkeypatch, p)
     at = open_page(app_factory, data_dir)
     pick = next(s for s in at.selectbox if "Shushi" in s.label)
-    assert pick.value is None and len(pick.options) == 2
+    assert pick.value is None
+    assert len(pick.options) == 2
     assert "d2" in pick.label
     save = at.button(key="ing_save")
     assert save.disabled
@@ -175,6 +178,97 @@ def test_a_rejected_draft_is_not_saved_a_typed_place_is_found_a_regional_one_is_
     assert at.button(key="ing_save").label == "Save the article and 3 claim(s) and 1 new place(s)"
     preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
     assert "d3" not in set(preview["Draft"])
-    places = dict(zip(preview["Claimant"].str.split(" (", regex=False).str[0], preview["Place"], strict=True))
+    places = dict(
+        zip(preview["Claimant"].str.split(" (", regex=False).str[0], preview["Place"], strict=True)
+    )
     assert places["A hand-added claimant"] == "Stepanakert / Khankendi"  # typed: found exactly
     assert preview.set_index("Draft").loc["d2", "Place"].startswith("Goris (new:")
+
+
+# --- the real engine: paste → propose → save → every page --------------------------------------
+
+ARTICLE = (
+    "Fuel depot blast near Stepanakert\n\n"
+    "At least 68 people were killed and more than 200 wounded in an explosion at a fuel depot "
+    "near Stepanakert on Monday evening, the Nagorno-Karabakh health ministry said on Tuesday.\n"
+)
+PUBLISHED = "2023-09-26"
+
+
+def propose_real(at: AppTest, text: str = ARTICLE) -> AppTest:
+    at.text_area(key="ing_text").set_value(text)
+    at.date_input(key="ing_published").set_value(date.fromisoformat(PUBLISHED))
+    at.text_input(key="ing_outlet").set_value("Test Wire")
+    at.run()
+    at.button(key="ing_propose").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def view_count(at: AppTest) -> tuple[int, int]:
+    text = next(m.value for m in at.markdown if re.match(r"\*\*\d+ of \d+ claims", m.value))
+    match = re.match(r"\*\*(\d+) of (\d+) claims", text)
+    assert match
+    return int(match.group(1)), int(match.group(2))
+
+
+def files(data_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(data_dir.glob("*.csv"))}
+
+
+def test_paste_propose_save_and_the_claims_are_on_every_page(app_factory, data_dir):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    _, before = view_count(at)
+    propose_real(at)
+    preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
+    assert len(preview) >= 1
+    assert preview["Quote"].str.contains("68").any()
+    at.button(key="ing_save").click().run()
+    assert not at.exception
+    saved = next(s.value for s in at.success if s.value.startswith("Saved article"))
+    new = int(re.search(r": (\d+) claim", saved).group(1))  # type: ignore[union-attr]
+    assert new == len(preview)
+    assert view_count(at) == (before + new, before + new)  # the data is reloaded at once
+    assert at.session_state["f_sources"] == []  # nothing filtered until asked
+
+    at.button(key="ing_show_map").click().run()
+    assert not at.exception
+    at.run()  # the page switch
+    assert not at.exception
+    assert view_count(at) == (new, before + new)
+    (sid,) = at.session_state["f_sources"]
+    assert at.query_params["source"] in (sid, [sid])
+
+    at.switch_page("pages/Claims.py").run()
+    assert not at.exception
+    assert view_count(at) == (new, before + new)
+    words = " ".join(m.value for m in at.markdown)
+    assert "health ministry" in words
+
+
+def test_a_change_on_disk_before_the_save_is_a_conflict_and_nothing_is_written(
+    app_factory, data_dir
+):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    propose_real(at)
+    events = data_dir / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"E001,I001", b"E001,I001", 1) + b"\n")
+    on_disk = files(data_dir)
+    at.button(key="ing_save").click().run()
+    assert not at.exception
+    assert any("the data changed since this proposal was made" in e.value for e in at.error)
+    assert files(data_dir) == on_disk
+
+
+def test_a_draft_that_does_not_validate_is_listed_and_nothing_is_written(app_factory, data_dir):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    propose_real(at)
+    on_disk = files(data_dir)
+    edit(at, {0: {"claimant": ""}}, [])
+    at.button(key="ing_save").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("Nothing was written") for e in at.error)
+    problems = "\n".join(c.value for c in at.code)
+    assert re.search(r"events\.csv:\d+: claimant: ", problems), problems
+    assert files(data_dir) == on_disk
