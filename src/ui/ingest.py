@@ -44,10 +44,12 @@ from src.ui import notices
 from src.ui.data import data_dir, gazetteer, reload_data
 from src.ui.sidebar import forget_full_ranges, show_only_source
 
-#: Session keys: the proposal under review, the last save's outcome, a pending map visit.
+#: Session keys: the proposal under review, the last save's outcome, a pending map visit,
+#: and how many articles this session has saved (it names the upload widget).
 _HELD = "ing_held"
 _DONE = "ing_done"
 _GO_MAP = "ing_go_map"
+_ROUND = "ing_round"
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 MAX_CANDIDATES = 8
 CONFLICT = (
@@ -382,7 +384,7 @@ def article_input() -> tuple[bytes, str] | None:
         upload = st.file_uploader(
             "A .txt or .md file, or a saved .html page (its body, headline and date are read)",
             type=UPLOAD_TYPES,
-            key="ing_upload",
+            key=f"ing_upload_{st.session_state.get(_ROUND, 0)}",
         )
         return (upload.getvalue(), upload.name) if upload is not None else None
     text = st.text_area(
@@ -547,12 +549,23 @@ def _done(result: saving.SaveResult) -> None:
     st.caption(f"Or filter any page by source {md_unlinked(result.source_id)} in the sidebar.")
 
 
+def _clear_input() -> None:
+    """After a save, before the inputs are drawn: an empty form for the next article (an
+    upload cannot be emptied, so its widget is replaced by a new one)."""
+    st.session_state["ing_text"] = ""
+    st.session_state["ing_outlet"] = ""
+    st.session_state["ing_headline"] = ""
+    st.session_state["ing_published"] = None
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+
+
 def ingest_flow(data: Dataset) -> None:
     """The whole page below its header: input, proposal, review, save."""
     if st.session_state.pop(_GO_MAP, False):
         st.switch_page("pages/Map.py")
     done = st.session_state.pop(_DONE, None)
     if isinstance(done, saving.SaveResult):
+        _clear_input()
         _done(done)
     picked = article_input()
     published, outlet, headline = article_fields()
