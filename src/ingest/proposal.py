@@ -29,6 +29,8 @@ class Candidate:
     country: str
     precision: str
     provenance: str  # "gazetteer" | "geonames"
+    #: the GeoNames id of a regional candidate (it becomes a places.csv row on save)
+    geonameid: int | None = None
 
 
 @dataclass(frozen=True)
