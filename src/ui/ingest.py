@@ -107,7 +107,16 @@ def gazetteer_candidate(gaz: Gazetteer, place_id: str) -> Candidate:
 def _regional_candidates(query: str) -> list[Candidate]:
     """The regional (GeoNames) layer's places of that name, biggest first."""
     return [
-        Candidate(None, p.name, p.lat, p.lon, p.country, regional.PRECISION, regional.PROVENANCE)
+        Candidate(
+            None,
+            p.name,
+            p.lat,
+            p.lon,
+            p.country,
+            regional.PRECISION,
+            regional.PROVENANCE,
+            p.geonameid,
+        )
         for p in regional.regional_gazetteer().candidates(query)[:MAX_CANDIDATES]
     ]
 
