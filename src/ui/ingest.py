@@ -298,6 +298,8 @@ def save_preview(claims: list[DraftClaim], gaz: Gazetteer) -> pd.DataFrame:
             place = gaz.place(c.place_id).name
         elif c.lat is not None and c.lon is not None:
             place = f"{c.place_mention or 'new place'} (new: {c.lat:.4f}, {c.lon:.4f})"
+        elif c.place_mention.strip():
+            place = f"“{c.place_mention}”: not placed (choose above, or saved with no place)"
         else:
             place = "no place (listed under the map)"
         dates = (
@@ -352,6 +354,34 @@ def incident_claims(data: Dataset, claims: list[DraftClaim]) -> pd.DataFrame:
     ).sort_values(["Incident", "Date", "Claim"])
 
 
+#: The drafts table's headers, in the analyst's words (the frame keeps the field names).
+COLUMN_LABELS = {
+    "draft_id": "Draft",
+    engine.DECISION: "Decision",
+    "date_start": "From",
+    "date_end": "To",
+    "date_precision": "Date precision",
+    "time_of_day": "Time of day",
+    "place_mention": "Place as written",
+    "place_id": "Place id",
+    "claimant": "Claimant (who says so)",
+    "claimant_side": "Claimant side",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "fatalities": "Killed",
+    "injured": "Injured",
+    "displaced": "Displaced",
+    "missing": "Missing",
+    "other_figures": "Other figures",
+    "event_type": "Type",
+    "sub_event_type": "Sub-type",
+    "incident_id": "Incident",
+    "incident_candidates": "Possible incidents",
+    "verification": "Verification",
+    "quote": "Quote (evidence)",
+}
+
+
 def column_config(frame: pd.DataFrame, proposal: Proposal) -> dict[str, Any]:
     """Closed lists as choices (never free text), ids read-only, quotes wide."""
     ids = [c.draft_id for c in proposal.claims]
@@ -366,14 +396,20 @@ def column_config(frame: pd.DataFrame, proposal: Proposal) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
+        label = COLUMN_LABELS.get(name, name.replace("_", " ").capitalize())
         if name in choices:
             config[name] = st.column_config.SelectboxColumn(
-                name, options=choices[name], required=name == engine.DECISION
+                label,
+                options=choices[name],
+                required=name == engine.DECISION,
+                pinned=name == engine.DECISION,
             )
         elif name == "draft_id":
-            config[name] = st.column_config.TextColumn(name, disabled=True)
+            config[name] = st.column_config.TextColumn(label, disabled=True, pinned=True)
         elif name == "quote":
-            config[name] = st.column_config.TextColumn(name, width="large")
+            config[name] = st.column_config.TextColumn(label, width="large")
+        else:
+            config[name] = label
     return config
 
 
