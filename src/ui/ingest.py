@@ -220,6 +220,23 @@ def typed_places(
     return found
 
 
+def renamed_places(claims: list[DraftClaim], proposal: Proposal) -> list[DraftClaim]:
+    """Drafts whose place name the analyst changed lose the old place's coordinates (unless
+    the place id or coordinates were changed too), so the new name is looked up instead."""
+    before = {c.draft_id: c for c in proposal.claims}
+    out = []
+    for claim in claims:
+        old = before.get(claim.draft_id)
+        if (
+            old is not None
+            and mention_key(claim.place_mention) != mention_key(old.place_mention)
+            and (claim.place_id, claim.lat, claim.lon) == (old.place_id, old.lat, old.lon)
+        ):
+            claim = replace(claim, place_id=None, lat=None, lon=None)
+        out.append(claim)
+    return out
+
+
 def apply_places(claims: list[DraftClaim], chosen: dict[str, Candidate]) -> list[DraftClaim]:
     """The drafts with the places the analyst chose for their unplaced mentions."""
     out = []
@@ -354,20 +371,17 @@ def incident_claims(data: Dataset, claims: list[DraftClaim]) -> pd.DataFrame:
     ).sort_values(["Incident", "Date", "Claim"])
 
 
-#: The drafts table's headers, in the analyst's words (the frame keeps the field names).
+#: The drafts table's headers in the analyst's words (the frame keeps the field names), in
+#: the order shown.
 COLUMN_LABELS = {
     "draft_id": "Draft",
     engine.DECISION: "Decision",
     "date_start": "From",
     "date_end": "To",
     "date_precision": "Date precision",
-    "time_of_day": "Time of day",
     "place_mention": "Place as written",
-    "place_id": "Place id",
     "claimant": "Claimant (who says so)",
     "claimant_side": "Claimant side",
-    "actor1": "Actor 1",
-    "actor2": "Actor 2",
     "fatalities": "Killed",
     "injured": "Injured",
     "displaced": "Displaced",
@@ -375,11 +389,23 @@ COLUMN_LABELS = {
     "other_figures": "Other figures",
     "event_type": "Type",
     "sub_event_type": "Sub-type",
+    "verification": "Verification",
     "incident_id": "Incident",
     "incident_candidates": "Possible incidents",
-    "verification": "Verification",
     "quote": "Quote (evidence)",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "time_of_day": "Time of day",
+    "place_id": "Place id",
+    "lat": "Lat",
+    "lon": "Lon",
 }
+
+
+def column_order(frame: pd.DataFrame) -> list[str]:
+    """What an analyst checks first (decision, date, place, who says so, figures) leftmost."""
+    first = [c for c in COLUMN_LABELS if c in frame.columns]
+    return first + [str(c) for c in frame.columns if c not in COLUMN_LABELS]
 
 
 def column_config(frame: pd.DataFrame, proposal: Proposal) -> dict[str, Any]:
@@ -542,6 +568,7 @@ def _editor(proposal: Proposal, ns: str) -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         column_config=column_config(frame, proposal),
+        column_order=column_order(frame),
     )
     return pd.DataFrame(edited)
 
@@ -648,6 +675,7 @@ def review(held: Held, data: Dataset) -> None:
     except ValueError as exc:  # a cell the table cannot turn into a claim
         st.error(f"Fix the table: {md_unlinked(str(exc))}", icon=notices.WARNING)
         return
+    claims = renamed_places(claims, proposal)
     claims = apply_places(claims, typed_places(claims, proposal, gaz))
     pending = pending_places(proposal, claims, gaz)
     chosen = choose_places(pending, gaz, ns)
