@@ -81,6 +81,11 @@ COMMANDS: tuple[Command, ...] = (
         "import an ACLED, UCDP or KCM file as a dataset",
         "src.importers.__main__",
     ),
+    Command(
+        "ingest",
+        "propose an article's places and draft claims; --save writes them",
+        "src.ingest.__main__",
+    ),
 )
 
 

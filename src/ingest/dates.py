@@ -143,6 +143,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("rel_week", re.compile(r"\b(?P<which>last|this|next|past)\s+week(?:end)?\b", re.I)),
     ("rel_month", re.compile(r"\b(?P<which>last|this|next)\s+month\b", re.I)),
     ("rel_year", re.compile(r"\b(?P<which>last|this|next)\s+year\b", re.I)),
+    ("since_weekday", re.compile(rf"\b(?:since|from)\s+(?:last\s+)?{_WEEKDAY}\b", re.I)),
     ("weekday", re.compile(rf"\b(?P<rel>last\s+|this\s+|next\s+)?{_WEEKDAY}\b", re.I)),
     (
         "today",
@@ -240,6 +241,13 @@ def _r_weekday(g: dict[str, str], phrase: str, published: date) -> DateGuess | N
     return DateGuess(day, day, "day", phrase)
 
 
+def _r_since_weekday(g: dict[str, str], phrase: str, published: date) -> DateGuess | None:
+    rel = "last" if "last" in phrase.casefold() else ""
+    day = _r_weekday({"weekday": g["weekday"], "rel": rel}, phrase, published)
+    assert day is not None
+    return DateGuess(day.start, published, "day", phrase, ongoing=True)
+
+
 def _r_today(g: dict[str, str], phrase: str, published: date) -> DateGuess | None:
     day = published + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(g["word"].casefold(), 0))
     return DateGuess(day, day, "day", phrase)
@@ -268,6 +276,7 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], str, date], DateGuess | None]] =
     "rel_week": _r_week,
     "rel_month": _r_month_rel,
     "rel_year": _r_year_rel,
+    "since_weekday": _r_since_weekday,
     "weekday": _r_weekday,
     "today": _r_today,
     "since_year": _r_since_year,

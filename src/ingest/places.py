@@ -258,7 +258,7 @@ class PlaceFinder:
         if not owners and loose:
             owners = self._keys["loose"].get(loose_key(name))
         if owners:
-            return [self._curated(pid) for pid in sorted(owners)]
+            return [self.curated(pid) for pid in sorted(owners)]
         if self.regional is None:
             return []
         found = self.regional.candidates(name) if loose else self._regional_strict(name)
@@ -275,7 +275,8 @@ class PlaceFinder:
             p for p in self.regional.candidates(name) if key in {normalize(x) for x in p.labels}
         ]
 
-    def _curated(self, place_id: str) -> Candidate:
+    def curated(self, place_id: str) -> Candidate:
+        """The candidate of a curated place."""
         place = self.gazetteer.place(place_id)
         lat, lon = self.gazetteer.representative_point(place_id)
         return Candidate(
@@ -306,7 +307,7 @@ class PlaceFinder:
     def _near_curated(self, place: RegionalPlace) -> Candidate | None:
         for point in self._points:
             if haversine_km(place.lat, place.lon, point.lat, point.lon) <= SAME_PLACE_KM:
-                return self._curated(point.place_id)
+                return self.curated(point.place_id)
         return None
 
     # --- a text ------------------------------------------------------------------------------
