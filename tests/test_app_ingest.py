@@ -16,8 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import src.ingest.proposal as engine
-import src.ingest.save as saving
-from src.analysis.text import md_unlinked
+from src.analysis.text import md, md_unlinked
 from tests import ingest_double as double
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,6 @@ def fake_propose(monkeypatch: pytest.MonkeyPatch, proposal: engine.Proposal) -> 
     monkeypatch.setattr(engine, "propose", lambda _article, _data: proposal)
     monkeypatch.setattr(engine, "drafts_frame", double.drafts_frame)
     monkeypatch.setattr(engine, "claims_from_frame", double.claims_from_frame)
-    monkeypatch.setattr(saving, "data_version", lambda _dir: "test")  # TEMP until engine
 
 
 def open_page(app_factory, data_dir: Path, text: str = "An article.") -> AppTest:
@@ -224,6 +222,7 @@ def test_paste_propose_save_and_the_claims_are_on_every_page(app_factory, data_d
     preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
     assert len(preview) >= 1
     assert preview["Quote"].str.contains("68").any()
+    claimant = preview["Claimant"].iloc[0].rsplit(" (", 1)[0]
     at.button(key="ing_save").click().run()
     assert not at.exception
     saved = next(s.value for s in at.success if s.value.startswith("Saved article"))
@@ -244,7 +243,10 @@ def test_paste_propose_save_and_the_claims_are_on_every_page(app_factory, data_d
     assert not at.exception
     assert view_count(at) == (new, before + new)
     words = " ".join(m.value for m in at.markdown)
-    assert "health ministry" in words
+    cells = " ".join(
+        str(v) for t in at.table for v in [*t.value.index, *t.value.to_numpy().ravel()]
+    )
+    assert md(claimant) in words + cells
 
 
 def test_a_change_on_disk_before_the_save_is_a_conflict_and_nothing_is_written(
