@@ -58,9 +58,10 @@ def paste_and_propose(page: Page, url: str) -> None:
     box.fill(ARTICLE)
     box.press("Control+Enter")  # a text area's value is sent on Ctrl+Enter or blur
     settled(page)
-    published = page.get_by_role("textbox", name="Published")
-    published.fill("2023-09-26")
-    published.press("Enter")
+    page.get_by_role("spinbutton").first.focus()  # the date field's year, month, day
+    page.keyboard.type("20230926")
+    page.keyboard.press("Escape")  # close the calendar it may open
+    page.keyboard.press("Tab")
     settled(page)
     page.get_by_role("button", name="Propose claims").click()
     expect(page.get_by_text("To be saved:")).to_be_visible(timeout=90_000)
