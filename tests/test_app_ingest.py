@@ -274,3 +274,29 @@ def test_a_draft_that_does_not_validate_is_listed_and_nothing_is_written(app_fac
     problems = "\n".join(c.value for c in at.code)
     assert re.search(r"events\.csv:\d+: claimant: ", problems), problems
     assert files(data_dir) == on_disk
+
+
+MARTUNI = (
+    "Shelling reported near Martuni\n\n"
+    "Residents said two civilians were killed when shells hit Martuni on Wednesday, the local "
+    "administration said.\n"
+)
+
+
+def test_an_ambiguous_regional_place_is_chosen_and_saved_as_a_new_place(app_factory, data_dir):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    propose_real(at, MARTUNI)
+    pick = next(s for s in at.selectbox if s.label.startswith("Which place is “Martuni”"))
+    assert pick.value is None  # two GeoNames places share the name: nothing picked
+    assert "used by no accepted draft" not in pick.label  # the draft it places is named
+    azerbaijani = next(c for c in pick.options if "Azerbaijan" in c)
+    index = list(pick.options).index(azerbaijani)
+    at.selectbox(key=pick.key).select_index(index).run()
+    assert not at.exception
+    save = at.button(key="ing_save")
+    assert save.label.endswith("and 1 new place(s)")
+    places_before = (data_dir / "places.csv").read_text(encoding="utf-8").count("\n")
+    save.click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Saved article") for s in at.success)
+    assert (data_dir / "places.csv").read_text(encoding="utf-8").count("\n") == places_before + 1

@@ -75,6 +75,17 @@ class Pending:
     status: str  # "ambiguous" | "unknown"
     candidates: tuple[Candidate, ...]
     draft_ids: tuple[str, ...]
+    #: unplaced drafts that name no place but whose quote has this name: offered the choice
+    quoted_ids: tuple[str, ...] = ()
+
+    def uses(self) -> str:
+        """Which drafts a choice places, in words."""
+        parts = []
+        if self.draft_ids:
+            parts.append(f"used by {', '.join(self.draft_ids)}")
+        if self.quoted_ids:
+            parts.append(f"named in the quote of {', '.join(self.quoted_ids)}")
+        return "; ".join(parts) or "used by no accepted draft"
 
 
 # --- pure helpers (no widgets) -----------------------------------------------------------------
@@ -155,10 +166,19 @@ def search_places(query: str, gaz: Gazetteer) -> list[Candidate]:
 
 
 def places_table(places: Iterable[PlaceMention]) -> pd.DataFrame:
-    """The places found, one row per mention as written: what it resolved to and how."""
-    rows = [
-        {
+    """The places found, one row per name as written and place it resolved to (how often the
+    text names it), with precision and provenance."""
+    rows: dict[tuple[str, str | None, float | None, float | None], dict[str, Any]] = {}
+    for p in places:
+        if p.status != "found":
+            continue
+        key = (mention_key(p.mention), p.place_id, p.lat, p.lon)
+        if key in rows:
+            rows[key]["Times"] += 1
+            continue
+        rows[key] = {
             "Mention": p.mention,
+            "Times": 1,
             "Place": p.name,
             "Place id": p.place_id or "new (regional)",
             "Precision": p.precision,
@@ -166,11 +186,8 @@ def places_table(places: Iterable[PlaceMention]) -> pd.DataFrame:
             "Lat": p.lat,
             "Lon": p.lon,
         }
-        for p in places
-        if p.status == "found"
-    ]
-    columns = ["Mention", "Place", "Place id", "Precision", "Provenance", "Lat", "Lon"]
-    return pd.DataFrame(rows, columns=columns)
+    columns = ["Mention", "Times", "Place", "Place id", "Precision", "Provenance", "Lat", "Lon"]
+    return pd.DataFrame(list(rows.values()), columns=columns)
 
 
 def _has_place(claim: DraftClaim) -> bool:
@@ -197,7 +214,16 @@ def pending_places(proposal: Proposal, claims: list[DraftClaim], gaz: Gazetteer)
             options = tuple(search_places(claim.place_mention, gaz))
             status = "unknown" if not options else "ambiguous"
             pending[key] = Pending(claim.place_mention, status, options, tuple(by_mention[key]))
-    return list(pending.values())
+    unnamed = [c for c in claims if not c.place_mention.strip() and not _has_place(c)]
+    return [
+        replace(
+            item,
+            quoted_ids=tuple(
+                c.draft_id for c in unnamed if mention_key(item.mention) in mention_key(c.quote)
+            ),
+        )
+        for item in pending.values()
+    ]
 
 
 def typed_places(
@@ -245,6 +271,29 @@ def apply_places(claims: list[DraftClaim], chosen: dict[str, Candidate]) -> list
         if pick is not None and not _has_place(claim):
             claim = replace(claim, place_id=pick.place_id, lat=pick.lat, lon=pick.lon)
         out.append(claim)
+    return out
+
+
+def apply_choices(
+    claims: list[DraftClaim], pending: list[Pending], chosen: dict[str, Candidate]
+) -> list[DraftClaim]:
+    """The drafts with the places the analyst chose: for the drafts naming that place, and
+    for the drafts naming none whose quote has it (the first choice for a draft wins)."""
+    out = list(claims)
+    for item in pending:
+        pick = chosen.get(mention_key(item.mention))
+        if pick is None:
+            continue
+        ids = {*item.draft_ids, *item.quoted_ids}
+        for i, claim in enumerate(out):
+            if claim.draft_id in ids and not _has_place(claim):
+                out[i] = replace(
+                    claim,
+                    place_id=pick.place_id,
+                    lat=pick.lat,
+                    lon=pick.lon,
+                    place_mention=claim.place_mention or item.mention,
+                )
     return out
 
 
@@ -511,8 +560,8 @@ def show_article(article: Article) -> None:
 
 def show_found(proposal: Proposal) -> None:
     table = places_table(proposal.places)
-    unknown = sum(p.status == "unknown" for p in proposal.places)
-    ambiguous = sum(p.status == "ambiguous" for p in proposal.places)
+    unknown = len({mention_key(p.mention) for p in proposal.places if p.status == "unknown"})
+    ambiguous = len({mention_key(p.mention) for p in proposal.places if p.status == "ambiguous"})
     st.markdown(f"**Places:** {len(table)} found, {ambiguous} ambiguous, {unknown} not placed.")
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -528,22 +577,22 @@ def choose_places(pending: list[Pending], gaz: Gazetteer, ns: str) -> dict[str, 
     for item in pending:
         key = mention_key(item.mention)
         wkey = f"ing_{ns}_{digest(key)}"
-        used = ", ".join(item.draft_ids) if item.draft_ids else "no accepted draft"
+        used = item.uses()
         options = list(item.candidates)
         if item.status == "unknown":
             query = st.text_input(
-                f"Search a place for “{md_unlinked(item.mention)}” (used by {md_unlinked(used)})",
+                f"Search a place for “{md_unlinked(item.mention)}” ({md_unlinked(used)})",
                 value=item.mention,
                 key=f"{wkey}_q",
             )
             options = search_places(query, gaz)
             if not options:
                 st.caption(
-                    f"No place matches {md_unlinked(query)}: the claim is saved without a place."
+                    f"No place matches {md_unlinked(query)}: drafts naming it get no place."
                 )
                 continue
         pick = st.selectbox(
-            f"Which place is “{md_unlinked(item.mention)}”? (used by {md_unlinked(used)})",
+            f"Which place is “{md_unlinked(item.mention)}”? ({md_unlinked(used)})",
             options,
             index=None,
             format_func=candidate_label,
@@ -679,7 +728,7 @@ def review(held: Held, data: Dataset) -> None:
     claims = apply_places(claims, typed_places(claims, proposal, gaz))
     pending = pending_places(proposal, claims, gaz)
     chosen = choose_places(pending, gaz, ns)
-    claims = apply_places(claims, chosen)
+    claims = apply_choices(claims, pending, chosen)
     problems = blocking_problems(claims, pending, chosen)
     incidents = incident_claims(data, claims)
     if len(incidents):
