@@ -6,7 +6,8 @@ fresh Python process (as the app starts): the *cold* load (validation of every r
 snapshot written), the *warm* load (the snapshot of the same bytes, no validation) with the
 process's RSS after it, the hashing of the files alone, and the filter changes an analyst makes
 (a side, a type, a date window, a source, an actor, a text search: the first one builds the
-search index, later ones reuse it), plus ``facet_options``. Times are wall-clock seconds or
+search index, later ones reuse it; a place; a search naming a place by an alias, with the
+alias lookup ``search_places`` timed apart), plus ``facet_options``. Times are wall-clock seconds or
 milliseconds (median of 5 for filters); on a busy machine read the ratios.
 """
 
@@ -30,7 +31,7 @@ from datetime import timedelta
 t0 = time.perf_counter()
 from pathlib import Path
 from src.dataset import default_paths, load_dataset
-from src.filters import FilterState, apply_filters, facet_options
+from src.filters import FilterState, apply_filters, facet_options, search_places
 from src.snapshot import digest_files
 t1 = time.perf_counter()
 folder = Path(sys.argv[1])
@@ -55,6 +56,9 @@ if sys.argv[2] == "warm":
         "source": FilterState(sources=("a001",)),
         "actor": FilterState(actors=(first("actor1"),)),
         "text": FilterState(text="степанакерт"),
+        "place": FilterState(places=(first("place_id"),)),
+        "alias": FilterState(text="Khankendi",
+                             text_places=search_places("Khankendi", data.places)),
         "combined": FilterState(period="blockade", sides=(first("claimant_side"),),
                                 types=(first("event_type"),)),
     }
@@ -67,6 +71,8 @@ if sys.argv[2] == "warm":
             runs.append((time.perf_counter() - t) * 1000)
         out[name + "_ms"] = statistics.median(runs)
         out[name + "_rows"] = len(shown)
+    t = time.perf_counter(); search_places("Xankəndi", data.places)
+    out["place_search_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter(); facet_options(ev, data.sources)
     out["facets_ms"] = (time.perf_counter() - t) * 1000
     out["rss_after_filters_mb"] = rss()
@@ -115,6 +121,8 @@ COLUMNS = (
     ("source ms", "source_ms", "{:.0f}"),
     ("actor ms", "actor_ms", "{:.0f}"),
     ("text ms (1st)", "text_ms", "{:.0f} ({text_first_ms:.0f})"),
+    ("place ms", "place_ms", "{:.0f}"),
+    ("alias text ms (place search)", "alias_ms", "{:.0f} ({place_search_ms:.0f})"),
     ("combined ms", "combined_ms", "{:.0f}"),
     ("facets ms", "facets_ms", "{:.0f}"),
 )

@@ -21,7 +21,7 @@ from src.mapview.build import (
 )
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import PLAYBACK_CAP, playback_features, playback_layers
-from src.schema import split_list
+from src.schema import FIGURE_COLUMNS, split_list
 from src.ui import notices
 from src.ui.briefing import share_and_export
 from src.ui.data import base_layers_for, claims_for, incident_sizes
@@ -37,8 +37,7 @@ TABLE_SORT = ("date_start", "event_id", "claimant", "claimant_side", "event_type
 def claims_view(rows: pd.DataFrame) -> pd.DataFrame:
     """A page of the claims table as shown: a blank figure reads "not stated", never 0."""
     return rows.drop(columns=["line"]).assign(
-        fatalities=rows["fatalities"].astype("string").fillna("not stated"),
-        injured=rows["injured"].astype("string").fillna("not stated"),
+        **{c: rows[c].astype("string").fillna("not stated") for c in FIGURE_COLUMNS}
     )
 
 

@@ -20,7 +20,16 @@ import pandas as pd
 
 from src import snapshot, store
 from src.csvio import Problem, RawTable
-from src.schema import ARTICLES_DATASET, DATASETS, EVENTS, IMPORTS_FOLDER, PLACES, SOURCES
+from src.periods import FALLBACK_NOTE, builtin_frame
+from src.schema import (
+    ARTICLES_DATASET,
+    DATASETS,
+    EVENTS,
+    IMPORTS_FOLDER,
+    PERIODS_TABLE,
+    PLACES,
+    SOURCES,
+)
 from src.validation import (
     Reference,
     ValidationResult,
@@ -74,7 +83,8 @@ class Dataset:
 
     ``sources``, ``places`` and ``events`` hold the bundled rows and every imported dataset's;
     ``datasets`` lists the datasets (always the ``articles`` row first), and each event's
-    ``dataset`` names its row there.
+    ``dataset`` names its row there. ``periods`` holds the period presets (``periods.csv``, or
+    the built-in ones with ``periods_note`` saying so; ``src.periods.periods_of`` reads it).
     """
 
     sources: pd.DataFrame
@@ -84,6 +94,11 @@ class Dataset:
     datasets: pd.DataFrame = dataclasses.field(
         default_factory=lambda: articles_dataset_frame(0).drop(columns="line")
     )
+    periods: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: builtin_frame().drop(columns="line")
+    )
+    #: Why the presets are the built-in ones (no periods.csv), or blank.
+    periods_note: str = ""
 
 
 #: The tables whose bytes make up ``Dataset.version`` (the short hash the app shows).
@@ -130,7 +145,9 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     hashed = {**paths, **_import_files(Path(data_dir))}
     # the version names the data the app shows: the bundled tables' bytes (as it always has),
     # then the dataset list and every imported file, so an import gives a new version
+    # periods.csv last: a folder without it keeps the version it had before the file existed
     names = [spec.name for spec in _VERSIONED] + [DATASETS.name] + sorted(set(hashed) - set(paths))
+    names.append(PERIODS_TABLE.name)
     with ThreadPoolExecutor(1) as pool:  # hash the files while the snapshot is mapped in
         hashing = pool.submit(snapshot.digest_files, hashed, names)
         stored = snapshot.read_snapshot(Path(data_dir), _SNAPSHOT)
@@ -150,11 +167,14 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         events=frames["events"],
         version=version,
         datasets=frames["datasets"].drop(columns="line"),
+        periods=frames["periods"].drop(columns="line"),
+        periods_note="" if paths[PERIODS_TABLE.name].exists() else FALLBACK_NOTE,
     )
 
 
-#: The tables a snapshot holds: the merged bundled + imported ones and the dataset list.
-_SNAPSHOT = (*_VERSIONED, DATASETS)
+#: The tables a snapshot holds: the merged bundled + imported ones, the dataset list and the
+#: period presets.
+_SNAPSHOT = (*_VERSIONED, DATASETS, PERIODS_TABLE)
 
 
 def _import_files(data_dir: Path) -> dict[str, Path]:
@@ -168,8 +188,8 @@ def _import_files(data_dir: Path) -> dict[str, Path]:
 
 def _validated_frames(paths: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
     """Validate every file and type the tables (the one way frames are made from the CSVs):
-    the bundled rows followed by each listed dataset's, and the dataset list (``line`` kept,
-    like every snapshot table)."""
+    the bundled rows followed by each listed dataset's, the dataset list and the period
+    presets (``line`` kept, like every snapshot table)."""
     result = validate_files(paths)
     if not result.ok:
         raise DataValidationError(result.problems)
@@ -182,6 +202,10 @@ def _validated_frames(paths: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
         listed = typed_frame(DATASETS, result.tables["datasets"].frame)
         datasets = pd.concat([datasets, listed], ignore_index=True)
     frames["datasets"] = datasets
+    periods = result.tables.get(PERIODS_TABLE.name)
+    frames["periods"] = (
+        builtin_frame() if periods is None else typed_frame(PERIODS_TABLE, periods.frame)
+    )
     return frames
 
 

@@ -10,8 +10,8 @@ import functools
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +20,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from src.geo.gazetteer import Gazetteer, PlaceNotFound
+from src.geo.normalize import loose_key, normalize
 from src.labels import FACET_LABELS, PERIOD_LABELS
+from src.periods import Period
 from src.schema import PERIODS, split_list
 
 __all__ = [
@@ -31,7 +34,10 @@ __all__ = [
     "describe",
     "facet_options",
     "period_bounds",
+    "period_label",
+    "place_resolver",
     "prepare_search",
+    "search_places",
     "window",
 ]
 
@@ -43,6 +49,7 @@ FACETS: dict[str, tuple[str, ...]] = {
     "claimants": ("claimant",),
     "actors": ("actor1", "actor2"),
     "types": ("event_type",),
+    "places": ("place_id",),
 }
 
 
@@ -59,7 +66,17 @@ class FilterState:
     claimants: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    #: place_ids (the URL and the sidebar take any alias and resolve it to these).
+    places: tuple[str, ...] = ()
     text: str = ""
+    # Resolved from the fields above and the data (whose version keys every cache with the
+    # state), so they take no part in equality: a link's state equals the sidebar's.
+    #: The data's preset named ``period`` (``periods.csv``), as the sidebar or the link
+    #: resolved it; None: the built-in presets' dates (``schema.PERIODS``).
+    preset: Period | None = field(default=None, compare=False)
+    #: Places whose name or alias the search text names ("Khankendi" is Stepanakert): their
+    #: claims match the search too. Filled by ``search_places`` where the state is built.
+    text_places: tuple[str, ...] = field(default=(), compare=False)
 
     def facet(self, name: str) -> tuple[str, ...]:
         """The values selected for one facet; ``name`` must be a key of ``FACETS``."""
@@ -89,10 +106,26 @@ def data_bounds(events: pd.DataFrame) -> tuple[date, date]:
     return events["date_start"].min().date(), events["date_end"].max().date()
 
 
+def _period_dates(state: FilterState) -> tuple[date | None, date | None]:
+    """The bounds of the state's period: its resolved preset's, else the built-in ones."""
+    preset = state.preset
+    if preset is not None and preset.period_id == state.period:
+        return preset.start, preset.end
+    return PERIODS.get(state.period, (None, None))
+
+
+def period_label(state: FilterState) -> str:
+    """How captions name the state's period: its preset's label (the id if it has none)."""
+    preset = state.preset
+    if preset is not None and preset.period_id == state.period:
+        return preset.label
+    return PERIOD_LABELS.get(state.period, state.period)
+
+
 def window(state: FilterState, events: pd.DataFrame) -> tuple[date, date]:
     """The date window in force: the period's bounds, narrowed by from/to, within the data."""
     lo, hi = data_bounds(events)
-    p_lo, p_hi = PERIODS.get(state.period, (None, None))
+    p_lo, p_hi = _period_dates(state)
     start = max(d for d in (lo if p_lo is None else p_lo, state.date_from) if d is not None)
     end = min(d for d in (hi if p_hi is None else p_hi, state.date_to) if d is not None)
     if p_lo is not None and p_lo > hi:
@@ -100,14 +133,18 @@ def window(state: FilterState, events: pd.DataFrame) -> tuple[date, date]:
     return start, end
 
 
-def period_bounds(period: str, events: pd.DataFrame) -> tuple[date, date]:
-    """The slider's range for a period: the period's dates, open ends closed by the data.
+def period_bounds(period: str | Period, events: pd.DataFrame) -> tuple[date, date]:
+    """The slider's range for a period (a preset, or a built-in one's id): the period's
+    dates, open ends closed by the data.
 
     A range of one day (no claims, or all on one day) gets a second day: a slider needs two
     different ends, and the day after the data's last shows nothing more.
     """
     lo, hi = data_bounds(events)
-    p_lo, p_hi = PERIODS.get(period, (None, None))
+    if isinstance(period, Period):
+        p_lo, p_hi = period.start, period.end
+    else:
+        p_lo, p_hi = PERIODS.get(period, (None, None))
     start, end = (p_lo or lo, p_hi or hi)
     return (start, end + timedelta(days=1)) if start == end else (start, end)
 
@@ -139,8 +176,13 @@ def apply_filters(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         keep &= (
             events["actor1"].isin(state.actors) | events["actor2"].isin(state.actors)
         ).to_numpy()
+    if state.places:
+        keep &= events["place_id"].isin(state.places).to_numpy()
     if state.text.strip():
-        keep &= _text_matches(events, state.text.strip())
+        found = _text_matches(events, state.text.strip())
+        if state.text_places:
+            found |= events["place_id"].isin(state.text_places).to_numpy()
+        keep &= found
     # every row kept (the default view): a lazy copy, not a copy of every column
     return events.copy(deep=False) if keep.all() else events[keep]
 
@@ -234,7 +276,47 @@ def facet_options(events: pd.DataFrame, sources: pd.DataFrame) -> dict[str, list
         "claimants": sorted(events["claimant"].unique()),
         "actors": sorted(a for a in actors.unique() if a),
         "types": sorted(events["event_type"].unique()),
+        "places": sorted(p for p in events["place_id"].unique() if p),
     }
+
+
+def search_places(text: str, places: pd.DataFrame) -> tuple[str, ...]:
+    """The place_ids the search text names: their name or an alias, in any spelling.
+
+    The text names a place when its ``normalize`` key or its transliteration key equals one
+    of the place's labels' ("Shushi", "Xankəndi", "Khankandi", "the city of Khankendi"): the
+    keys the gazetteer resolves names with (``src.geo.normalize``). Whole names only, so
+    "Khankendi" is Stepanakert, not also the "Lachin-Khankendi road" (whose claims the text
+    search still finds where their words say Khankendi). The keys of every label are built
+    once per places frame (``_place_index``), so a search is two dictionary lookups.
+    """
+    key = normalize(text)
+    if not key:
+        return ()
+    index = _place_index(places)
+    found = index.get(("n", key), set()) | index.get(("l", loose_key(text)), set())
+    return tuple(sorted(found))
+
+
+#: Label key -> place_ids, per places frame while it lives (as ``_HAYSTACKS``).
+_PLACE_INDEXES: dict[int, tuple[weakref.ref[pd.DataFrame], dict[tuple[str, str], set[str]]]] = {}
+
+
+def _place_index(places: pd.DataFrame) -> dict[tuple[str, str], set[str]]:
+    key = id(places)
+    with _BUILDING:
+        cached = _PLACE_INDEXES.get(key)
+        if cached is not None and cached[0]() is places:
+            return cached[1]
+        index: dict[tuple[str, str], set[str]] = {}
+        for pid, name, aliases in zip(
+            places["place_id"], places["name"], places["aliases"], strict=True
+        ):
+            for label in [str(name), *split_list(aliases, "aliases")]:
+                index.setdefault(("n", normalize(label)), set()).add(str(pid))
+                index.setdefault(("l", loose_key(label)), set()).add(str(pid))
+        _PLACE_INDEXES[key] = (weakref.ref(places, lambda _: _PLACE_INDEXES.pop(key, None)), index)
+        return index
 
 
 def describe(
@@ -242,12 +324,13 @@ def describe(
     events: pd.DataFrame,
     source_names: Mapping[str, str],
     dataset_names: Mapping[str, str] | None = None,
+    place_names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The active filters in plain words, for captions, screenshots and briefings (sources and
-    datasets by name where the mappings know them)."""
+    """The active filters in plain words, for captions, screenshots and briefings (sources,
+    datasets and places by name where the mappings know them)."""
     start, end = window(state, events)
-    parts = [f"{PERIOD_LABELS.get(state.period, state.period)}: {start:%d %b %Y} – {end:%d %b %Y}"]
-    names = {"sources": source_names, "datasets": dataset_names or {}}
+    parts = [f"{period_label(state)}: {start:%d %b %Y} – {end:%d %b %Y}"]
+    names = {"sources": source_names, "datasets": dataset_names or {}, "places": place_names or {}}
     for name, label in FACET_LABELS.items():
         values = state.facet(name)
         if values:
@@ -257,3 +340,16 @@ def describe(
     if state.text.strip():
         parts.append(f'text contains "{state.text.strip()}"')
     return parts
+
+
+def place_resolver(gazetteer: Gazetteer) -> Callable[[str], str | None]:
+    """A place name, alias or spelling -> its place_id, None where the gazetteer knows none
+    or several (a link's ``place=`` never picks among candidates for the user)."""
+
+    def resolve(name: str) -> str | None:
+        try:
+            return gazetteer.lookup(name).place_id
+        except PlaceNotFound:  # AmbiguousPlace is one too
+            return None
+
+    return resolve

@@ -17,11 +17,12 @@ import pandas as pd
 from pandas.api.typing import NAType
 
 from src.rows import Row, records
-from src.schema import CLAIMANT_SIDES, EVENT_TYPES
+from src.schema import CLAIMANT_SIDES, EVENT_TYPES, FIGURE_COLUMNS
 
 __all__ = [
     "EVENT_TYPE_NAMES",
     "FACET_LABELS",
+    "FIGURE_NAMES",
     "PERIOD_LABELS",
     "PERIOD_TITLES",
     "SIDE_NAMES",
@@ -35,6 +36,8 @@ __all__ = [
     "dataset_names",
     "date_label",
     "figure_label",
+    "figure_parts",
+    "figures_text",
     "verification_label",
 ]
 
@@ -72,6 +75,7 @@ FACET_LABELS: dict[str, str] = {
     "claimants": "claimant",
     "actors": "actor",
     "types": "event type",
+    "places": "place",
 }
 
 
@@ -103,6 +107,38 @@ def figure_label(value: Figure) -> str:
     if value is None or pd.isna(value):
         return "not stated"
     return str(int(value))
+
+
+#: How each figure column is named next to its value ("killed: 3").
+FIGURE_NAMES: dict[str, str] = {
+    "fatalities": "killed",
+    "injured": "injured",
+    "displaced": "displaced",
+    "missing": "missing",
+}
+assert tuple(FIGURE_NAMES) == FIGURE_COLUMNS
+#: Figures named on every claim, "not stated" when blank; the others only where stated, so a
+#: shelling claim is not padded with "displaced: not stated, missing: not stated".
+ALWAYS_NAMED: tuple[str, ...] = ("fatalities", "injured")
+
+
+def figure_parts(row: Row) -> list[tuple[str, str]]:
+    """(name, value as claimed) of each figure a claim shows, in ``FIGURE_COLUMNS`` order:
+    killed and injured always, displaced and missing where the claim states them."""
+    parts = []
+    for column in FIGURE_COLUMNS:
+        text = figure_label(row.get(column))
+        if column in ALWAYS_NAMED or text != "not stated":
+            parts.append((FIGURE_NAMES[column], text))
+    return parts
+
+
+def figures_text(row: Row) -> str:
+    """The figures as claimed, in words ("killed: 3, injured: not stated"), with the figures
+    note: the one wording of the tables, the details panel and the chart tooltips."""
+    text = ", ".join(f"{name}: {value}" for name, value in figure_parts(row))
+    note = row.get("figures_note") or ""
+    return f"{text} ({note})" if note else text
 
 
 def _dataset_counts(datasets: pd.DataFrame, events: pd.DataFrame) -> list[tuple[Row, int]]:

@@ -24,6 +24,7 @@ TYPE_SHAPES: dict[str, str] = {
     "Strategic developments": "diamond",
     "Access and aid": "hexagon",
     "Statements and talks": "circle",
+    "Displacement and missing": "arrow",
 }
 ROUTE_COLOUR = "#6A3D9A"
 
@@ -37,6 +38,8 @@ _SHAPES: dict[str, str] = {
     "hexagon": '<polygon points="5,2.5 15,2.5 19,10 15,17.5 5,17.5 1,10"/>',
     "star": '<polygon points="10,1 12.4,7 18.6,7.2 13.8,11.2 15.4,17.6 10,14 4.6,17.6 '
     '6.2,11.2 1.4,7.2 7.6,7"/>',
+    # a block arrow: people on the move (displacement, refugees arriving, the missing)
+    "arrow": '<polygon points="1.5,6.5 10,6.5 10,2 18.5,10 10,18 10,13.5 1.5,13.5"/>',
     "cross": '<polygon points="6.5,1.5 13.5,1.5 13.5,6.5 18.5,6.5 18.5,13.5 13.5,13.5 '
     '13.5,18.5 6.5,18.5 6.5,13.5 1.5,13.5 1.5,6.5 6.5,6.5"/>',
 }

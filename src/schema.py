@@ -17,8 +17,16 @@ Kind = Literal["id", "text", "int", "float", "date", "bool", "choice", "list"]
 
 # --- closed lists ---------------------------------------------------------------------------
 
-#: ACLED's six event types with their 25 sub-event types, plus two families of our own for the
-#: humanitarian and political claims ACLED does not code (blockade, checkpoint, aid, talks ...).
+#: The event type of displacement and missing-persons claims, and its sub-types.
+DISPLACEMENT_TYPE = "Displacement and missing"
+DISPLACEMENT = "Displacement"
+REFUGEE_ARRIVAL = "Refugee arrival"
+MISSING_PERSONS = "Missing persons"
+DISPLACEMENT_SUB_TYPES: tuple[str, ...] = (DISPLACEMENT, REFUGEE_ARRIVAL, MISSING_PERSONS)
+
+#: ACLED's six event types with their 25 sub-event types, plus three families of our own for the
+#: humanitarian and political claims ACLED does not code (blockade, checkpoint, aid, talks,
+#: people fleeing, refugees arriving, people missing ...).
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": (
         "Armed clash",
@@ -56,6 +64,9 @@ EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "Access and aid": ("Blockade", "Checkpoint", "Aid delivery", "Evacuation"),
     "Statements and talks": ("Negotiations/talks", "Statement", "Denial"),
+    #: People leaving their homes, arriving as refugees, or reported missing: their own figures
+    #: (``displaced``, ``missing``), not squeezed into "Evacuation" (an organised transfer).
+    DISPLACEMENT_TYPE: DISPLACEMENT_SUB_TYPES,
 }
 ACLED_EVENT_TYPES: tuple[str, ...] = tuple(list(EVENT_TAXONOMY)[:6])
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_TAXONOMY)
@@ -100,6 +111,9 @@ PLACE_KINDS: tuple[str, ...] = (
 #: The kind of an imported dataset's own place: the dataset codes a point, not what it is.
 DATASET_PLACE_KIND = "location"
 LINE_KINDS: tuple[str, ...] = ("road", "corridor")
+#: The figure columns of a claim, in the order every view shows them; each is as claimed, blank
+#: = not stated, never summed across claimants.
+FIGURE_COLUMNS: tuple[str, ...] = ("fatalities", "injured", "displaced", "missing")
 #: ACLED's geo_precision 1-3, in words.
 LOCATION_PRECISIONS: tuple[str, ...] = ("exact", "near", "region")
 
@@ -116,9 +130,15 @@ BLOCKADE_START = date(2022, 12, 12)
 BLOCKADE_END = date(2023, 9, 18)
 OFFENSIVE_START = date(2023, 9, 19)
 OFFENSIVE_END = date(2023, 9, 21)
-#: Named windows of the conflict; ``None`` bounds are open (the data's own first/last date).
+EXODUS_START = date(2023, 9, 24)
+EXODUS_END = date(2023, 10, 1)
+#: The period every view starts in: no bounds. Always offered, whatever ``periods.csv`` says.
+ALL_PERIOD = "all"
+#: The built-in period presets, used when a data folder has no ``periods.csv`` (folders made
+#: before it existed); ``None`` bounds are open (the data's own first/last date). The bundled
+#: ``data/periods.csv`` holds these and more (the exodus); an analyst adds rows there.
 PERIODS: dict[str, tuple[date | None, date | None]] = {
-    "all": (None, None),
+    ALL_PERIOD: (None, None),
     "background": (None, CEASEFIRE_2020),
     "blockade": (BLOCKADE_START, BLOCKADE_END),
     "offensive": (OFFENSIVE_START, OFFENSIVE_END),
@@ -162,8 +182,10 @@ QUOTE_MAX_WORDS = 25
 #: which a year like 0001 or 9999 would break.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2100, 12, 31)
-#: The largest killed/injured figure a claim may state: above any figure of the conflict
-#: (the 2020 war's claims run to the thousands), far below where charts or sums lose precision.
+#: The largest figure a claim may state (killed, injured, displaced, missing): above any figure
+#: of the conflict (the 2020 war's claims run to the thousands; the September 2023 exodus was
+#: ~100,000 people, the 1990s displacement ~1,000,000 in all), far below where charts lose
+#: precision.
 FIGURE_MAX = 1_000_000
 #: The longest stated distance, in km or mi: half the Earth's circumference is ~20,000 km.
 DISTANCE_MAX = 20_000.0
@@ -346,6 +368,24 @@ EVENTS = TableSpec(
             maximum=FIGURE_MAX,
             description="blank = not stated",
         ),
+        Column(
+            "displaced",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            may_be_absent=True,
+            description="people displaced or arrived as refugees, as claimed; blank = not stated",
+        ),
+        Column(
+            "missing",
+            "int",
+            required=False,
+            minimum=0,
+            maximum=FIGURE_MAX,
+            may_be_absent=True,
+            description="people missing, as claimed; blank = not stated",
+        ),
         Column("figures_note", "text", required=False),
         Column("verification", "choice", allowed=VERIFICATION),
         Column("summary", "text"),
@@ -447,7 +487,54 @@ STATED_DISTANCES = TableSpec(
     ),
 )
 
+PERIOD_ID_PATTERN = r"^[a-z0-9_]+$"
+
+PERIODS_TABLE = TableSpec(
+    name="periods",
+    filename="periods.csv",
+    optional=True,
+    columns=(
+        Column(
+            "period_id",
+            "id",
+            pattern=PERIOD_ID_PATTERN,
+            unique=True,
+            hint="a period id of lower-case letters, digits and _ (used in links: period=exodus)",
+        ),
+        Column(
+            "label",
+            "text",
+            unique=True,
+            description='shown in the sidebar: "Exodus (24 Sep – 1 Oct 2023)"',
+        ),
+        Column(
+            "start",
+            "date",
+            required=False,
+            earliest=DATE_MIN,
+            latest=DATE_MAX,
+            description="first day, inclusive; blank = the data's first date",
+        ),
+        Column(
+            "end",
+            "date",
+            required=False,
+            earliest=DATE_MIN,
+            latest=DATE_MAX,
+            description="last day, inclusive; blank = the data's last date",
+        ),
+        Column("notes", "text", required=False),
+    ),
+)
+
 #: Every table of a dataset folder, in the order they are validated (references first).
-TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS, STATED_DISTANCES, DATASETS)
+TABLES: tuple[TableSpec, ...] = (
+    SOURCES,
+    PLACES,
+    EVENTS,
+    STATED_DISTANCES,
+    DATASETS,
+    PERIODS_TABLE,
+)
 #: The tables an imported dataset's folder (``imports/<dataset_id>/``) holds.
 IMPORTED_TABLES: tuple[TableSpec, ...] = (SOURCES, PLACES, EVENTS)

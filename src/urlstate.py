@@ -13,12 +13,12 @@ The notices are plain text: whoever shows them escapes them for the output's mar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from src.filters import FilterState
-from src.schema import PERIODS
+from src.periods import Period, builtin_periods
 
 #: URL parameter -> FilterState field.
 PARAMS: dict[str, str] = {
@@ -28,6 +28,7 @@ PARAMS: dict[str, str] = {
     "claimant": "claimants",
     "actor": "actors",
     "type": "types",
+    "place": "places",
 }
 SCALAR_PARAMS = ("period", "from", "to", "q")
 #: The view's other parameters: the basemap and the briefing view (read by the sidebar).
@@ -77,23 +78,37 @@ class _Values:
     given: int  # non-empty values in the link, counting those beyond MAX_VALUES
 
 
-def _values(raw: Sequence[str], known: set[str]) -> _Values:
+def _values(
+    raw: Sequence[str], known: set[str], resolve: Callable[[str], str | None] | None = None
+) -> _Values:
     """Split repeated and comma-separated values; a value containing a comma is kept whole
-    when it is itself known (claimant names may contain commas). Only the first
+    when it is itself known (claimant names may contain commas). ``resolve`` names the known
+    value another spelling stands for (a place alias), None if none. Only the first
     ``MAX_VALUES`` values are looked at; the rest are only counted."""
+
+    def canonical(value: str) -> str | None:
+        if value in known:
+            return value
+        found = resolve(value) if resolve is not None else None
+        return found if found in known else None
+
     good: list[str] = []
     bad: list[str] = []
     given = 0
     for item in raw:
         item = item.strip()
-        parts = [item] if item in known else item.split(",")
+        parts = [item] if canonical(item) is not None else item.split(",")
         for part in parts:
             part = part.strip()
             if not part:
                 continue
             given += 1
             if given <= MAX_VALUES:
-                (good if part in known else bad).append(part)
+                value = canonical(part)
+                if value is None:
+                    bad.append(part)
+                else:
+                    good.append(value)
     return _Values(list(dict.fromkeys(good)), list(dict.fromkeys(bad)), given)
 
 
@@ -133,22 +148,31 @@ def _dates(
 
 
 def parse_query(
-    params: Mapping[str, Sequence[str]], options: Mapping[str, Sequence[str]]
+    params: Mapping[str, Sequence[str]],
+    options: Mapping[str, Sequence[str]],
+    periods: Mapping[str, Period] | None = None,
+    resolve_place: Callable[[str], str | None] | None = None,
 ) -> ParsedURL:
-    """Read a FilterState from query parameters (each a list of raw strings)."""
+    """Read a FilterState from query parameters (each a list of raw strings).
+
+    ``periods`` are the data's presets (default: the built-in ones); ``resolve_place`` turns a
+    place name or alias into its place_id (``place=Khankendi``), None where it names none.
+    """
     notices: list[str] = []
     state = FilterState()
+    presets = builtin_periods() if periods is None else periods
     period = _last(params, "period").strip()
-    if period in PERIODS:
-        state = replace(state, period=period)
+    if period in presets:
+        state = replace(state, period=period, preset=presets[period])
     elif period:
-        notices.append(f"Ignored unknown period {echo(period)} (use one of {', '.join(PERIODS)}).")
+        notices.append(f"Ignored unknown period {echo(period)} (use one of {', '.join(presets)}).")
     state = _dates(params, state, notices)
     for key, attr in PARAMS.items():
         given = params.get(key) or []
         if not given:
             continue
-        values = _values(given, set(options.get(attr, ())))
+        resolve = resolve_place if attr == "places" else None
+        values = _values(given, set(options.get(attr, ())), resolve)
         if values.bad:
             notices.append(f"Ignored unknown {key} value(s): {echo_list(values.bad)}.")
         if values.given > MAX_VALUES:

@@ -21,6 +21,7 @@ import pandera.pandas as pa
 from src.csvio import Problem, RawTable, display_path, read_raw
 from src.geo.gazetteer import Gazetteer, GazetteerError
 from src.schema import (
+    ALL_PERIOD,
     ARTICLES_DATASET,
     DATASETS,
     EVENT_TAXONOMY,
@@ -28,6 +29,7 @@ from src.schema import (
     IMPORTED_TABLES,
     IMPORTS_FOLDER,
     LINE_KINDS,
+    PERIODS_TABLE,
     PLACES,
     SOURCES,
     STATED_DISTANCES,
@@ -280,23 +282,21 @@ def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
     return rules
 
 
+def _span_rule(start: str, end: str) -> RowRule:
+    """``end`` must not be before ``start`` (blank or malformed dates are reported elsewhere)."""
+
+    def test(df: pd.DataFrame) -> pd.Series:
+        both = df[start].map(_is_iso_date) & df[end].map(_is_iso_date)
+        return ~(both & (df[start] > df[end]))
+
+    return (end, test, f"before {start}")
+
+
 def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
     """Rules spanning several columns of a row."""
     rules: list[RowRule] = []
     if spec is EVENTS:
-        rules.append(
-            (
-                "date_end",
-                lambda df: (
-                    ~(
-                        df["date_start"].map(_is_iso_date)
-                        & df["date_end"].map(_is_iso_date)
-                        & (df["date_start"] > df["date_end"])
-                    )
-                ),
-                "before date_start",
-            )
-        )
+        rules.append(_span_rule("date_start", "date_end"))
         rules.append(
             (
                 "sub_event_type",
@@ -316,6 +316,18 @@ def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
                     for k, w in zip(df["kind"], df["waypoints"], strict=True)
                 ],
                 "roads and corridors need 2+ waypoints; other places none",
+            )
+        )
+    if spec is PERIODS_TABLE:
+        rules.append(_span_rule("start", "end"))
+        rules.append(
+            (
+                "start",
+                lambda df: (
+                    (df["period_id"].str.strip() != ALL_PERIOD)
+                    | ((df["start"].str.strip() == "") & (df["end"].str.strip() == ""))
+                ),
+                f"the {ALL_PERIOD!r} period has no bounds: leave start and end blank",
             )
         )
     places = refs.get("from_place")
@@ -535,7 +547,7 @@ def validate_files(paths: Mapping[str, Path]) -> ValidationResult:
         places = place_reference(raws["places"]) if "places" in raws else None
         refs["stated_distances"] = stated_distance_refs(places, source_ids)
     refs["events"] = {**refs["events"], "dataset": Reference.ids("dataset", {ARTICLES_DATASET})}
-    refs["datasets"] = {}
+    refs["datasets"] = refs["periods"] = {}
     problems: list[Problem] = []
     for spec in TABLES:
         if spec.name in raws:
@@ -572,17 +584,18 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
 
 def loaded_files(data_dir: Path) -> list[Path]:
     """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
-    and each listed dataset's tables: what a fingerprint or snapshot key must hash."""
+    and each listed dataset's tables, then ``periods.csv``: what a fingerprint or snapshot
+    key must hash."""
     paths = default_paths(data_dir)
     files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
     datasets = paths["datasets"]
-    if not datasets.exists():
-        return files
-    files.append(datasets)
-    raw = read_raw(datasets)
-    for dataset_id in _dataset_rows(raw, []):
-        files += list(imported_paths(data_dir, dataset_id).values())
-    return files
+    if datasets.exists():
+        files.append(datasets)
+        raw = read_raw(datasets)
+        for dataset_id in _dataset_rows(raw, []):
+            files += list(imported_paths(data_dir, dataset_id).values())
+    periods = paths[PERIODS_TABLE.name]
+    return [*files, periods] if periods.exists() else files
 
 
 def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:

@@ -36,6 +36,8 @@ def reference(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         keep &= events["actor1"].isin(state.actors) | events["actor2"].isin(state.actors)
     if state.types:
         keep &= events["event_type"].isin(state.types)
+    if state.places:
+        keep &= events["place_id"].map(lambda pid: pid in state.places)
     if state.text.strip():
         needle = state.text.strip().casefold()
         haystack = (
@@ -45,7 +47,8 @@ def reference(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
             + " "
             + events["claimant"].fillna("")
         ).str.casefold()
-        keep &= haystack.str.contains(needle, regex=False)
+        named = events["place_id"].map(lambda pid: pid in state.text_places)
+        keep &= haystack.str.contains(needle, regex=False) | named
     return events[keep]
 
 
@@ -91,6 +94,12 @@ def _states(events: pd.DataFrame, sources: list[str], seed: int) -> list[FilterS
             states.append(FilterState().with_facet(name, values))
     states.append(FilterState(sources=("a999",)))  # no claim cites it
     states += [FilterState(text=t) for t in TEXTS]
+    # a search naming places in some spelling: their claims match, whatever the text says
+    places = options["places"]
+    states += [
+        FilterState(text=t, text_places=tuple(rng.sample(places, min(k, len(places)))))
+        for k, t in ((1, "Khankendi"), (2, "nothing matches this"), (3, "shelling"))
+    ]
     for _ in range(12):  # combinations, as a session builds them up
         state = FilterState(period=rng.choice(["all", "blockade", "background"]))
         for name in rng.sample(list(filters.FACETS), 2):

@@ -50,7 +50,7 @@ def test_acled_current_claims_and_report(data_dir: Path) -> None:
     assert lines(plan) == [
         "acled_current.csv:6: event_type: 'Sieges' is not one of Battles, Explosions/Remote "
         "violence, Violence against civilians, Protests, Riots, Strategic developments, Access "
-        "and aid, Statements and talks",
+        "and aid, Statements and talks, Displacement and missing",
         "acled_current.csv:6: sub_event_type: 'Encirclement' is not one of the list in "
         "src/schema.py",
         "acled_current.csv:7: latitude: coordinates out of range (95.0, 46.8)",

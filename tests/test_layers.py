@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "src.geo.result",
             "src.geo.gazetteer",
             "src.validation",
+            "src.periods",
             "src.snapshot",
             "src.dataset",
         ),

@@ -3,7 +3,7 @@
 An incident (``incident_id``) gathers every claim about one happening. Where those claims
 disagree is the point of the Claims page, so disagreement is detected by rule, not by hand:
 
-* ``figures`` — claims state different killed or injured numbers;
+* ``figures`` — claims state different killed, injured, displaced or missing numbers;
 * ``denial`` — a claim is a Denial, or is marked denied by another party;
 * ``disputed`` — a claim is marked disputed (another claimant contradicts it);
 * ``self-contradiction`` — one article carries two claims with different figures.
@@ -19,13 +19,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from src.analysis.text import figures_text, md, sources_text
-from src.labels import date_label, figure_label, verification_label
+from src.analysis.text import md, sources_text
+from src.labels import (
+    ALWAYS_NAMED,
+    FIGURE_NAMES,
+    date_label,
+    figure_label,
+    figures_text,
+    verification_label,
+)
 from src.rows import Row, records
 from src.schema import split_list
 
 #: Figure column -> the word used in messages.
-FIGURES: dict[str, str] = {"fatalities": "killed", "injured": "injured"}
+FIGURES: dict[str, str] = FIGURE_NAMES
 KINDS: tuple[str, ...] = ("figures", "denial", "disputed", "self-contradiction")
 KIND_LABELS: dict[str, str] = {
     "figures": "Figures differ",
@@ -67,7 +74,7 @@ def _value_with_note(row: Row, column: str) -> str:
 
 def _stated(rows: Sequence[Row], column: str) -> list[Row]:
     """The rows that state ``column`` (blank = not stated, so left out)."""
-    return [r for r in rows if not pd.isna(r[column])]
+    return [r for r in rows if not pd.isna(r.get(column))]
 
 
 def _differing(rows: Sequence[Row], column: str) -> list[int]:
@@ -183,7 +190,7 @@ def _incident_of(claims: Sequence[Row]) -> str:
 
 
 def figure_discrepancies(claims: pd.DataFrame | Sequence[Row]) -> list[Discrepancy]:
-    """Claims of one incident stating different killed (or injured) figures."""
+    """Claims of one incident stating different killed (injured, displaced, missing) figures."""
     rows = _records(claims)
     return _figure_found(_incident_of(rows), rows) if rows else []
 
@@ -315,15 +322,21 @@ def claims_table(
 
     Figures get their own columns so differing numbers line up; blank is "not stated".
     """
+    rows = records(claims.sort_values(["date_start", "event_id"]))
+    # displaced and missing get columns when a claim of the incident states them
+    figures = [
+        c
+        for c in FIGURE_NAMES
+        if c in ALWAYS_NAMED or any(figure_label(r.get(c)) != "not stated" for r in rows)
+    ]
     table_rows = []
-    for row in records(claims.sort_values(["date_start", "event_id"])):
+    for row in rows:
         quote = f" “{row['quote']}”" if row["quote"] else ""
         table_rows.append(
             {
                 "Claim": row["event_id"],
                 "Claimant (side)": f"{row['claimant']} ({row['claimant_side']})",
-                "Killed": figure_label(row["fatalities"]),
-                "Injured": figure_label(row["injured"]),
+                **{FIGURE_NAMES[c].capitalize(): figure_label(row.get(c)) for c in figures},
                 "Figures note": row["figures_note"],
                 "Status": status_text(row),
                 "When, where": when_where(row, place_names),

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from src.labels import figure_label
-from src.rows import Row
 from src.schema import split_list
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark.
@@ -45,16 +43,6 @@ def md_unlinked(value: object) -> str:
     and e-mail addresses even when every character is escaped, so text that a URL parameter
     supplies gets an invisible joiner inside each. Use it wherever link text is echoed."""
     return _AUTOLINK_AT.sub(_JOINER, md(value))
-
-
-def figures_text(row: Row) -> str:
-    """Killed and injured as claimed, "not stated" where blank, with the figures note."""
-    text = (
-        f"killed: {figure_label(row.get('fatalities'))}, "
-        f"injured: {figure_label(row.get('injured'))}"
-    )
-    note = row.get("figures_note") or ""
-    return f"{text} ({note})" if note else text
 
 
 def sources_text(source_ids: str, headlines: Mapping[str, str], width: int = 48) -> str:

@@ -19,9 +19,9 @@ def view_line(
     """``**N of M claims <noun>** · dates · filters`` as escaped markdown (the map page too);
     with no links either, as the search text in it comes from the URL."""
     start, end = window(state, data.events)
-    parts = describe(state, data.events, names, dataset_names(data.datasets))[1:] or [
-        "no other filters"
-    ]
+    place_names = dict(zip(data.places["place_id"], data.places["name"], strict=True))
+    parts = describe(state, data.events, names, dataset_names(data.datasets), place_names)[1:]
+    parts = parts or ["no other filters"]
     return (
         f"**{len(shown)} of {len(data.events)} claims {noun}** · "
         f"{start:%d %b %Y} – {end:%d %b %Y} · " + " · ".join(md_unlinked(p) for p in parts)

@@ -31,9 +31,18 @@ from src.briefing.render import BrowserUnavailable, RenderError, parse_size, ren
 from src.cli import add_data_option, out_path_problem, range_problem, strict_date
 from src.csvio import atomic_write_bytes
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
-from src.filters import FilterState, apply_filters, data_bounds, facet_options, window
+from src.filters import (
+    FilterState,
+    apply_filters,
+    data_bounds,
+    facet_options,
+    place_resolver,
+    search_places,
+    window,
+)
+from src.geo.gazetteer import Gazetteer
 from src.mapview.build import BASEMAPS
-from src.schema import PERIODS
+from src.periods import periods_of
 from src.urlstate import PARAMS, parse_query
 
 PROG = "kcm briefing"
@@ -54,6 +63,7 @@ FILTER_OPTIONS = {
     "claimant": "claimant",
     "actor": "actor",
     "type": "type",
+    "place": "place",
     "q": "q",
 }
 _LIST_LIMIT = 12
@@ -65,7 +75,11 @@ ASSETS_HINT = (
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (the dashboard's URL parameters)")
-    group.add_argument("--period", help=f"one of: {', '.join(PERIODS)} (default: all)")
+    group.add_argument(
+        "--period",
+        help="a period_id of the data folder's periods.csv, e.g. offensive or exodus "
+        "(default: all)",
+    )
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="window start")
     group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="window end")
     for name, help_text in (
@@ -74,11 +88,14 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
         ("claimant", "claimant name"),
         ("actor", "actor (matches actor 1 or 2)"),
         ("type", 'event type, e.g. "Access and aid"'),
+        ("place", "place id, name or any alias, e.g. Khankendi"),
     ):
         group.add_argument(
             f"--{name}", action="append", default=[], help=f"{help_text}; repeatable"
         )
-    group.add_argument("--q", help="text search in summaries, quotes and claimants")
+    group.add_argument(
+        "--q", help="text search in summaries, quotes, claimants and place names (any alias)"
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -172,9 +189,15 @@ def resolve_state(args: argparse.Namespace, data: Dataset) -> tuple[FilterState,
         given[key] = strict_date(raw) if raw.strip() else None
         if raw.strip() and given[key] is None:
             errors.append(f"--{key} {raw!r}: not a date (use YYYY-MM-DD, e.g. 2023-09-19).")
-    parsed = parse_query(params, options)
+    resolve = place_resolver(Gazetteer.from_frame(data.places))
+    parsed = parse_query(params, options, periods_of(data.periods), resolve)
     errors += [_notice_as_error(n, options) for n in parsed.notices]
-    state = replace(parsed.state, date_from=given["from"], date_to=given["to"])
+    state = replace(
+        parsed.state,
+        date_from=given["from"],
+        date_to=given["to"],
+        text_places=search_places(parsed.state.text, data.places),
+    )
     if not errors:
         errors = _window_errors(state, data, given)
     return state, errors

@@ -393,6 +393,11 @@ def acled_row(
     if row.get("figures_note"):
         note += f" Figures: {row['figures_note']}"
 
+    # ACLED codes no displaced or missing figure: the claim's own ride in its tags
+    for column in ("displaced", "missing"):
+        value = row.get(column)
+        if value is not None and not _blank(value):
+            tags.append(f"claimed {column}: {int(value)}")
     fatalities = row.get("fatalities")
     return {
         "event_id_cnty": f"KCM-{row['event_id']}",

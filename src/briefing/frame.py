@@ -35,9 +35,8 @@ from markupsafe import Markup
 from src.assets.localize import inline_assets, localize_map
 from src.briefing.mapscript import BriefingConfig, BriefingScript, label_specs
 from src.dataset import Dataset
-from src.filters import FilterState, apply_filters, describe, window
+from src.filters import FilterState, apply_filters, describe, period_label, window
 from src.labels import (
-    PERIOD_LABELS,
     PERIOD_TITLES,
     VERIFICATION_LABELS,
     Credit,
@@ -164,7 +163,12 @@ class BriefingText:
 
 
 def default_title(state: FilterState) -> str:
-    return DEFAULT_TITLES.get(state.period, DEFAULT_TITLES["all"])
+    """The period's title; a preset of the data's own (the exodus) is named by its label."""
+    if state.period in DEFAULT_TITLES:
+        return DEFAULT_TITLES[state.period]
+    if state.preset is not None and state.preset.period_id == state.period:
+        return f"{state.preset.label}: claims by the parties"
+    return DEFAULT_TITLES["all"]
 
 
 def clean_title(title: str | None, state: FilterState) -> str:
@@ -229,7 +233,8 @@ def briefing_text(
     start, end = window(state, events)
     sources: dict[str, dict[str, Any]] = {r["source_id"]: r for r in records(data.sources)}
     names = {sid: f"[{sid}] {row['headline']}" for sid, row in sources.items()}
-    filters = tuple(describe(state, events, names, dataset_names(data.datasets))[1:])
+    place_names = dict(zip(data.places["place_id"], data.places["name"], strict=True))
+    filters = tuple(describe(state, events, names, dataset_names(data.datasets), place_names)[1:])
 
     located = shown[shown["place_id"] != ""]
     outside = tuple(outside_theatre(shown, data.places))
@@ -260,7 +265,7 @@ def briefing_text(
     return BriefingText(
         title=clean_title(title, state),
         window=f"{start:%d %b %Y} – {end:%d %b %Y}",
-        period=f"Period: {PERIOD_LABELS.get(state.period, state.period)}",
+        period=f"Period: {period_label(state)}",
         filters=filters,
         counts=counts,
         verification=pairs,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.labels import date_label, figure_label, verification_label
+from src.labels import date_label, figures_text, verification_label
 from src.mapview.groups import KM_PER_DEG_LAT, cell_keys
 from src.mapview.popup import sources_label
 from src.rows import records
@@ -81,9 +81,7 @@ def details_page(
             "Side": r["claimant_side"],
             "Type": f"{r['event_type']} › {r['sub_event_type']}",
             "Actors": r["actor1"] + (f" → {r['actor2']}" if r["actor2"] else ""),
-            "Figures (as claimed)": f"killed: {figure_label(r['fatalities'])}, "
-            f"injured: {figure_label(r['injured'])}"
-            + (f" ({r['figures_note']})" if r["figures_note"] else ""),
+            "Figures (as claimed)": figures_text(r),
             "Verification": verification_label(r["verification"]),
             "Sources": "; ".join(sources_label(r["source_ids"], headlines)),
             "Summary": r["summary"],

@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from src.labels import date_label, figure_label, verification_label
+from src.labels import date_label, figure_label, figure_parts, verification_label
 from src.palette import claim_svg, side_colour
 from src.rows import Row
 from src.safe_html import esc
-from src.schema import split_list
+from src.schema import FIGURE_COLUMNS, split_list
 
 #: One claim as column name -> cell.
 ClaimRow = Row
@@ -71,8 +71,9 @@ def _figures(r: ClaimRow, _: PopupContext) -> str:
     low, high = r.get("fatalities_low"), r.get("fatalities_high")
     stated = [v for v in (low, high) if figure_label(v) != "not stated"]
     span = f" (range {figure_label(low)}–{figure_label(high)})" if stated else ""
-    killed = f"killed: {figure_label(r['fatalities'])}{span}"
-    return f"{killed}, injured: {figure_label(r['injured'])}{note}"
+    parts = [f"{name}: {esc(value)}" for name, value in figure_parts(r)]
+    parts[0] += span  # killed: the dataset's range beside its best figure
+    return ", ".join(parts) + note
 
 
 #: An imported claim's own fields shown in its popup: at most this many, each cut to
@@ -154,7 +155,7 @@ SLOTS: dict[str, tuple[tuple[str, ...], Callable[[ClaimRow, PopupContext], str]]
     "actors": (("actor1", "actor2"), _actors),
     "claimant": (("claimant", "claimant_side"), _claimant),
     "figures": (
-        ("fatalities", "injured", "figures_note", "fatalities_low", "fatalities_high"),
+        (*FIGURE_COLUMNS, "figures_note", "fatalities_low", "fatalities_high"),
         _figures,
     ),
     "status": (("verification",), _status),

@@ -33,9 +33,18 @@ from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.briefing.frame import BriefingText, briefing_text
 from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
-from src.filters import FilterState, apply_filters, facet_options, prepare_search
+from src.filters import (
+    FilterState,
+    apply_filters,
+    facet_options,
+    place_resolver,
+    prepare_search,
+    search_places,
+)
 from src.geo.gazetteer import Gazetteer
 from src.mapview.build import BaseLayers, ClaimsPayload, LayerStats, base_layers, claims_payload
+from src.periods import Period, periods_of
+from src.schema import split_list
 from src.viewcache import ViewCache
 
 T = TypeVar("T")
@@ -344,3 +353,45 @@ def _place_names(version: str, _data: Dataset) -> dict[str, str]:
 
 def place_names(data: Dataset) -> dict[str, str]:
     return _place_names(data.version, data)
+
+
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _periods(version: str, _data: Dataset) -> dict[str, Period]:
+    return periods_of(_data.periods)
+
+
+def periods(data: Dataset) -> dict[str, Period]:
+    """The period presets of this data version (``periods.csv`` or the built-in ones)."""
+    return _periods(data.version, data)
+
+
+@st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, show_spinner=False)
+def _text_places(version: str, text: str, _data: Dataset) -> tuple[str, ...]:
+    return search_places(text, _data.places)
+
+
+def text_places(data: Dataset, text: str) -> tuple[str, ...]:
+    """The places the search text names in any spelling (``filters.search_places``)."""
+    return _text_places(data.version, text.strip(), data) if text.strip() else ()
+
+
+def resolve_place(data: Dataset) -> Callable[[str], str | None]:
+    """A link's place name or alias -> its place_id (None: unknown or ambiguous)."""
+    return place_resolver(gazetteer(data))
+
+
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _place_labels(version: str, _data: Dataset) -> dict[str, str]:
+    labels = {}
+    for pid, name, aliases in zip(
+        _data.places["place_id"], _data.places["name"], _data.places["aliases"], strict=True
+    ):
+        other = [a for a in split_list(aliases, "aliases") if a != name]
+        labels[pid] = f"{name} ({', '.join(other)})" if other else name
+    return labels
+
+
+def place_labels(data: Dataset) -> dict[str, str]:
+    """place_id -> its name with every alias: the place filter's options, so typing any
+    spelling (Khankendi, Shushi) finds the place."""
+    return _place_labels(data.version, data)

@@ -587,9 +587,7 @@ def choose_places(pending: list[Pending], gaz: Gazetteer, ns: str) -> dict[str, 
             )
             options = search_places(query, gaz)
             if not options:
-                st.caption(
-                    f"No place matches {md_unlinked(query)}: drafts naming it get no place."
-                )
+                st.caption(f"No place matches {md_unlinked(query)}: drafts naming it get no place.")
                 continue
         pick = st.selectbox(
             f"Which place is “{md_unlinked(item.mention)}”? ({md_unlinked(used)})",

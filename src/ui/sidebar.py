@@ -21,12 +21,13 @@ import streamlit as st
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, period_bounds
-from src.labels import FACET_LABELS, PERIOD_LABELS, dataset_labels
+from src.labels import FACET_LABELS, dataset_labels
 from src.mapview.build import BASEMAPS
-from src.schema import PERIODS
+from src.periods import labels_of
+from src.schema import ALL_PERIOD
 from src.ui.briefing import BRIEFING_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
-from src.ui.data import get_options
+from src.ui.data import get_options, periods, place_labels, resolve_place, text_places
 from src.ui.notices import WARNING as WARNING_ICON
 from src.urlstate import (
     MAX_TEXT_CHARS,
@@ -77,13 +78,14 @@ def read_url_once(data: Dataset, options: dict[str, list[str]]) -> None:
     if st.session_state.get(_URL_READ):
         return
     query = _query_dict()
-    parsed = parse_query(query, options)
+    presets = periods(data)
+    parsed = parse_query(query, options, presets, resolve_place(data))
     state = parsed.state
     st.session_state["f_period"] = state.period
     for attr, key in _FACET_KEYS.items():
         st.session_state[key] = list(state.facet(attr))
     st.session_state["f_text"] = state.text
-    lo, hi = period_bounds(state.period, data.events)
+    lo, hi = period_bounds(presets[state.period], data.events)
     start = min(max(state.date_from or lo, lo), hi)
     end = max(min(state.date_to or hi, hi), lo)
     st.session_state[_range_key(state.period)] = (start, end)
@@ -121,20 +123,34 @@ def _worded(words: Mapping[str, str]) -> Callable[[str], str]:
     return lambda value: words.get(value, value)
 
 
+#: What a facet's help adds to "Leave empty to include all."
+_FACET_HELP = {
+    "actors": " Matches actor 1 or actor 2.",
+    "places": " Type any spelling: Khankendi, Xankəndi and Stepanakert are one place.",
+}
+
+
 def filter_widgets(
     data: Dataset, options: dict[str, list[str]], headlines: dict[str, str]
 ) -> FilterState:
     """Draw the filters and return the FilterState they describe."""
     sb = st.sidebar
     sb.header("Filters")
-    period = sb.radio(
-        "Period",
-        list(PERIODS),
-        format_func=lambda p: PERIOD_LABELS[p],
-        key="f_period",
-        persist_state=PERSIST,
+    presets = periods(data)
+    if st.session_state.get("f_period") not in presets:  # a reload dropped the preset
+        st.session_state["f_period"] = ALL_PERIOD
+    period = str(
+        sb.radio(
+            "Period",
+            list(presets),
+            format_func=_worded(labels_of(presets)),
+            key="f_period",
+            persist_state=PERSIST,
+        )
     )
-    lo, hi = period_bounds(period, data.events)
+    if data.periods_note:
+        sb.caption(md_unlinked(data.periods_note))
+    lo, hi = period_bounds(presets[period], data.events)
     key = _range_key(period)
     if key not in st.session_state:
         st.session_state[key] = (lo, hi)
@@ -149,7 +165,11 @@ def filter_widgets(
     )
     start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
-    words = {"sources": short, "datasets": dataset_labels(data.datasets, data.events)}
+    words = {
+        "sources": short,
+        "datasets": dataset_labels(data.datasets, data.events),
+        "places": place_labels(data),
+    }
     for attr, label in FACET_LABELS.items():
         sb.multiselect(
             f"{label.capitalize()}",
@@ -158,22 +178,24 @@ def filter_widgets(
             format_func=_worded(words.get(attr, {})),
             placeholder=f"All {label}s",
             max_selections=MAX_VALUES,  # what a link can carry (urlstate)
-            help="Leave empty to include all."
-            + (" Matches actor 1 or actor 2." if attr == "actors" else ""),
+            help="Leave empty to include all." + _FACET_HELP.get(attr, ""),
             persist_state=PERSIST,
         )
     text = sb.text_input(
-        "Search summaries, quotes and claimants",
+        "Search summaries, quotes, claimants and places",
         key="f_text",
         max_chars=MAX_TEXT_CHARS,  # what a link can carry (urlstate)
+        help="A place matches in any of its spellings: Khankendi finds Stepanakert's claims.",
         persist_state=PERSIST,
     )
 
     state = FilterState(
         period=period,
+        preset=presets[period],
         date_from=start if start != lo else None,
         date_to=end if end != hi else None,
         text=text,
+        text_places=text_places(data, text),
     )
     for attr, wkey in _FACET_KEYS.items():
         state = state.with_facet(attr, st.session_state.get(wkey, []))
@@ -220,17 +242,20 @@ def forget_full_ranges(data: Dataset) -> None:
     its old last day would become a filter and hide claims dated after it. A range the user
     narrowed is kept."""
     prefix = _range_key("")
+    presets = periods(data)
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        period = str(key)[len(prefix) :]
-        if tuple(st.session_state[key]) == period_bounds(period, data.events):
+        period = presets.get(str(key)[len(prefix) :])
+        if period is not None and tuple(st.session_state[key]) == period_bounds(
+            period, data.events
+        ):
             del st.session_state[key]
 
 
 def show_only_source(source_id: str) -> None:
     """Set the filters to one source's claims over all dates (from a button's callback, which
     runs before the sidebar draws): the other facets and the search are cleared."""
-    st.session_state["f_period"] = "all"
-    st.session_state.pop(_range_key("all"), None)
+    st.session_state["f_period"] = ALL_PERIOD
+    st.session_state.pop(_range_key(ALL_PERIOD), None)
     for attr, key in _FACET_KEYS.items():
         st.session_state[key] = [source_id] if attr == "sources" else []
     st.session_state["f_text"] = ""
