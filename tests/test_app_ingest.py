@@ -300,3 +300,20 @@ def test_an_ambiguous_regional_place_is_chosen_and_saved_as_a_new_place(app_fact
     assert not at.exception
     assert any(s.value.startswith("Saved article") for s in at.success)
     assert (data_dir / "places.csv").read_text(encoding="utf-8").count("\n") == places_before + 1
+
+
+def test_a_claim_dated_after_the_old_data_is_in_view_at_once(app_factory, data_dir):
+    """The date slider spanned the old data: it must widen, not hide the new last days."""
+    at = app_factory(data_dir, "pages/Add_article.py")
+    _, before = view_count(at)
+    late = "Blast in Goris\n\nTwo people were killed in Goris on 3 October, police said.\n"
+    at.text_area(key="ing_text").set_value(late)
+    at.date_input(key="ing_published").set_value(date(2023, 10, 5))
+    at.run()
+    at.button(key="ing_propose").click().run()
+    preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
+    assert preview["Date"].str.startswith("2023-10-03").any()
+    at.button(key="ing_save").click().run()
+    assert not at.exception
+    new = len(preview)
+    assert view_count(at) == (before + new, before + new)

@@ -42,7 +42,7 @@ from src.schema import (
 from src.store import ConflictError, StoreError
 from src.ui import notices
 from src.ui.data import data_dir, gazetteer, reload_data
-from src.ui.sidebar import forget_full_ranges, show_only_source
+from src.ui.sidebar import show_only_source
 
 #: Session keys: the proposal under review, the last save's outcome, a pending map visit,
 #: and how many articles this session has saved (it names the upload widget).
@@ -620,7 +620,7 @@ def _editor(proposal: Proposal, ns: str) -> pd.DataFrame:
     return pd.DataFrame(edited)
 
 
-def _save(held: Held, claims: list[DraftClaim], places: list[Candidate], data: Dataset) -> None:
+def _save(held: Held, claims: list[DraftClaim], places: list[Candidate]) -> None:
     try:
         result = saving.save_article(
             Path(data_dir()), held.proposal.article, claims, places, held.version
@@ -639,7 +639,6 @@ def _save(held: Held, claims: list[DraftClaim], places: list[Candidate], data: D
         return
     st.session_state.pop(_HELD, None)
     st.session_state[_DONE] = result
-    forget_full_ranges(data)  # a slider left at the old data's ends would hide the new claims
     reload_data()
     st.rerun()
 
@@ -742,4 +741,4 @@ def review(held: Held, data: Dataset) -> None:
         f" and {len(places)} new place(s)" if places else ""
     )
     if st.button(label, key="ing_save", type="primary", disabled=not claims or bool(problems)):
-        _save(held, claims, places, data)
+        _save(held, claims, places)

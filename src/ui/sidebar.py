@@ -236,21 +236,6 @@ def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
     return view
 
 
-def forget_full_ranges(data: Dataset) -> None:
-    """Before new claims are loaded: drop each period's date-range slider that still spans the
-    whole of ``data`` (the old data), so it spans the new data's dates instead; left as it was,
-    its old last day would become a filter and hide claims dated after it. A range the user
-    narrowed is kept."""
-    prefix = _range_key("")
-    presets = periods(data)
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        period = presets.get(str(key)[len(prefix) :])
-        if period is not None and tuple(st.session_state[key]) == period_bounds(
-            period, data.events
-        ):
-            del st.session_state[key]
-
-
 def show_only_source(source_id: str) -> None:
     """Set the filters to one source's claims over all dates (from a button's callback, which
     runs before the sidebar draws): the other facets and the search are cleared."""
