@@ -317,3 +317,27 @@ def test_a_claim_dated_after_the_old_data_is_in_view_at_once(app_factory, data_d
     assert not at.exception
     new = len(preview)
     assert view_count(at) == (before + new, before + new)
+
+
+HTML = b"""<!doctype html><html><head><title>Wire | Ceasefire agreed</title>
+<meta property="og:title" content="Ceasefire agreed in Karabakh">
+<meta property="article:published_time" content="2023-09-20T13:00:00Z"></head>
+<body><nav>Home | World</nav><article><h1>Ceasefire agreed in Karabakh</h1>
+<p>Ethnic Armenian forces in Nagorno-Karabakh agreed on Wednesday to lay down their arms
+under a ceasefire, the region's authorities said, a day after Azerbaijan began its
+offensive.</p><p>At least 32 people were killed, the separatist authorities said.</p>
+</article><footer>Cookie policy</footer></body></html>"""
+
+
+def test_an_uploaded_html_page_gives_its_headline_and_date(app_factory, data_dir):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    at.radio(key="ing_from").set_value("upload").run()
+    at.file_uploader(key="ing_upload_0").set_value(("ceasefire.html", HTML, "text/html")).run()
+    assert not at.exception
+    at.button(key="ing_propose").click().run()  # no date given: the page's own
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    facts = next(m.value for m in at.markdown if "published" in m.value)
+    assert "Ceasefire agreed in Karabakh" in facts
+    assert "published 2023-09-20" in facts
+    assert "Cookie policy" not in next(t.value for t in at.text)
