@@ -341,3 +341,26 @@ def test_an_uploaded_html_page_gives_its_headline_and_date(app_factory, data_dir
     assert "Ceasefire agreed in Karabakh" in facts
     assert "published 2023-09-20" in facts
     assert "Cookie policy" not in next(t.value for t in at.text)
+
+
+THREE = (
+    "Explosion at fuel depot near Stepanakert\n\n"
+    "At least 68 people were killed and more than 200 wounded in an explosion at a fuel depot "
+    "near Stepanakert on Monday evening, the Nagorno-Karabakh health ministry said on Tuesday. "
+    "Armenian officials said on Tuesday that more than 28,000 people had crossed into Armenia "
+    "through the Lachin corridor since Sunday, arriving in Goris.\n"
+)
+
+
+def test_merge_and_reject_decisions_shape_what_is_saved(app_factory, data_dir):
+    at = app_factory(data_dir, "pages/Add_article.py")
+    propose_real(at, THREE)
+    preview = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
+    ids = list(preview["Draft"])
+    assert len(ids) >= 2
+    edit(at, {1: {"decision": f"merge:{ids[0]}"}}, [])
+    merged = next(d.value for d in at.dataframe if "Draft" in d.value.columns)
+    assert list(merged["Draft"]) == [ids[0], *ids[2:]]
+    edit(at, {i: {"decision": "reject"} for i in range(len(ids))}, [])
+    assert at.button(key="ing_save").disabled  # nothing accepted, nothing to save
+    assert "0 claim(s)" in at.button(key="ing_save").label
