@@ -61,6 +61,7 @@ def test_two_places_of_one_name_are_ambiguous_never_picked() -> None:
     with pytest.raises(AmbiguousPlace) as info:
         regional_gazetteer().lookup("Vardenis")
     assert len(info.value.candidates) == 2
+    assert "GeoNames has 2 places" in str(info.value)
 
 
 def test_unknown_name_is_not_found() -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "COUNTRIES",
     "CREDIT",
     "PROVENANCE",
+    "AmbiguousRegionalPlace",
     "RegionalGazetteer",
     "RegionalPlace",
     "regional_gazetteer",
@@ -90,6 +91,18 @@ class RegionalPlace:
         )
 
 
+class AmbiguousRegionalPlace(AmbiguousPlace):
+    """Several GeoNames places share the name; ``candidates`` maps ``geonames:<id>`` to a
+    label with country and population."""
+
+    def _message(self) -> str:
+        listed = "; ".join(f"{label} [{ref}]" for ref, label in self.candidates.items())
+        return (
+            f"ambiguous place {self.name!r}: GeoNames has {len(self.candidates)} places of "
+            f"that name: {listed}. Add the one meant to places.csv (or name it more precisely)."
+        )
+
+
 class RegionalGazetteer:
     """Name → regional places, by the curated gazetteer's normalised and loose keys."""
 
@@ -129,7 +142,7 @@ class RegionalGazetteer:
         if not found:
             raise PlaceNotFound(name, [])
         if len(found) > 1:
-            raise AmbiguousPlace(
+            raise AmbiguousRegionalPlace(
                 name,
                 {p.ref: f"{p.name} ({p.country}, pop. {p.population})" for p in found},
                 PROVENANCE,

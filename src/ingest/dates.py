@@ -294,12 +294,34 @@ def _resolve(rule: str, m: re.Match[str], published: date) -> DateGuess | None:
     return _RESOLVERS[rule](g, m.group(0).strip(), published)
 
 
+#: A sentence about what is to come: its weekday is the next one, not the last.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:\w+\s+)?(?:expected|likely|due|set|scheduled)\s+to|"
+    r"plans?\s+to|upcoming|is\s+to\s+meet)\b",
+    re.I,
+)
+
+
+def _next_weekday(match: re.Match[str], published: date) -> DateGuess | None:
+    """The weekday on or after publication (a sentence about the future)."""
+    name = match.group("weekday")
+    if not name[0].isupper():
+        return None
+    day = published + timedelta(days=(WEEKDAYS[name.casefold()] - published.weekday()) % 7)
+    return DateGuess(day, day, "day", match.group(0).strip())
+
+
 def find_date(sentence: str, published: date) -> DateGuess | None:
-    """The first date the sentence states (most specific rule first), or None."""
+    """The first date the sentence states (most specific rule first), or None. A weekday in
+    a sentence about the future ("will meet on Wednesday") is the next such day."""
     best: tuple[int, int, DateGuess] | None = None
+    future = _FUTURE.search(sentence) is not None
     for rank, (rule, pattern) in enumerate(_RULES):
         for match in pattern.finditer(sentence):
-            guess = _resolve(rule, match, published)
+            if rule == "weekday" and future and not (match.group("rel") or "").strip():
+                guess = _next_weekday(match, published)
+            else:
+                guess = _resolve(rule, match, published)
             if guess is None or not (DATE_MIN <= guess.start <= guess.end <= DATE_MAX):
                 continue
             key = (rank, match.start())

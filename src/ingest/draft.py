@@ -11,7 +11,7 @@ Foreign Ministry speaks from Yerevan); an act with no place inherits the previou
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -42,6 +42,43 @@ SEATS = {
 }
 _SPEECH_TYPES = {"Statements and talks"}
 _MIN_WORDS = 5
+#: Acts that a speaker's sentence asserts rather than reports as witnessed: without a figure
+#: such a sentence is coded as the statement (or denial) it is.
+_SAID_NOT_DONE = {
+    "Armed clash",
+    "Blockade",
+    "Checkpoint",
+    "Government regains territory",
+    "Aid delivery",
+    "Peaceful protest",
+    "Agreement",
+    "Other",
+}
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|refuted|rejected|dismissed)\b", re.I)
+#: The seat of a claimant that no side's seat covers, by the words of its name.
+_CLAIMANT_SEATS = (
+    (re.compile(r"\bU\.?N\.?\b|United Nations|Guterres|Security Council"), "new_york_un"),
+    (re.compile(r"\bEU\b|European|Brussels|Klaar|Borrell"), "brussels"),
+    (
+        re.compile(r"\bU\.?S\.?\b|United States|State Department|Blinken|White House|Washington"),
+        "washington",
+    ),
+    (re.compile(r"Kremlin|Russian|Russia"), "moscow"),
+)
+#: An agreement brokered by a power is placed at its capital.
+_BROKER = re.compile(
+    r"(?P<who>Russia|Russian|U\.?S\.?|American|EU|European)[- ](?:brokered|mediated)"
+    r"|brokered by (?:the )?(?P<by>Russia|Russian|U\.?S\.?|American|EU|European)"
+)
+_BROKER_SEATS = {
+    "russia": "moscow",
+    "russian": "moscow",
+    "us": "washington",
+    "u.s.": "washington",
+    "american": "washington",
+    "eu": "brussels",
+    "european": "brussels",
+}
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _SOURCE_ID = re.compile(r"^a(\d{3})$")
 _cache: dict[str, tuple[PlaceFinder, dict[str, str]]] = {}
@@ -108,15 +145,49 @@ def _anchor(sentence: Sentence, mentions: list[PlaceMention], figures: Figures) 
     return located[0].start - sentence.start if located else 0
 
 
-class _Context:
-    """What later sentences inherit: the last stated day and the last act's place."""
+#: How far before publication the article's first stated day may lie to be its "today".
+LEAD_DAYS = 3
 
-    def __init__(self, published: date) -> None:
-        self.day = DateGuess(published, published, "day")
+
+def lead_day(text: str, published: date) -> DateGuess:
+    """The day the article's undated sentences are about: its first stated day within
+    LEAD_DAYS before publication (a report published past midnight about "Tuesday"), else the
+    publication day."""
+    for sentence in sentences(text):
+        guess = find_date(sentence.text, published)
+        if (
+            guess is not None
+            and guess.precision == "day"
+            and not guess.ongoing
+            and timedelta(0) <= published - guess.start <= timedelta(days=LEAD_DAYS)
+        ):
+            return DateGuess(guess.start, guess.start, "day")
+    return DateGuess(published, published, "day")
+
+
+class _Context:
+    """What later sentences inherit: the last stated day (the whole article on) and month
+    (to the end of its paragraph: "In April this year …"), and the last act's place."""
+
+    def __init__(self, text: str, published: date) -> None:
+        self.day = lead_day(text, published)
+        self.month: tuple[DateGuess, int] | None = None
         self.place: PlaceMention | None = None
         self.claimant: Attribution | None = None
         #: the last draft's type, for a sentence that only adds figures to it
         self.suggestion: Suggestion | None = None
+
+    def date(self, guess: DateGuess | None, paragraph: int) -> DateGuess:
+        """``guess``, else what this sentence inherits; remembers what later ones inherit."""
+        if guess is None:
+            if self.month is not None and self.month[1] == paragraph:
+                return self.month[0]
+            return self.day
+        if not guess.ongoing and guess.precision == "day":
+            self.day, self.month = guess, None
+        elif not guess.ongoing and guess.precision == "month":
+            self.month = (guess, paragraph)
+        return guess
 
 
 def build_proposal(article: Article, dataset: Dataset) -> Proposal:
@@ -130,13 +201,14 @@ def build_proposal(article: Article, dataset: Dataset) -> Proposal:
     )
     incidents = IncidentIndex(dataset.events)
     mentions = finder.find(article.text)
-    context = _Context(article.published)
+    context = _Context(article.text, article.published)
     claims: list[DraftClaim] = []
     for sentence in sentences(article.text):
         if not _is_prose(sentence, article.headline):
             continue
         inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
-        draft = _draft(sentence, inside, article, attributor, context, kinds, finder)
+        paragraph = article.text.count("\n\n", 0, sentence.start)
+        draft = _draft(sentence, paragraph, inside, article, attributor, context, kinds, finder)
         if draft is None:
             continue
         start, end = date.fromisoformat(draft.date_start), date.fromisoformat(draft.date_end)
@@ -152,6 +224,7 @@ def build_proposal(article: Article, dataset: Dataset) -> Proposal:
 
 def _draft(
     sentence: Sentence,
+    paragraph: int,
     mentions: list[PlaceMention],
     article: Article,
     attributor: Attributor,
@@ -165,6 +238,10 @@ def _draft(
     attributed = bool(attribution.phrase)
     # what a speaker is quoted as saying is their statement, not an act the outlet reports
     suggestion = suggest_type(_QUOTED.sub(" ", text) if attributed else text, attributed)
+    if attributed and not figures.any and suggestion.sub_event_type in _SAID_NOT_DONE:
+        suggestion = Suggestion(
+            "Statements and talks", "Denial" if _DENIAL.search(text) else "Statement", True
+        )
     if not (suggestion.matched or figures.any or attributed):
         return None
     hurt = figures.fatalities is not None or figures.injured is not None
@@ -174,11 +251,10 @@ def _draft(
     if attributed:
         context.claimant = attribution
     guess = find_date(text, article.published)
-    if guess is None:
-        guess = context.day
-    elif guess.precision == "day" and not guess.ongoing:
-        context.day = guess
-    place = _place(mentions, suggestion.event_type, attribution.side, kinds, context, finder)
+    if guess is not None and suggestion.event_type in _SPEECH_TYPES and guess.precision != "day":
+        guess = None  # "… signed in 2020", says the ministry: dated when it is said
+    guess = context.date(guess, paragraph)
+    place = _place(mentions, suggestion, attribution, kinds, context, finder, text)
     actor1, actor2 = actors(text, suggestion, attribution.claimant, attribution.side)
     other = {**figures.notes, **figures.other}
     return DraftClaim(
@@ -208,21 +284,36 @@ def _draft(
     )
 
 
+def _seat(attribution: Attribution) -> str | None:
+    if attribution.side in SEATS:
+        return SEATS[attribution.side]
+    for pattern, place_id in _CLAIMANT_SEATS:
+        if pattern.search(attribution.claimant) or pattern.search(attribution.phrase):
+            return place_id
+    return None
+
+
 def _place(
     mentions: list[PlaceMention],
-    event_type: str,
-    side: str,
+    suggestion: Suggestion,
+    attribution: Attribution,
     kinds: dict[str, str],
     context: _Context,
     finder: PlaceFinder,
+    text: str,
 ) -> PlaceMention | None:
     best = best_mention(mentions, kinds)
     specific = best is not None and kinds.get(best.place_id or "", "village") not in {
         "region",
         "country",
     }
-    if event_type in _SPEECH_TYPES:
-        seat = SEATS.get(side)
+    broker = _BROKER.search(text) if suggestion.sub_event_type == "Agreement" else None
+    if broker and not specific:
+        seat = _BROKER_SEATS.get((broker.group("who") or broker.group("by")).casefold())
+        if seat and seat in finder.gazetteer:
+            return _seat_mention(finder, seat)
+    if suggestion.event_type in _SPEECH_TYPES:
+        seat = _seat(attribution) if attribution.phrase else None
         if not specific and seat and seat in finder.gazetteer:
             return _seat_mention(finder, seat)
         return best

@@ -20,7 +20,8 @@ __all__ = ["Extracted", "Sentence", "clean_text", "extract", "sentences"]
 #: The longest first line still taken as a headline.
 HEADLINE_MAX_CHARS = 160
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
-_MD_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s+|[*_]{1,3})|[*_]{1,3}\s*$")
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -62,7 +63,9 @@ def _decode(data: bytes) -> str:
 def _plain(text: str, markdown: bool) -> Extracted:
     lines = clean_text(text).split("\n")
     if markdown:
-        lines = [_MD_LINK.sub(r"\1", _MD_MARKS.sub("", line)) for line in lines]
+        lines = [
+            _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _MD_MARKS.sub("", line))) for line in lines
+        ]
     body = "\n".join(lines).strip()
     first = next((line.strip() for line in lines if line.strip()), "")
     headline = ""

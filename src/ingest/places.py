@@ -176,7 +176,8 @@ _NEVER = {
     "cnn",
 }
 _CUE = re.compile(
-    r"\b(?:in|near|at|from|into|towards?|outside|around|via|through|"
+    r"\b(?:in|near|at|from|into|towards?|outside|around|via|through|reached|entered|left|"
+    r"crossed|across|fled\s+to|arrived\s+in|"
     r"(?:village|villages|town|city|region|district|settlement)s?\s+of)\s+"
     r"(?P<name>[A-Z][^\W\d_]+(?:[-\s][A-Z][^\W\d_]+){0,2})"
 )

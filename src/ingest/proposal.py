@@ -120,6 +120,19 @@ class Proposal:
         }
 
 
+#: How many first words name an article that prints no headline.
+UNTITLED_WORDS = 10
+
+
+def untitled(text: str) -> str:
+    """The project's name for an article without a headline: its first words, quoted."""
+    words = text.split()
+    if not words:
+        return "Untitled"
+    more = "…" if len(words) > UNTITLED_WORDS else ""
+    return f"Untitled: “{' '.join(words[:UNTITLED_WORDS])}{more}”"
+
+
 def read_article(
     path_or_bytes: Path | str | bytes,
     filename: str,
@@ -141,7 +154,7 @@ def read_article(
         raise ValueError(f"{filename}: published: the article states no date; give it")
     return Article(
         text=found.text,
-        headline=clean_text(headline or "").strip() or found.headline,
+        headline=clean_text(headline or "").strip() or found.headline or untitled(found.text),
         published=day,
         outlet=clean_text(outlet or "").strip() or found.outlet,
         source_file=Path(filename).name if filename else "",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from src import store
 from src.ingest.proposal import Article, Candidate, DraftClaim
-from src.ingest.rows import article_rows
+from src.ingest.rows import FIGURE_FIELDS, article_rows
 from src.schema import EVENTS, PLACES, SOURCES, TableSpec
 from src.validation import validate_files
 
@@ -66,6 +66,23 @@ def _header(data: bytes | None, spec: TableSpec) -> list[str]:
         return list(spec.column_names)
     first = data.decode("utf-8-sig").splitlines()[0] if data.strip() else ""
     return next(csv.reader([first])) if first else list(spec.column_names)
+
+
+def _with_columns(data: bytes | None, spec: TableSpec, needed: list[str]) -> bytes | None:
+    """``data`` with the schema's optional columns ``needed`` added (blank in every existing
+    row) where its header lacks them: an older events.csv gains ``displaced``/``missing`` the
+    first time a claim states one."""
+    header = _header(data, spec)
+    missing = [c for c in needed if c not in header and c in spec.column_names]
+    if not data or not missing:
+        return data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*rows[0], *missing])
+    for row in rows[1:]:
+        writer.writerow([*row, *([""] * len(missing))] if row else row)
+    return out.getvalue().encode("utf-8")
 
 
 def _append(data: bytes | None, spec: TableSpec, rows: list[dict[str, str]]) -> bytes:
@@ -127,6 +144,8 @@ def save_article(
     if expected_version is not None and expected_version != current:
         raise store.ConflictError(real["events"], expected_version, current)
     data = {name: loaded[name].data for name in real}
+    stated = [f for f in FIGURE_FIELDS if any(getattr(c, f) is not None for c in claims)]
+    data["events"] = _with_columns(data["events"], EVENTS, stated)
     needed = [
         p
         for p in new_places

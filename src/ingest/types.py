@@ -50,6 +50,14 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         "Explosions/Remote violence",
         "Shelling/artillery/missile attack",
     ),
+    (
+        r"\b(?:ceasefire|truce|agreement|deal|accord)\b.{0,60}\b(?:signed|agreed|reached|"
+        r"brokered|announced|took effect)\b|\b(?:agreed|signed)\b.{0,40}\b(?:ceasefire|"
+        r"truce|agreement)\b|\b\w+-brokered\b|\bended\s+with\s+(?:a|the)\b.{0,30}\b(?:ceasefire|"
+        r"truce)\b",
+        "Strategic developments",
+        "Agreement",
+    ),
     (r"\b(?:blockade\w*|blocked|blocking)\b", "Access and aid", "Blockade"),
     (
         r"\b(?:recaptur\w*|regain\w*|retook|retake|reclaim\w*|liberat\w*|took control|"
@@ -76,13 +84,6 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         r"\b(?:humanitarian aid|aid deliver\w*|convoy|red cross|icrc|aid)\b",
         "Access and aid",
         "Aid delivery",
-    ),
-    (
-        r"\b(?:ceasefire|truce|agreement|deal|accord)\b.{0,60}\b(?:signed|agreed|reached|"
-        r"brokered|announced|took effect)\b|\b(?:agreed|signed)\b.{0,40}\b(?:ceasefire|"
-        r"truce|agreement)\b",
-        "Strategic developments",
-        "Agreement",
     ),
     (
         r"\b(?:talks|negotiations?|negotiate|meeting|summit|met with|mediat\w*)\b",
