@@ -21,6 +21,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/Sources.py", "Sources", ":material/newspaper:"),
     PageSpec("pages/Places.py", "Places", ":material/place:"),
     PageSpec("pages/Data.py", "Data", ":material/database:"),
+    PageSpec("pages/Add_article.py", "Add article", ":material/post_add:"),
 )
 
 if __name__ == "__main__":  # Streamlit runs the entry point as __main__

@@ -340,6 +340,7 @@ def test_navigation_registers_the_pages_with_titles_icons_and_paths(app):
         ("Sources", ":material/newspaper:", "Sources", "Sources.py"),
         ("Places", ":material/place:", "Places", "Places.py"),
         ("Data", ":material/database:", "Data", "Data.py"),
+        ("Add article", ":material/post_add:", "Add_article", "Add_article.py"),
     ]
     assert any("claims shown" in m.value for m in at.markdown)  # the map is the default page
 

@@ -237,3 +237,13 @@ def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
         for notice in current_notices(state):
             st.warning(md_unlinked(notice), icon=WARNING_ICON)
     return view
+
+
+def show_only_source(source_id: str) -> None:
+    """Set the filters to one source's claims over all dates (from a button's callback, which
+    runs before the sidebar draws): the other facets and the search are cleared."""
+    st.session_state["f_period"] = ALL_PERIOD
+    st.session_state.pop(_range_key(ALL_PERIOD), None)
+    for attr, key in _FACET_KEYS.items():
+        st.session_state[key] = [source_id] if attr == "sources" else []
+    st.session_state["f_text"] = ""
