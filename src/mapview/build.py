@@ -175,6 +175,27 @@ class MapControl(KcmElement):
         self.css_class = css_class
 
 
+class StillFocus(KcmElement):
+    """The map takes keyboard focus without scrolling the page (``kcm.stillFocus``).
+
+    Leaflet focuses the map on mouse down and undoes only the window's scroll; Streamlit
+    scrolls its main block instead, so a map whose bottom is below the fold jumped between
+    mouse down and up and the click on a marker became a click on the map.
+    """
+
+    _template = GlueTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        kcm.stillFocus({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StillFocus"
+
+
 class PlaceDots(KcmElement):
     """Gazetteer places as small dots with tooltips, drawn from one JSON payload.
 
@@ -430,6 +451,7 @@ def base_map(
     LayerRegistry("places", marks).add_to(m)
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
+    StillFocus().add_to(m)
     if legend:  # the claims legend means nothing on a map that draws no claims
         MapControl(legend_html(credits=credits), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)

@@ -186,6 +186,16 @@
     return ctl;
   };
 
+  /* Focus on the map never scrolls the page: Leaflet focuses the map on mouse down and
+   * restores only the window's scroll, while Streamlit scrolls its own main block; the page
+   * moving between mouse down and up turned a click on a marker into a click on the map. */
+  kcm.stillFocus = function (map) {
+    var el = map.getContainer();
+    el.focus = function (options) {
+      HTMLElement.prototype.focus.call(el, Object.assign({}, options, {preventScroll: true}));
+    };
+  };
+
   /* Gazetteer places as small dots; a permanent name keeps the map legible with no tiles. */
   kcm.placeDots = function (layer, d) {
     for (var i = 0; i < d.lat.length; i++) {

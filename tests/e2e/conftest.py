@@ -29,6 +29,15 @@ STREAMLIT_LOG = ARTIFACTS / "e2e-streamlit.log"
 CHROMIUM = chromium_path() or DEFAULT_PATH
 #: A cold start on a busy two-core machine imports pandas, folium and Streamlit first.
 STARTUP_TIMEOUT_S = 120
+#: No script run in progress and nothing left over from the run before: until then the page
+#: can still move (a stale notice above the map is removed only when the run ends).
+SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"]')"""
+
+
+def settled(page: Page, timeout_s: float = 90) -> None:
+    """Wait until the app has finished its script run and its page has stopped changing."""
+    page.wait_for_function(SETTLED_JS, timeout=timeout_s * 1000, polling=100)
 
 
 def _require(condition: bool, why: str) -> None:

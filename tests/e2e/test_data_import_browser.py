@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from src.appserver import AppStartError, running_app
-from tests.e2e.conftest import ARTIFACTS, ROOT, STARTUP_TIMEOUT_S, require_map_assets
+from tests.e2e.conftest import ARTIFACTS, ROOT, STARTUP_TIMEOUT_S, require_map_assets, settled
 from tests.e2e.mapprobe import map_frame, open_popup, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -22,8 +22,6 @@ pytestmark = pytest.mark.e2e
 ACLED = ROOT / "tests" / "fixtures" / "dataui" / "acled_small.csv"
 DATASET = "ACLED e2e"
 DATASET_ID = "acled_e2e"
-SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && !document.querySelector('[data-stale="true"]')"""
 
 
 @pytest.fixture
@@ -41,10 +39,6 @@ def data_app(tmp_path: Path) -> Iterator[str]:
         except AppStartError as exc:
             pytest.fail(str(exc), pytrace=False)
         yield url
-
-
-def settled(page: Page) -> None:
-    page.wait_for_function(SETTLED_JS, timeout=90_000, polling=100)
 
 
 def test_import_through_the_data_page_puts_the_events_on_the_map(page: Page, data_app: str):

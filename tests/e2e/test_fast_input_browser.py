@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from src.dataset import load_dataset
 from src.filters import FilterState, apply_filters
+from tests.e2e.conftest import settled
 from tests.e2e.mapprobe import wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -30,13 +31,6 @@ def data():
 def located(data, state: FilterState) -> int:
     shown = apply_filters(data.events, state)
     return int((shown["place_id"] != "").sum())
-
-
-def settled(page: Page) -> None:
-    """Wait until no script run is in progress (the status widget is gone)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
 
 
 def test_fast_slider_presses_end_where_the_keys_left_it(page: Page, app_url, data):

@@ -12,21 +12,19 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from src.urlstate import MAX_TEXT_CHARS
+from tests.e2e.conftest import settled
 
 pytestmark = pytest.mark.e2e
 
 HOSTILE = "[Official statement](https://evil.example/phish) ![t](https://evil.example/pixel.png)"
 #: As the page shows it: as written, with an invisible word joiner after each ``https:``.
 SHOWN = HOSTILE.replace("https:", "https:\u2060")
-#: Queued requests and reruns have finished, and nothing is left from the run before.
-SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && !document.querySelector('[data-stale="true"]')"""
 
 
-def settled(page: Page, text: str) -> None:
+def settled_on(page: Page, text: str) -> None:
     """Wait for ``text`` (the page's own) and then for the script run to finish."""
     expect(page.get_by_text(text).first).to_be_visible(timeout=90_000)
-    page.wait_for_function(SETTLED_JS, timeout=90_000, polling=100)
+    settled(page)
 
 
 def test_a_crafted_link_renders_no_link_or_image_and_fetches_nothing(page: Page, app_url):
@@ -44,11 +42,11 @@ def test_a_crafted_link_renders_no_link_or_image_and_fetches_nothing(page: Page,
         notice = page.get_by_text("Ignored unknown side value(s)")
         expect(notice).to_be_visible(timeout=90_000)
         expect(notice).to_contain_text(SHOWN)
-        settled(page, "claims")
+        settled_on(page, "claims")
         for selector in ('a[href*="evil.example"]', 'img[src*="evil.example"]'):
             expect(page.locator(selector)).to_have_count(0)
     page.goto(f"{app_url}/?{query}&briefing=1")
-    settled(page, "Share & export")
+    settled_on(page, "Share & export")
     expect(page.get_by_text("Files of the current view")).to_contain_text(SHOWN)
     for selector in ('a[href*="evil.example"]', 'img[src*="evil.example"]'):
         expect(page.locator(selector)).to_have_count(0)
@@ -69,7 +67,7 @@ def test_a_100_kb_value_is_cut_and_the_address_stays_short(page: Page, app_url, 
     assert response is not None
     assert response.status == 200
     expect(page.get_by_text(notice)).to_be_visible(timeout=60_000)
-    settled(page, "claims shown")
+    settled_on(page, "claims shown")
     expect(page.get_by_text("Ignored")).to_have_count(1 if big != "q" else 0)
     elapsed = time.monotonic() - started
     assert elapsed < 30, f"took {elapsed:.1f} s to settle"
@@ -82,5 +80,5 @@ def test_a_100_kb_value_is_cut_and_the_address_stays_short(page: Page, app_url, 
     again = page.goto(page.url, referer=page.url)
     assert again is not None
     assert again.status == 200
-    settled(page, "claims shown")
+    settled_on(page, "claims shown")
     assert not [s for s in statuses if s[0] == 400]

@@ -22,8 +22,8 @@ from src.dataset import Dataset, load_dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.build import claims_payload
 from src.mapview.details import clicked_claims
-from tests.e2e.conftest import ARTIFACTS, STARTUP_TIMEOUT_S, require_map_assets
-from tests.e2e.mapprobe import map_frame, wait_for_claims
+from tests.e2e.conftest import ARTIFACTS, STARTUP_TIMEOUT_S, require_map_assets, settled
+from tests.e2e.mapprobe import POLL_MS, map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -54,9 +54,27 @@ def located(data: Dataset, state: FilterState) -> int:
     return int((apply_filters(data.events, state)["place_id"] != "").sum())
 
 
+#: True once the probed marker's icon has stopped moving: no cluster animation running and
+#: the icon's centre (its anchor) at the marker's own point on the screen.
+SETTLED_JS = """() => {
+  const m = window.kcm.claimMarkers.find(
+    x => x._icon && x._icon.getAttribute('data-kcm-probe') === 'clicked');
+  if (!m || window.map._mapPane.classList.contains('leaflet-cluster-anim')) return false;
+  const r = m._icon.getBoundingClientRect();
+  const p = window.map.latLngToContainerPoint(m.getLatLng());
+  const box = window.map._container.getBoundingClientRect();
+  return Math.abs(r.left + r.width / 2 - box.left - p.x) < 2 &&
+    Math.abs(r.top + r.height / 2 - box.top - p.y) < 2;
+}"""
+
+
 def click_biggest_marker(page: Page) -> tuple[float, float, int]:
     """Click (a real click) the marker standing for the most claims; its point, and the
     claims of every marker on that point (they spiderfy from one spot)."""
+    # The run that drew this view may still be ending: it then drops the last view's notices
+    # above the map, and the page moving between mouse down and up turns a click on the
+    # marker into a click on the map.
+    settled(page, FIRST_VIEW_S)
     frame = map_frame(page)
     frame.evaluate(
         """() => new Promise(resolve => {
@@ -77,6 +95,10 @@ def click_biggest_marker(page: Page) -> tuple[float, float, int]:
             return [m.kcmPoint[0], m.kcmPoint[1], same.reduce((n, x) => n + x.kcmCount, 0)];
         }"""
     )
+    # Spider legs slide out with a CSS transition that outlasts markercluster's "spiderfied"
+    # event on a busy machine; a click during it can land on the map beside the moving icon
+    # (which folds the spider). Click once the icon sits where its marker says it is.
+    frame.wait_for_function(SETTLED_JS, polling=POLL_MS, timeout=30_000)
     frame.locator("[data-kcm-probe='clicked']").click()
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("claim", timeout=30_000)
