@@ -20,11 +20,12 @@ import pandas as pd
 
 from src import snapshot, store
 from src.csvio import Problem, RawTable
-from src.schema import ARTICLES_DATASET, DATASETS, EVENTS, IMPORTS_FOLDER, PLACES, SOURCES
+from src.schema import ARTICLES_DATASET, DATASETS, EVENTS, PLACES, SOURCES
 from src.validation import (
     Reference,
     ValidationResult,
     default_paths,
+    loaded_files,
     typed_frame,
     validate_files,
     validate_table,
@@ -127,7 +128,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     if (Path(data_dir) / store.JOURNAL_NAME).exists():
         store.recover(Path(data_dir))  # a save killed half-way: finish it before reading
     paths = default_paths(data_dir)
-    hashed = {**paths, **_import_files(Path(data_dir))}
+    hashed = loaded_files(Path(data_dir))
     # the version names the data the app shows: the bundled tables' bytes (as it always has),
     # then the dataset list and every imported file, so an import gives a new version
     names = [spec.name for spec in _VERSIONED] + [DATASETS.name] + sorted(set(hashed) - set(paths))
@@ -155,15 +156,6 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
 
 #: The tables a snapshot holds: the merged bundled + imported ones and the dataset list.
 _SNAPSHOT = (*_VERSIONED, DATASETS)
-
-
-def _import_files(data_dir: Path) -> dict[str, Path]:
-    """Every CSV under ``imports/``, named by its relative path: all are hashed, whether or
-    not ``datasets.csv`` lists their folder, so no change to them can leave a snapshot stale."""
-    folder = data_dir / IMPORTS_FOLDER
-    if not folder.is_dir():
-        return {}
-    return {p.relative_to(data_dir).as_posix(): p for p in sorted(folder.glob("*/*.csv"))}
 
 
 def _validated_frames(paths: Mapping[str, Path]) -> dict[str, pd.DataFrame]:

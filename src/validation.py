@@ -29,7 +29,6 @@ from src.schema import (
     IMPORTS_FOLDER,
     LINE_KINDS,
     PLACES,
-    SOURCES,
     STATED_DISTANCES,
     TABLES,
     TEXT_CONTROLS_ALLOWED,
@@ -570,18 +569,21 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
     return rows
 
 
-def loaded_files(data_dir: Path) -> list[Path]:
-    """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
-    and each listed dataset's tables: what a fingerprint or snapshot key must hash."""
-    paths = default_paths(data_dir)
-    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
-    datasets = paths["datasets"]
-    if not datasets.exists():
-        return files
-    files.append(datasets)
-    raw = read_raw(datasets)
-    for dataset_id in _dataset_rows(raw, []):
-        files += list(imported_paths(data_dir, dataset_id).values())
+def loaded_files(data_dir: Path) -> dict[str, Path]:
+    """Every file a load of ``data_dir`` may read, by name: the bundled tables (by table
+    name), then each ``imports/<folder>/`` table (by relative path), folders in name order:
+    what the snapshot key and the data version hash.
+
+    Found without parsing ``datasets.csv`` (a malformed one is the validation's to report,
+    line by line), so every imports folder counts, listed or not: no change to any file the
+    load could read leaves a snapshot stale.
+    """
+    files = dict(default_paths(data_dir))
+    folder = Path(data_dir) / IMPORTS_FOLDER
+    if folder.is_dir():
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in imported_paths(data_dir, sub.name).values():
+                files[path.relative_to(data_dir).as_posix()] = path
     return files
 
 
