@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from src import store
-from src.csvio import Problem, RawTable
+from src.csvio import Problem, RawTable, text_frame
 from src.dataset import Dataset, load_dataset
 from src.importers.dates import slash_order
 from src.importers.layouts import FORMATS, canonical, detect_layout, format_of, mapping_for
@@ -310,8 +310,8 @@ def _resolve_dataset(data: Dataset, requested: str | None, fmt: str, file: str) 
 
 
 def _frame(rows: list[dict[str, str]], columns: tuple[str, ...], index: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns), index=pd.Index(index, name="line"))
-    return frame.fillna("").astype("string")
+    """The claims as the all-text frame ``validate_table`` checks (a missing cell is blank)."""
+    return text_frame(list(columns), [[row.get(c) or "" for c in columns] for row in rows], index)
 
 
 def _csv(frame: pd.DataFrame, columns: tuple[str, ...]) -> bytes:
