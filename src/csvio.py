@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,8 @@ def read_raw(path: Path) -> RawTable:
         for record in reader:
             if not header:
                 header = [h.strip() for h in record]
-            elif not any(cell.strip() for cell in record):
-                pass  # blank line
+            elif not (record and record[0].strip()) and not any(c.strip() for c in record):
+                pass  # blank line (a first cell with text settles it at once)
             elif len(record) != len(header):
                 problems.append(
                     Problem(
@@ -166,8 +167,19 @@ def read_raw(path: Path) -> RawTable:
     ambiguous = _header_problems(name, header)
     if ambiguous:
         return RawTable(path, header, pd.DataFrame(), ambiguous + problems)
-    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"))
-    return RawTable(path, header, frame.astype("string"), problems)
+    return RawTable(path, header, text_frame(header, rows, lines), problems)
+
+
+def text_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
+    """Rows of text cells as a frame of ``string`` columns indexed by ``line``, built column by
+    column through Arrow (a frame of the lists, then ``astype``, checks every cell in Python)."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    dtype = pd.StringDtype("pyarrow")
+    data = {
+        h: pd.array(pa.array(c, type=pa.large_string()), dtype=dtype)
+        for h, c in zip(header, columns, strict=True)
+    }
+    return pd.DataFrame(data, index=pd.Index(lines, name="line"), columns=header)
 
 
 #: Temporary files: ``.<target>.kcm-<pid>-<random>.tmp`` next to the target, so a person can

@@ -25,7 +25,6 @@ from src.schema import (
     ARTICLES_DATASET,
     DATASETS,
     EVENTS,
-    IMPORTS_FOLDER,
     PERIODS_TABLE,
     PLACES,
     SOURCES,
@@ -34,6 +33,7 @@ from src.validation import (
     Reference,
     ValidationResult,
     default_paths,
+    loaded_files,
     typed_frame,
     validate_files,
     validate_table,
@@ -142,7 +142,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     if (Path(data_dir) / store.JOURNAL_NAME).exists():
         store.recover(Path(data_dir))  # a save killed half-way: finish it before reading
     paths = default_paths(data_dir)
-    hashed = {**paths, **_import_files(Path(data_dir))}
+    hashed = loaded_files(Path(data_dir))
     # the version names the data the app shows: the bundled tables' bytes (as it always has),
     # then the dataset list and every imported file, so an import gives a new version
     # periods.csv last: a folder without it keeps the version it had before the file existed
@@ -175,15 +175,6 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
 #: The tables a snapshot holds: the merged bundled + imported ones, the dataset list and the
 #: period presets.
 _SNAPSHOT = (*_VERSIONED, DATASETS, PERIODS_TABLE)
-
-
-def _import_files(data_dir: Path) -> dict[str, Path]:
-    """Every CSV under ``imports/``, named by its relative path: all are hashed, whether or
-    not ``datasets.csv`` lists their folder, so no change to them can leave a snapshot stale."""
-    folder = data_dir / IMPORTS_FOLDER
-    if not folder.is_dir():
-        return {}
-    return {p.relative_to(data_dir).as_posix(): p for p in sorted(folder.glob("*/*.csv"))}
 
 
 def _validated_frames(paths: Mapping[str, Path]) -> dict[str, pd.DataFrame]:

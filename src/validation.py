@@ -31,7 +31,6 @@ from src.schema import (
     LINE_KINDS,
     PERIODS_TABLE,
     PLACES,
-    SOURCES,
     STATED_DISTANCES,
     TABLES,
     TEXT_CONTROLS_ALLOWED,
@@ -282,12 +281,19 @@ def _column_rules(col: Column, ref: Reference | None) -> list[_Rule]:
     return rules
 
 
+def _map_distinct(cells: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """``test`` of every cell, called once per distinct value."""
+    codes, distinct = pd.factorize(cells)
+    return np.array([bool(test(v)) for v in distinct.tolist()] + [False], dtype=bool)[codes]
+
+
 def _span_rule(start: str, end: str) -> RowRule:
     """``end`` must not be before ``start`` (blank or malformed dates are reported elsewhere)."""
 
-    def test(df: pd.DataFrame) -> pd.Series:
-        both = df[start].map(_is_iso_date) & df[end].map(_is_iso_date)
-        return ~(both & (df[start] > df[end]))
+    def test(df: pd.DataFrame) -> np.ndarray:
+        both = _map_distinct(df[start], _is_iso_date) & _map_distinct(df[end], _is_iso_date)
+        later = (df[start] > df[end]).to_numpy(dtype=bool)
+        return np.asarray(~(both & later), dtype=bool)
 
     return (end, test, f"before {start}")
 
@@ -302,7 +308,9 @@ def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
                 "sub_event_type",
                 lambda df: [
                     t not in EVENT_TAXONOMY or s == "" or s in EVENT_TAXONOMY[t]
-                    for t, s in zip(df["event_type"], df["sub_event_type"], strict=True)
+                    for t, s in zip(
+                        df["event_type"].tolist(), df["sub_event_type"].tolist(), strict=True
+                    )
                 ],
                 "does not belong to the row's event_type",
             )
@@ -344,15 +352,34 @@ def _row_rules(spec: TableSpec, refs: References) -> list[RowRule]:
 Describers = dict[tuple[str, str], Callable[[str], str]]
 
 
-def _per_distinct(test: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+class _Distinct:
+    """The distinct values of the column checked last, factorized once for all its rules:
+    pandera runs each rule on the same column's array, one after the other."""
+
+    def __init__(self) -> None:
+        self._array: object = None
+        self._found: tuple[np.ndarray, list[str]] = (np.empty(0, dtype=np.intp), [])
+
+    def of(self, cells: pd.Series) -> tuple[np.ndarray, list[str]]:
+        """(one code per cell, the distinct values as Python strings)."""
+        if cells.array is not self._array:
+            codes, distinct = pd.factorize(cells)
+            # tolist converts in one C call; iterating an Arrow-backed Index is ~8x slower
+            self._array, self._found = cells.array, (codes, distinct.tolist())
+        return self._found
+
+
+def _per_distinct(
+    test: Callable[[str], bool], distinct: _Distinct
+) -> Callable[[pd.Series], pd.Series]:
     """A cell rule as a column check that tests each distinct value once (blank passes: that
     is the 'required' check's business). Most columns repeat a few values over 10^5 rows, so
     this is what makes validation take seconds; failures are the same cells, with their lines.
     """
 
     def check(cells: pd.Series) -> pd.Series:
-        codes, distinct = pd.factorize(cells)
-        ok = [v == "" or bool(test(v)) for v in distinct]
+        codes, values = distinct.of(cells)
+        ok = [v == "" or bool(test(v)) for v in values]
         return pd.Series(np.array([*ok, True], dtype=bool)[codes], index=cells.index)
 
     return check
@@ -373,10 +400,11 @@ def build_schema(
         checks: list[pa.Check] = []
         if col.required:
             checks.append(pa.Check(lambda s: s.str.strip() != "", error=_REQUIRED, name=_REQUIRED))
+        distinct = _Distinct()
         for i, rule in enumerate(_column_rules(col, refs.get(col.name))):
             key = f"rule {i}"
             describers[(col.name, key)] = rule.describe
-            checks.append(pa.Check(_per_distinct(rule.test), error=key, name=key))
+            checks.append(pa.Check(_per_distinct(rule.test, distinct), error=key, name=key))
         columns[col.name] = pa.Column(
             pd.StringDtype(), checks=checks, unique=col.unique, nullable=False, required=True
         )
@@ -582,20 +610,22 @@ def _dataset_rows(raw: RawTable, problems: list[Problem]) -> list[str]:
     return rows
 
 
-def loaded_files(data_dir: Path) -> list[Path]:
-    """Every file a load of ``data_dir`` reads, bundled tables first, then ``datasets.csv``
-    and each listed dataset's tables, then ``periods.csv``: what a fingerprint or snapshot
-    key must hash."""
-    paths = default_paths(data_dir)
-    files = [paths[spec.name] for spec in (SOURCES, PLACES, EVENTS)]
-    datasets = paths["datasets"]
-    if datasets.exists():
-        files.append(datasets)
-        raw = read_raw(datasets)
-        for dataset_id in _dataset_rows(raw, []):
-            files += list(imported_paths(data_dir, dataset_id).values())
-    periods = paths[PERIODS_TABLE.name]
-    return [*files, periods] if periods.exists() else files
+def loaded_files(data_dir: Path) -> dict[str, Path]:
+    """Every file a load of ``data_dir`` may read, by name: the bundled tables (by table
+    name), then each ``imports/<folder>/`` table (by relative path), folders in name order:
+    what the snapshot key and the data version hash.
+
+    Found without parsing ``datasets.csv`` (a malformed one is the validation's to report,
+    line by line), so every imports folder counts, listed or not: no change to any file the
+    load could read leaves a snapshot stale.
+    """
+    files = dict(default_paths(data_dir))
+    folder = Path(data_dir) / IMPORTS_FOLDER
+    if folder.is_dir():
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in imported_paths(data_dir, sub.name).values():
+                files[path.relative_to(data_dir).as_posix()] = path
+    return files
 
 
 def imported_paths(data_dir: Path, dataset_id: str) -> dict[str, Path]:

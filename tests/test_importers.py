@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from src.briefing.exports import claims_csv, claims_geojson
-from src.dataset import DATA_DIR, Dataset, load_dataset
+from src.dataset import DATA_DIR, Dataset, DataValidationError, load_dataset
 from src.importers import ImportError, ImportPlan, apply_import, detect, plan_import
 from src.schema import EVENTS
 
@@ -357,11 +357,42 @@ def test_loaded_files_and_version_cover_the_imported_files(data_dir: Path) -> No
     before = load_dataset(data_dir).version
     imported(data_dir, "acled_hdx.csv", dataset="hdx")
     folder = data_dir / "imports" / "hdx"
-    assert loaded_files(data_dir)[3:] == [
+    assert list(loaded_files(data_dir).values())[3:] == [
+        data_dir / "stated_distances.csv",
         data_dir / "datasets.csv",
+        data_dir / "periods.csv",
         folder / "sources.csv",
         folder / "places.csv",
         folder / "events.csv",
-        data_dir / "periods.csv",
     ]
     assert load_dataset(data_dir).version != before
+
+
+def test_loaded_files_is_parse_free_and_keys_the_snapshot(data_dir: Path) -> None:
+    """The one file list needs no datasets.csv parse: a malformed one still gives file:line
+    problems from the load; an edit to any listed file, even of a folder datasets.csv does
+    not list, gives a new snapshot key (so a load never reads a stale snapshot)."""
+    from src import snapshot
+    from src.validation import loaded_files
+
+    imported(data_dir, "acled_hdx.csv", dataset="hdx")
+    stray = data_dir / "imports" / "stray" / "events.csv"
+    stray.parent.mkdir()
+    stray.write_text("event_id\n", encoding="utf-8")
+    files = loaded_files(data_dir)
+    assert files["imports/stray/events.csv"] == stray
+    assert files["imports/hdx/events.csv"] == data_dir / "imports" / "hdx" / "events.csv"
+
+    def key() -> str:
+        names = list(loaded_files(data_dir))
+        return snapshot.snapshot_key(snapshot.digest_files(loaded_files(data_dir), names)[0])
+
+    before = key()
+    stray.write_text("event_id\nx\n", encoding="utf-8")
+    assert key() != before
+    (data_dir / "datasets.csv").write_bytes(b'dataset_id,name\n"hdx,unclosed\n')
+    assert list(loaded_files(data_dir)) == list(files)
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data_dir)
+    malformed = [p for p in caught.value.problems if p.file.endswith("datasets.csv")]
+    assert (malformed[0].line, malformed[0].message) == (2, "malformed CSV: unexpected end of data")

@@ -259,7 +259,7 @@ def _payload(
             shown, data.places, data.sources, text.export_meta(data.version)
         )
         return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), text
-    return acled_csv(shown, data.places, data.sources), text
+    return acled_csv(shown, data.places, data.sources, datasets=data.datasets), text
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,14 +12,16 @@
   are listed under the top-level member ``"unlocated"`` instead of being dropped.
 * :func:`acled_csv` maps the claims onto ACLED's export columns for people who merge with
   ACLED; our two non-ACLED families go in as "Strategic developments / Other" and say so in
-  ``tags``. Unknown fatalities stay blank (ACLED itself writes 0).
+  ``tags``. Unknown fatalities stay blank (ACLED itself writes 0). A row imported from ACLED
+  or UCDP keeps its own id in ``event_id_cnty`` (what their users merge on, and what a
+  re-import updates by); the project's own claims are ``KCM-<event_id>``.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -343,13 +345,34 @@ def _or_blank(value: int | None) -> int | str:
     return "" if value is None else value
 
 
+#: Dataset kinds whose rows keep their original id in ACLED's columns.
+OWN_ID_KINDS = ("acled", "ucdp")
+
+
+def own_id_datasets(datasets: pd.DataFrame | None) -> frozenset[str]:
+    """The dataset ids (of ``Dataset.datasets``) whose rows export with their original id."""
+    if datasets is None or datasets.empty:
+        return frozenset()
+    return frozenset(datasets.loc[datasets["kind"].isin(OWN_ID_KINDS), "dataset_id"])
+
+
+def acled_event_id(row: Mapping[str, Any], own_ids: Collection[str]) -> str:
+    """``event_id_cnty``: an ACLED/UCDP row's original id, else ``KCM-<event_id>``."""
+    original = str(row.get("original_id") or "")
+    if original and row.get("dataset") in own_ids:
+        return original
+    return f"KCM-{row['event_id']}"
+
+
 def acled_row(
     row: Mapping[str, Any],
     places_by_id: pd.DataFrame,
     sources_by_id: pd.DataFrame,
     timestamp: int,
+    own_ids: Collection[str] = frozenset(),
 ) -> dict[str, Any]:
-    """One claim in ACLED's columns (values; blanks as empty strings)."""
+    """One claim in ACLED's columns (values; blanks as empty strings); ``own_ids`` are the
+    datasets whose rows keep their original id (:func:`own_id_datasets`)."""
     etype, sub = row["event_type"], row["sub_event_type"]
     tags = ["kcm claim", f"claim verification: {row['verification']}"]
     if etype in ACLED_EVENT_TYPES:
@@ -400,7 +423,7 @@ def acled_row(
             tags.append(f"claimed {column}: {int(value)}")
     fatalities = row.get("fatalities")
     return {
-        "event_id_cnty": f"KCM-{row['event_id']}",
+        "event_id_cnty": acled_event_id(row, own_ids),
         "event_date": start.strftime("%Y-%m-%d"),
         "year": start.year,
         "time_precision": time_precision(row["date_precision"], start, end),
@@ -441,12 +464,15 @@ def acled_table(
     places: pd.DataFrame,
     sources: pd.DataFrame,
     generated: datetime | None = None,
+    datasets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The claims in ACLED's columns, text cells neutralised like :func:`claims_csv`."""
+    """The claims in ACLED's columns, text cells neutralised like :func:`claims_csv`;
+    ``datasets`` (``Dataset.datasets``) says which rows keep their original ids."""
     stamp = int((generated or datetime.now(UTC)).timestamp())
     by_id = places.set_index("place_id")
     src = sources.set_index("source_id")
-    rows = [acled_row(r, by_id, src, stamp) for r in records(events)]
+    own = own_id_datasets(datasets)
+    rows = [acled_row(r, by_id, src, stamp, own) for r in records(events)]
     frame = pd.DataFrame(rows, columns=list(ACLED_COLUMNS))
     for col in ACLED_COLUMNS:
         if col not in ACLED_NUMERIC:
@@ -461,5 +487,6 @@ def acled_csv(
     places: pd.DataFrame,
     sources: pd.DataFrame,
     generated: datetime | None = None,
+    datasets: pd.DataFrame | None = None,
 ) -> bytes:
-    return _csv_bytes(acled_table(events, places, sources, generated))
+    return _csv_bytes(acled_table(events, places, sources, generated, datasets))

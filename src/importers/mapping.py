@@ -176,7 +176,11 @@ def _original_fields(cells: dict[str, str], copied: set[str], ctx: Context) -> s
     """The record's non-blank cells not copied verbatim into a claim field, as JSON."""
     canon = ctx.canon
     kept = {k: v for k, v in cells.items() if v and (canon.get(k) or k) not in copied}
-    return json.dumps(kept, ensure_ascii=False, sort_keys=False) if kept else ""
+    return _JSON.encode(kept) if kept else ""
+
+
+#: ``json.dumps(..., ensure_ascii=False)`` builds a new encoder per call; one will do.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _number(text: str) -> float | None:
@@ -204,7 +208,10 @@ class _Row:
 
     def __init__(self, cells: dict[str, str], line: int, ctx: Context) -> None:
         canon = ctx.canon
-        self.cells = {canon.get(k) or ctx.canonical(k): v for k, v in cells.items()}
+        try:  # every column of the file is in ctx.canon: one C-level pass
+            self.cells = dict(zip(map(canon.__getitem__, cells), cells.values(), strict=True))
+        except KeyError:
+            self.cells = {canon.get(k) or ctx.canonical(k): v for k, v in cells.items()}
         self.line, self.ctx = line, ctx
         self.problems: list[Problem] = []
 

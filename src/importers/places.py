@@ -51,6 +51,11 @@ class PlaceMatcher:
     places: dict[str, dict[str, str]] = field(default_factory=dict)
     matched: int = 0
     _names: dict[str, GeoResult | None] = field(default_factory=dict)
+    #: (name, display, lat, lon, precision) -> (place id, whether the gazetteer's): datasets
+    #: code the same few hundred locations over and over
+    _resolved: dict[tuple[str, str, float, float, str], tuple[str, bool]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def from_places(cls, dataset_id: str, places: pd.DataFrame) -> PlaceMatcher:
@@ -106,10 +111,29 @@ class PlaceMatcher:
     ) -> str:
         """The place id for a coded location; a new dataset place (named ``display``, else
         ``name``) if no gazetteer place of that name lies within MATCH_KM."""
+        key = (name, display, lat, lon, precision)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve(
+                name, lat, lon, precision, country, source, display
+            )
+        if known[1]:
+            self.matched += 1
+        return known[0]
+
+    def _resolve(
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        precision: str,
+        country: str,
+        source: str,
+        display: str,
+    ) -> tuple[str, bool]:
         match = self.gazetteer_match(name, lat, lon)
         if match is not None:
-            self.matched += 1
-            return match
+            return match, True
         name = display or name
         key = f"{name}|{lat:.5f}|{lon:.5f}|{precision}"
         digest = hashlib.sha256(key.encode()).hexdigest()[:8]
@@ -130,7 +154,7 @@ class PlaceMatcher:
                 coord_source=source,
             )
             self.places[place_id] = row
-        return place_id
+        return place_id, False
 
 
 def _coord(value: float) -> str:

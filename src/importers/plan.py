@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from src import store
-from src.csvio import Problem, RawTable
+from src.csvio import Problem, RawTable, text_frame
 from src.dataset import Dataset, load_dataset
 from src.importers.dates import slash_order
 from src.importers.layouts import FORMATS, canonical, detect_layout, format_of, mapping_for
@@ -309,8 +310,8 @@ def _resolve_dataset(data: Dataset, requested: str | None, fmt: str, file: str) 
 
 
 def _frame(rows: list[dict[str, str]], columns: tuple[str, ...], index: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns), index=pd.Index(index, name="line"))
-    return frame.fillna("").astype("string")
+    """The claims as the all-text frame ``validate_table`` checks (a missing cell is blank)."""
+    return text_frame(list(columns), [[row.get(c) or "" for c in columns] for row in rows], index)
 
 
 def _csv(frame: pd.DataFrame, columns: tuple[str, ...]) -> bytes:
@@ -356,17 +357,26 @@ def _merge_monadic(first: dict[str, str], other: dict[str, str]) -> None:
         first["original_fields"] = json.dumps(fields, ensure_ascii=False)
 
 
+def _among(ids: pd.Series, pool: pd.Series) -> pd.Series:
+    """``ids.isin(pool)`` through a hash table of Python strings: on Arrow-backed strings
+    ``isin`` converts every value of ``pool`` to a scalar in Python (3 s at 10^5 ids, not 0.2)."""
+    return ids.astype(object).isin(pool.astype(object))
+
+
 def _compare(old: pd.DataFrame, new: pd.DataFrame) -> tuple[int, int]:
     """(updated, unchanged): rows of ``new`` whose event id ``old`` has, differing or not."""
     if old.empty or new.empty:
         return 0, 0
     columns = list(EVENTS.column_names)
     earlier = old.drop_duplicates("event_id").set_index("event_id", drop=False)
-    present = new[new["event_id"].isin(earlier.index)]
+    present = new[_among(new["event_id"], earlier.index.to_series())]
     if present.empty:
         return 0, 0
-    before = earlier.loc[present["event_id"], columns].to_numpy(dtype=object)
-    same = (before == present[columns].to_numpy(dtype=object)).all(axis=1)
+    before = earlier.loc[present["event_id"], columns].reset_index(drop=True)
+    after = present[columns].reset_index(drop=True)
+    same = np.ones(len(after), dtype=bool)
+    for column in columns:  # column by column in Arrow: no copy of every cell to Python
+        same &= (before[column] == after[column]).to_numpy(dtype=bool)
     return int((~same).sum()), int(same.sum())
 
 
@@ -498,7 +508,7 @@ def plan_import(
 
     # merge with the earlier import of this dataset, by event id
     updated, unchanged = _compare(old_events, frame)
-    kept_old = old_events[~old_events["event_id"].isin(set(frame["event_id"]))]
+    kept_old = old_events[~_among(old_events["event_id"], frame["event_id"])]
     events = pd.concat([kept_old, frame.reset_index(drop=True)], ignore_index=True)
     used = set(events["place_id"])
     place_frame = pd.DataFrame(

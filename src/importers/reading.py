@@ -116,8 +116,8 @@ def read_table(data: bytes, name: str) -> Table:
                     table.dropped_blank_columns += 1
                 table.header, width = header, len(header)
                 continue
-            if not any(cell.strip() for cell in row):
-                continue
+            if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
+                continue  # blank (a first cell with text settles it at once)
             if table.hxl is None and not table.records and _is_hxl(row):
                 table.hxl = row[:width]
                 continue
@@ -130,7 +130,7 @@ def read_table(data: bytes, name: str) -> Table:
                 )
                 table.bad_rows[line] = row
                 continue
-            cells = {h: v.strip() for h, v in zip(table.header, row, strict=True)}
+            cells = dict(zip(table.header, map(str.strip, row), strict=True))
             table.records.append(Record(line, cells, row))
     except csv.Error as exc:
         table.problems.append(Problem(name, reader.line_num, "-", f"malformed CSV: {exc}"))

@@ -237,7 +237,7 @@ def share_and_export(
     )
     cols[2].download_button(
         "ACLED-column CSV",
-        data=lambda: acled_csv(claims(), data.places, data.sources),
+        data=lambda: acled_csv(claims(), data.places, data.sources, datasets=data.datasets),
         file_name=f"{stem}-acled.csv",
         mime="text/csv",
         icon=":material/merge:",
