@@ -1,0 +1,244 @@
+"""The Claims and Timeline pages' frames as ``src/analysis`` built them row by row, kept as the
+oracle for the vectorised versions (like ``tests/test_filters_reference.py``'s ``reference``):
+``tests/test_analysis_reference.py`` checks that both give the same frames. Not used by the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import pandas as pd
+
+from src.analysis.incidents import (
+    Discrepancy,
+    _grouped,
+    _sources_of,
+    _title,
+    discrepancies,
+)
+from src.analysis.text import figures_text
+from src.analysis.timeline import (
+    _TIME_ORDER,
+    ChronologyEntry,
+    DayGroup,
+    claim_span,
+    group_label,
+    lane_key,
+)
+from src.labels import date_label, figure_label, verification_label
+from src.rows import records
+from src.schema import split_list
+
+
+def all_discrepancies(events: pd.DataFrame) -> dict[str, list[Discrepancy]]:
+    """Incident id -> its discrepancies (empty list if uncontested), for every incident."""
+    return {iid: discrepancies(rows) for iid, rows in _grouped(events).items()}
+
+
+def incident_overview(
+    events: pd.DataFrame,
+    place_names: Mapping[str, str],
+    whole: pd.DataFrame | None = None,
+    found: Mapping[str, Sequence[Discrepancy]] | None = None,
+) -> pd.DataFrame:
+    """One row per incident in ``events``: title, counts, sides, contested, kinds.
+
+    ``whole`` (all claims) lets the row say how many claims of the incident the filters hide;
+    ``found`` (``all_discrepancies(events)``) saves detecting the discrepancies twice.
+    """
+    columns = [
+        "incident_id",
+        "title",
+        "start",
+        "claims",
+        "hidden_claims",
+        "articles",
+        "sides",
+        "contested",
+        "kinds",
+    ]
+    groups = _grouped(events)
+    if found is None:
+        found = {iid: discrepancies(rows) for iid, rows in groups.items()}
+    totals = (whole if whole is not None else events)["incident_id"].value_counts().to_dict()
+    rows = []
+    for iid, claims in groups.items():
+        kinds = tuple(dict.fromkeys(d.kind for d in found[iid]))
+        rows.append(
+            {
+                "incident_id": iid,
+                "title": _title(claims, place_names),
+                "start": min(r["date_start"] for r in claims),
+                "claims": len(claims),
+                "hidden_claims": int(totals.get(iid, len(claims))) - len(claims),
+                "articles": len(_sources_of(claims)),
+                "sides": tuple(sorted({r["claimant_side"] for r in claims})),
+                "contested": bool(kinds),
+                "kinds": kinds,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figure_frame(
+    claims: pd.DataFrame,
+    place_names: Mapping[str, str],
+    column: str = "fatalities",
+) -> pd.DataFrame:
+    """Chart rows: one per claim, its figure (NA = not stated, never 0) and its context."""
+    titles = {iid: f"{iid} · {_title(rows, place_names)}" for iid, rows in _grouped(claims).items()}
+    rows = []
+    for row in records(claims.sort_values("event_id")):
+        value = row[column]
+        stated = value is not None and not pd.isna(value)
+        rows.append(
+            {
+                "incident": titles[row["incident_id"]],
+                "incident_id": row["incident_id"],
+                "event_id": row["event_id"],
+                "claimant": row["claimant"],
+                "claimant_side": row["claimant_side"],
+                "sources": row["source_ids"].replace(";", ", "),
+                "verification": row["verification"],
+                "date": date_label(row),
+                "value": int(value) if stated else pd.NA,
+                "stated": stated,
+                "label": figure_label(value),
+                "figures": figures_text(row),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "incident",
+            "incident_id",
+            "event_id",
+            "claimant",
+            "claimant_side",
+            "sources",
+            "verification",
+            "date",
+            "value",
+            "stated",
+            "label",
+            "figures",
+        ],
+    )
+    out["value"] = out["value"].astype("Int64")
+    return out
+
+
+def assign_lanes(frame: pd.DataFrame) -> pd.Series[int]:
+    """Per claimant side, the first free lane for each span so no two overlapping spans share."""
+    lanes = pd.Series(0, index=frame.index, dtype=int)
+    for _, rows in frame.groupby("claimant_side", sort=False):
+        ends: list[pd.Timestamp] = []
+        for idx, row in rows.sort_values(["span_start", "span_end", "event_id"]).iterrows():
+            for lane, last_end in enumerate(ends):
+                if last_end <= row["span_start"]:
+                    ends[lane] = row["span_end"]
+                    lanes.at[idx] = lane
+                    break
+            else:
+                ends.append(row["span_end"])
+                lanes.at[idx] = len(ends) - 1
+    return lanes
+
+
+def timeline_frame(
+    events: pd.DataFrame,
+    place_names: Mapping[str, str],
+    headlines: Mapping[str, str],
+) -> pd.DataFrame:
+    """Chart rows: one per claim with its span, midpoint, lane and every tooltip field."""
+    columns = [
+        "event_id",
+        "incident_id",
+        "claimant",
+        "claimant_side",
+        "event_type",
+        "sub_event_type",
+        "verification",
+        "status",
+        "place",
+        "sources",
+        "summary",
+        "date_text",
+        "date_precision",
+        "span_start",
+        "span_end",
+        "mid",
+        "lane",
+        "lane_key",
+    ]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for row in records(events):
+        start, end = claim_span(row)
+        rows.append(
+            {
+                "event_id": row["event_id"],
+                "incident_id": row["incident_id"],
+                "claimant": row["claimant"],
+                "claimant_side": row["claimant_side"],
+                "event_type": row["event_type"],
+                "sub_event_type": row["sub_event_type"],
+                "verification": row["verification"],
+                "status": verification_label(row["verification"]),
+                "place": place_names.get(row["place_id"], "no place given")
+                if row["place_id"]
+                else "no place given",
+                "sources": "; ".join(
+                    f"{s}: {headlines.get(s, 'unknown source')}"
+                    for s in split_list(row["source_ids"])
+                ),
+                "summary": row["summary"],
+                "date_text": date_label(row),
+                "date_precision": row["date_precision"],
+                "span_start": start,
+                "span_end": end,
+                "mid": start + (end - start) / 2,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["lane"] = assign_lanes(out)
+    out["lane_key"] = [
+        lane_key(s, n) for s, n in zip(out["claimant_side"], out["lane"], strict=True)
+    ]
+    return out[columns]
+
+
+def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[DayGroup]:
+    """The claims grouped by date, oldest first; within a date by time of day, then claim id."""
+    groups: dict[tuple[date, date, str], list[ChronologyEntry]] = {}
+    bounds: dict[tuple[date, date, str], tuple[date, date, str]] = {}
+    ordered = events.assign(
+        _t=events["time_of_day"].map(lambda t: _TIME_ORDER.get(t, 5))
+    ).sort_values(["date_start", "date_end", "_t", "event_id"])
+    for row in records(ordered):
+        label = group_label(row)
+        start, end = row["date_start"].date(), row["date_end"].date()
+        key = (start, end, label)
+        bounds[key] = (start, end, label)
+        groups.setdefault(key, []).append(
+            ChronologyEntry(
+                event_id=row["event_id"],
+                incident_id=row["incident_id"],
+                time_of_day=row["time_of_day"],
+                claimant=row["claimant"],
+                claimant_side=row["claimant_side"],
+                what=row["sub_event_type"],
+                place=place_names.get(row["place_id"], "no place given")
+                if row["place_id"]
+                else "no place given",
+                source_ids=tuple(split_list(row["source_ids"])),
+                status=verification_label(row["verification"]),
+                summary=row["summary"],
+            )
+        )
+    return [
+        DayGroup(label=bounds[k][2], start=bounds[k][0], end=bounds[k][1], entries=tuple(v))
+        for k, v in sorted(groups.items(), key=lambda kv: kv[0])
+    ]
