@@ -242,3 +242,28 @@ def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[Day
         DayGroup(label=bounds[k][2], start=bounds[k][0], end=bounds[k][1], entries=tuple(v))
         for k, v in sorted(groups.items(), key=lambda kv: kv[0])
     ]
+
+
+def carried(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (claim, article carrying it): the claims exploded on ``source_ids``."""
+    out = events.assign(source_id=events["source_ids"].map(split_list)).explode("source_id")
+    return out[out["source_id"].notna() & (out["source_id"] != "")]
+
+
+def exclusive_claims(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Article -> the claims that it alone carries (no other article's source_ids list it)."""
+    # a bool mask even when empty: an empty object-dtype one would select columns, not rows
+    alone = events["source_ids"].map(lambda v: len(split_list(v)) == 1).astype(bool)
+    single = events[alone]
+    return {str(sid): rows for sid, rows in single.groupby("source_ids", sort=True)}
+
+
+def exclusive_incidents(events: pd.DataFrame) -> dict[str, list[str]]:
+    """Article -> the incidents that no other article reports at all."""
+    pairs = carried(events)
+    per_incident = pairs.groupby("incident_id")["source_id"].unique()
+    out: dict[str, list[str]] = {}
+    for iid, sids in per_incident.items():
+        if len(sids) == 1:
+            out.setdefault(str(sids[0]), []).append(str(iid))
+    return {sid: sorted(ids) for sid, ids in sorted(out.items())}

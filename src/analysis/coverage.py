@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from src.analysis.incidents import KIND_LABELS, Discrepancy
@@ -16,9 +17,14 @@ from src.schema import split_list
 
 
 def carried(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per (claim, article carrying it): the claims exploded on ``source_ids``."""
-    out = events.assign(source_id=events["source_ids"].map(split_list)).explode("source_id")
-    return out[out["source_id"].notna() & (out["source_id"] != "")]
+    """One row per (claim, article carrying it): the claims exploded on ``source_ids``
+    (each distinct list split once; the rows repeated by position, not ``explode``d)."""
+    split = {ids: split_list(ids) for ids in events["source_ids"].unique().tolist()}
+    lists = [split[ids] for ids in events["source_ids"].tolist()]
+    repeat = np.fromiter((len(items) for items in lists), dtype=np.int64, count=len(lists))
+    flat = [sid for items in lists for sid in items]
+    out = events.iloc[np.repeat(np.arange(len(events)), repeat)]
+    return out.assign(source_id=pd.Series(flat, index=out.index, dtype=events["source_ids"].dtype))
 
 
 def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataFrame:
@@ -41,21 +47,21 @@ def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataF
 
 def exclusive_claims(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Article -> the claims that it alone carries (no other article's source_ids list it)."""
+    single = {ids: len(split_list(ids)) == 1 for ids in events["source_ids"].unique().tolist()}
     # a bool mask even when empty: an empty object-dtype one would select columns, not rows
-    alone = events["source_ids"].map(lambda v: len(split_list(v)) == 1).astype(bool)
-    single = events[alone]
-    return {str(sid): rows for sid, rows in single.groupby("source_ids", sort=True)}
+    alone = events["source_ids"].map(single).astype(bool)
+    return {str(sid): rows for sid, rows in events[alone].groupby("source_ids", sort=True)}
 
 
 def exclusive_incidents(events: pd.DataFrame) -> dict[str, list[str]]:
     """Article -> the incidents that no other article reports at all."""
-    pairs = carried(events)
-    per_incident = pairs.groupby("incident_id")["source_id"].unique()
-    out: dict[str, list[str]] = {}
-    for iid, sids in per_incident.items():
-        if len(sids) == 1:
-            out.setdefault(str(sids[0]), []).append(str(iid))
-    return {sid: sorted(ids) for sid, ids in sorted(out.items())}
+    pairs = carried(events)[["incident_id", "source_id"]].drop_duplicates()
+    alone = pairs.groupby("incident_id")["source_id"].transform("size") == 1
+    out = {
+        str(sid): sorted(str(i) for i in rows["incident_id"])
+        for sid, rows in pairs[alone.to_numpy()].groupby("source_id")
+    }
+    return dict(sorted(out.items()))
 
 
 def disagreement_cells(found: dict[str, list[Discrepancy]]) -> set[tuple[str, str]]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from src.labels import date_label, verification_label
-from src.rows import Row, per_distinct, records
+from src.rows import Row, per_distinct
 from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY, split_list
 
 #: A clock time in the data (``HH:MM``) is drawn this far either side: reports round times.
@@ -211,35 +211,37 @@ def group_label(row: Row) -> str:
 
 
 def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[DayGroup]:
-    """The claims grouped by date, oldest first; within a date by time of day, then claim id."""
+    """The claims grouped by date, oldest first; within a date by time of day, then claim id.
+    Labels, places and statuses are formatted once per distinct value, not per claim."""
+    if events.empty:
+        return []
+    ordered = events.assign(_t=events["time_of_day"].map(_TIME_ORDER).fillna(5)).sort_values(
+        ["date_start", "date_end", "_t", "event_id"]
+    )
+    labels = per_distinct(ordered, ["date_start", "date_end", "date_precision"], group_label)
+    days = {d: d.date() for d in pd.concat([ordered["date_start"], ordered["date_end"]]).unique()}
+    split = {ids: tuple(split_list(ids)) for ids in ordered["source_ids"].unique().tolist()}
     groups: dict[tuple[date, date, str], list[ChronologyEntry]] = {}
-    bounds: dict[tuple[date, date, str], tuple[date, date, str]] = {}
-    ordered = events.assign(
-        _t=events["time_of_day"].map(lambda t: _TIME_ORDER.get(t, 5))
-    ).sort_values(["date_start", "date_end", "_t", "event_id"])
-    for row in records(ordered):
-        label = group_label(row)
-        start, end = row["date_start"].date(), row["date_end"].date()
-        key = (start, end, label)
-        bounds[key] = (start, end, label)
-        groups.setdefault(key, []).append(
-            ChronologyEntry(
-                event_id=row["event_id"],
-                incident_id=row["incident_id"],
-                time_of_day=row["time_of_day"],
-                claimant=row["claimant"],
-                claimant_side=row["claimant_side"],
-                what=row["sub_event_type"],
-                place=place_names.get(row["place_id"], "no place given")
-                if row["place_id"]
-                else "no place given",
-                source_ids=tuple(split_list(row["source_ids"])),
-                status=verification_label(row["verification"]),
-                summary=row["summary"],
-            )
-        )
+    columns = zip(
+        ordered["date_start"].map(days),
+        ordered["date_end"].map(days),
+        labels,
+        ordered["event_id"],
+        ordered["incident_id"],
+        ordered["time_of_day"],
+        ordered["claimant"],
+        ordered["claimant_side"],
+        ordered["sub_event_type"],
+        _place_text(ordered["place_id"], place_names),
+        ordered["source_ids"].map(split),
+        ordered["verification"].map(verification_label),
+        ordered["summary"],
+        strict=True,
+    )
+    for start, end, label, *entry in columns:
+        groups.setdefault((start, end, label), []).append(ChronologyEntry(*entry))
     return [
-        DayGroup(label=bounds[k][2], start=bounds[k][0], end=bounds[k][1], entries=tuple(v))
+        DayGroup(label=k[2], start=k[0], end=k[1], entries=tuple(v))
         for k, v in sorted(groups.items(), key=lambda kv: kv[0])
     ]
 
