@@ -5,11 +5,13 @@ oracle for the vectorised versions (like ``tests/test_filters_reference.py``'s `
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import pandas as pd
 
+from src.analysis import coverage
+from src.analysis.coverage import disagreement_cells
 from src.analysis.incidents import (
     Discrepancy,
     _grouped,
@@ -267,3 +269,53 @@ def exclusive_incidents(events: pd.DataFrame) -> dict[str, list[str]]:
         if len(sids) == 1:
             out.setdefault(str(sids[0]), []).append(str(iid))
     return {sid: sorted(ids) for sid, ids in sorted(out.items())}
+
+
+def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataFrame:
+    """Claims each article carries about each incident (0 = not covered).
+
+    Rows are every article in ``source_ids`` (in that order, even one with no claim in view),
+    columns the incidents present in ``events``, sorted.
+    """
+    rows = list(source_ids)
+    incidents = sorted(events["incident_id"].unique())
+    pairs = carried(events)
+    counts = pd.crosstab(pairs["source_id"], pairs["incident_id"]) if len(pairs) else None
+    matrix = pd.DataFrame(0, index=pd.Index(rows, name="source_id"), columns=incidents)
+    if counts is not None:
+        common = [r for r in rows if r in counts.index]
+        matrix.loc[common, counts.columns] = counts.loc[common].to_numpy()
+    matrix.columns.name = "incident_id"
+    return matrix.astype(int)
+
+
+def article_summary(
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    found: dict[str, list[Discrepancy]],
+) -> pd.DataFrame:
+    """One row per article: headline, date, claims carried, what only it reports, disagreements."""
+    pairs = carried(events)
+    per_source = pairs.groupby("source_id")
+    only_claims = exclusive_claims(events)
+    only_incidents = exclusive_incidents(events)
+    cells = disagreement_cells(found)
+    rows = []
+    for src in sources.sort_values("source_id").to_dict("records"):
+        sid = src["source_id"]
+        mine = per_source.get_group(sid) if sid in per_source.groups else pairs.iloc[0:0]
+        rows.append(
+            {
+                "Article": sid,
+                "Headline": src["headline"],
+                "Published": src["published"].date()
+                if hasattr(src["published"], "date")
+                else src["published"],
+                "Claims": len(mine),
+                "Incidents": int(mine["incident_id"].nunique()),
+                "Claims only it carries": len(only_claims.get(sid, ())),
+                "Incidents only it reports": coverage.listed(only_incidents.get(sid, [])),
+                "Contested incidents it reports on": len({iid for (s, iid) in cells if s == sid}),
+            }
+        )
+    return pd.DataFrame(rows)

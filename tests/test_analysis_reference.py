@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bench.synth import synthetic
+from bench.synth import synthetic, synthetic_dataset
 from src.analysis import coverage, incidents, timeline
 from src.filters import FilterState, apply_filters
 from tests import analysis_reference as reference
@@ -26,6 +26,12 @@ def synthetic_claims() -> tuple[pd.DataFrame, dict[str, str]]:
     return events, names
 
 
+@pytest.fixture(scope="module")
+def synthetic_sources() -> pd.DataFrame:
+    frame = synthetic_dataset(10, seed=11)["sources"]
+    return frame.assign(published=pd.to_datetime(frame["published"]))
+
+
 def _views(events: pd.DataFrame) -> list[pd.DataFrame]:
     side = str(events["claimant_side"].value_counts().index[0])
     return [
@@ -37,7 +43,9 @@ def _views(events: pd.DataFrame) -> list[pd.DataFrame]:
     ]
 
 
-def _check(events: pd.DataFrame, names: dict[str, str], heads: dict[str, str]) -> None:
+def _check(
+    events: pd.DataFrame, names: dict[str, str], heads: dict[str, str], sources: pd.DataFrame
+) -> None:
     for view in _views(events):
         found = incidents.all_discrepancies(view)
         assert found == reference.all_discrepancies(view)
@@ -56,6 +64,14 @@ def _check(events: pd.DataFrame, names: dict[str, str], heads: dict[str, str]) -
         )
         assert timeline.chronology(view, names) == reference.chronology(view, names)
         pd.testing.assert_frame_equal(coverage.carried(view), reference.carried(view))
+        pd.testing.assert_frame_equal(
+            coverage.coverage_matrix(view, sources["source_id"]),
+            reference.coverage_matrix(view, sources["source_id"]),
+        )
+        pd.testing.assert_frame_equal(
+            coverage.article_summary(view, sources, found),
+            reference.article_summary(view, sources, found),
+        )
         assert coverage.exclusive_incidents(view) == reference.exclusive_incidents(view)
         mine, old = coverage.exclusive_claims(view), reference.exclusive_claims(view)
         assert list(mine) == list(old)
@@ -67,15 +83,18 @@ def test_same_frames_as_the_reference_on_the_bundled_data(bundled) -> None:
     names = dict(zip(bundled.places["place_id"], bundled.places["name"], strict=True))
     heads = dict(zip(bundled.sources["source_id"], bundled.sources["headline"], strict=True))
     assert any(incidents.all_discrepancies(bundled.events).values())
-    _check(bundled.events, names, heads)
+    _check(bundled.events, names, heads, bundled.sources)
 
 
-def test_same_frames_as_the_reference_on_synthetic_claims(synthetic_claims) -> None:
+def test_same_frames_as_the_reference_on_synthetic_claims(
+    synthetic_claims, synthetic_sources
+) -> None:
     events, names = synthetic_claims
+    sources = synthetic_sources
     heads = {"a000": "An <b>article</b> & its headline", "a001": "=cmd|' /C calc'!A0"}
     found = incidents.all_discrepancies(events)
     assert 0 < sum(bool(v) for v in found.values()) < len(found)  # both kinds present
-    _check(events, names, heads)
+    _check(events, names, heads, sources)
 
 
 def test_lanes_as_the_reference_assigns_them(synthetic_claims) -> None:

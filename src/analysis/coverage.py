@@ -6,6 +6,7 @@ A claim merged from several articles lists them all in ``source_ids``, so it cou
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import cast
 
@@ -36,12 +37,10 @@ def coverage_matrix(events: pd.DataFrame, source_ids: Iterable[str]) -> pd.DataF
     rows = list(source_ids)
     incidents = sorted(events["incident_id"].unique())
     pairs = carried(events)
-    counts = pd.crosstab(pairs["source_id"], pairs["incident_id"]) if len(pairs) else None
-    matrix = pd.DataFrame(0, index=pd.Index(rows, name="source_id"), columns=incidents)
-    if counts is not None:
-        common = [r for r in rows if r in counts.index]
-        matrix.loc[common, counts.columns] = counts.loc[common].to_numpy()
-    matrix.columns.name = "incident_id"
+    counts = pairs.groupby(["source_id", "incident_id"]).size().unstack(fill_value=0)
+    matrix = counts.reindex(index=pd.Index(rows, name="source_id"), columns=incidents)
+    matrix = matrix.fillna(0)
+    matrix.columns = pd.Index(incidents, name="incident_id")
     return matrix.astype(int)
 
 
@@ -98,7 +97,7 @@ def article_summary(
     per_source = pairs.groupby("source_id")
     only_claims = exclusive_claims(events)
     only_incidents = exclusive_incidents(events)
-    cells = disagreement_cells(found)
+    contested = Counter(sid for sid, _ in disagreement_cells(found))
     rows = []
     for src in sources.sort_values("source_id").to_dict("records"):
         sid = src["source_id"]
@@ -114,7 +113,7 @@ def article_summary(
                 "Incidents": int(mine["incident_id"].nunique()),
                 "Claims only it carries": len(only_claims.get(sid, ())),
                 "Incidents only it reports": listed(only_incidents.get(sid, [])),
-                "Contested incidents it reports on": len({iid for (s, iid) in cells if s == sid}),
+                "Contested incidents it reports on": contested[sid],
             }
         )
     return pd.DataFrame(rows)

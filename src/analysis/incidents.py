@@ -31,6 +31,9 @@ FIGURES: dict[str, str] = {"fatalities": "killed", "injured": "injured"}
 #: The cells ``date_label`` and ``figures_text`` read.
 DATE_COLUMNS = ("date_start", "date_end", "date_precision", "time_of_day")
 FIGURE_COLUMNS = ("fatalities", "injured", "figures_note")
+#: The cells the rules read (the rest, dates above all, are slow to turn into records).
+RULE_COLUMNS = ("incident_id", "event_id", "sub_event_type", "claimant", "claimant_side")
+RULE_COLUMNS += ("source_ids", "summary", "verification", *FIGURE_COLUMNS)
 KINDS: tuple[str, ...] = ("figures", "denial", "disputed", "self-contradiction")
 KIND_LABELS: dict[str, str] = {
     "figures": "Figures differ",
@@ -244,7 +247,10 @@ def all_discrepancies(events: pd.DataFrame) -> dict[str, list[Discrepancy]]:
     if events.empty:
         return {}
     maybe = _candidates(events)
-    picked = events[events["incident_id"].astype(str).isin(maybe.index[maybe.to_numpy()])]
+    picked = events.loc[
+        events["incident_id"].astype(str).isin(maybe.index[maybe.to_numpy()]),
+        [c for c in RULE_COLUMNS if c in events.columns],
+    ]
     found = {iid: discrepancies(rows) for iid, rows in _grouped(picked).items()}
     return {str(iid): found.get(str(iid), []) for iid in maybe.index}
 
