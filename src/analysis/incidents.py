@@ -32,7 +32,13 @@ FIGURES: dict[str, str] = {"fatalities": "killed", "injured": "injured"}
 DATE_COLUMNS = ("date_start", "date_end", "date_precision", "time_of_day")
 FIGURE_COLUMNS = ("fatalities", "injured", "figures_note")
 #: The cells the rules read (the rest, dates above all, are slow to turn into records).
-RULE_COLUMNS = ("incident_id", "event_id", "sub_event_type", "claimant", "claimant_side")
+RULE_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "event_id",
+    "sub_event_type",
+    "claimant",
+    "claimant_side",
+)
 RULE_COLUMNS += ("source_ids", "summary", "verification", *FIGURE_COLUMNS)
 KINDS: tuple[str, ...] = ("figures", "denial", "disputed", "self-contradiction")
 KIND_LABELS: dict[str, str] = {
