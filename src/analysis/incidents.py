@@ -22,14 +22,13 @@ import numpy as np
 import pandas as pd
 
 from src.analysis.text import figures_text, md, sources_text
-from src.labels import date_label, figure_label, verification_label
+from src.labels import date_label, date_labels, figure_label, verification_label
 from src.rows import Row, per_distinct, records
 from src.schema import split_list
 
 #: Figure column -> the word used in messages.
 FIGURES: dict[str, str] = {"fatalities": "killed", "injured": "injured"}
-#: The cells ``date_label`` and ``figures_text`` read.
-DATE_COLUMNS = ("date_start", "date_end", "date_precision", "time_of_day")
+#: The cells ``figures_text`` reads.
 FIGURE_COLUMNS = ("fatalities", "injured", "figures_note")
 #: The cells the rules read (the rest, dates above all, are slow to turn into records).
 RULE_COLUMNS: tuple[str, ...] = (
@@ -311,10 +310,13 @@ def incident_titles(claims: pd.DataFrame, place_names: Mapping[str, str]) -> pd.
     spans = ordered.groupby(iid).agg(start=("date_start", "min"), end=("date_end", "max"))
     what = _commonest_per(ordered, "sub_event_type").reindex(spans.index)
     place = _commonest_per(ordered[ordered["place_id"] != ""], "place_id").reindex(spans.index)
-    where = ["no place given" if pd.isna(p) else place_names.get(p, "unknown place") for p in place]
+    where = [
+        "no place given" if pd.isna(p) else place_names.get(p, "unknown place")
+        for p in place.tolist()
+    ]
     start, end = _day_text(spans["start"]), _day_text(spans["end"])
     when = start.where(spans["start"] == spans["end"], start + " – " + end)
-    text = [f"{w} · {p} · {t}" for w, p, t in zip(what, where, when, strict=True)]
+    text = [f"{w} · {p} · {t}" for w, p, t in zip(what.tolist(), where, when.tolist(), strict=True)]
     return pd.Series(text, index=spans.index, dtype=object)
 
 
@@ -466,7 +468,7 @@ def figure_frame(
             "claimant_side": ordered["claimant_side"].to_numpy(),
             "sources": ordered["source_ids"].str.replace(";", ", ", regex=False).to_numpy(),
             "verification": ordered["verification"].to_numpy(),
-            "date": per_distinct(ordered, list(DATE_COLUMNS), date_label),
+            "date": date_labels(ordered),
             "value": value.to_numpy(),
             "stated": stated,
             "label": np.where(stated, value.astype(str).to_numpy(), "not stated"),

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from src.labels import date_label, verification_label
+from src.labels import date_label, date_labels, verification_label
 from src.rows import Row, per_distinct
 from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY, split_list
 
@@ -24,8 +24,6 @@ from src.schema import CLAIMANT_SIDES, TIME_OF_DAY_HOURS, TIMES_OF_DAY, split_li
 CLOCK_SLACK = timedelta(minutes=15)
 _TIME_ORDER = {"": 0, **{name: i for i, name in enumerate(TIMES_OF_DAY, start=1)}}
 LANE_SEP = "|"
-#: The cells ``date_label`` reads.
-DATE_COLUMNS = ("date_start", "date_end", "date_precision", "time_of_day")
 
 
 def claim_span(row: Row) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -156,14 +154,15 @@ def timeline_frame(
     out["place"] = _place_text(events["place_id"], place_names).to_numpy()
     out["sources"] = events["source_ids"].map(sources).to_numpy()
     out["summary"] = events["summary"].to_numpy()
-    out["date_text"] = per_distinct(events, list(DATE_COLUMNS), date_label)
+    out["date_text"] = date_labels(events)
     out["date_precision"] = events["date_precision"].to_numpy()
     out["span_start"] = start.to_numpy()
     out["span_end"] = end.to_numpy()
     out["mid"] = (start + (end - start) / 2).to_numpy()
     out["lane"] = assign_lanes(out)
-    keys = {(s, n): lane_key(s, n) for s, n in zip(out["claimant_side"], out["lane"], strict=True)}
-    out["lane_key"] = [keys[k] for k in zip(out["claimant_side"], out["lane"], strict=True)]
+    pairs = list(zip(out["claimant_side"].tolist(), out["lane"].tolist(), strict=True))
+    keys = {pair: lane_key(*pair) for pair in set(pairs)}
+    out["lane_key"] = [keys[pair] for pair in pairs]
     return out[columns]
 
 
@@ -222,22 +221,18 @@ def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[Day
     days = {d: d.date() for d in pd.concat([ordered["date_start"], ordered["date_end"]]).unique()}
     split = {ids: tuple(split_list(ids)) for ids in ordered["source_ids"].unique().tolist()}
     groups: dict[tuple[date, date, str], list[ChronologyEntry]] = {}
-    columns = zip(
+    cells = [
         ordered["date_start"].map(days),
         ordered["date_end"].map(days),
         labels,
-        ordered["event_id"],
-        ordered["incident_id"],
-        ordered["time_of_day"],
-        ordered["claimant"],
-        ordered["claimant_side"],
-        ordered["sub_event_type"],
+        *(ordered[c] for c in ("event_id", "incident_id", "time_of_day", "claimant")),
+        *(ordered[c] for c in ("claimant_side", "sub_event_type")),
         _place_text(ordered["place_id"], place_names),
         ordered["source_ids"].map(split),
         ordered["verification"].map(verification_label),
         ordered["summary"],
-        strict=True,
-    )
+    ]  # as lists: iterating Arrow-backed Series cell by cell is ten times slower
+    columns = zip(*(c if isinstance(c, list) else c.tolist() for c in cells), strict=True)
     for start, end, label, *entry in columns:
         groups.setdefault((start, end, label), []).append(ChronologyEntry(*entry))
     return [
