@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -221,7 +222,7 @@ def chronology(events: pd.DataFrame, place_names: Mapping[str, str]) -> list[Day
     days = {d: d.date() for d in pd.concat([ordered["date_start"], ordered["date_end"]]).unique()}
     split = {ids: tuple(split_list(ids)) for ids in ordered["source_ids"].unique().tolist()}
     groups: dict[tuple[date, date, str], list[ChronologyEntry]] = {}
-    cells = [
+    cells: list[Any] = [
         ordered["date_start"].map(days),
         ordered["date_end"].map(days),
         labels,
