@@ -19,6 +19,7 @@ from src.mapview.build import (
     route_status,
     theatre_bounds,
 )
+from src.mapview.frontend import own_file
 from src.mapview.legend import legend_html
 from src.mapview.popup import claim_popup
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
@@ -515,3 +516,27 @@ def test_halos_are_bounded():
     payload, stats = claims_payload(events, fewer, {})
     assert stats.halos == len(payload["halos"]) == HALO_BUDGET
     assert stats.halos_hidden == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "badge", "ring"),
+    [("claims", False, False), ("groups", True, False), ("aggregates", True, True)],
+)
+def test_legend_names_the_count_badge_and_grid_ring_only_when_drawn(small, mode, badge, ring):
+    from src.mapview.legend import GROUP_WORDS, RING_WORDS
+
+    html = legend_html(marks=mode)
+    assert ("kcm-badge" in html) == badge
+    assert (esc(GROUP_WORDS) in html) == badge
+    assert ("kcm-key-ring" in html) == ring
+    assert (esc(RING_WORDS) in html) == ring
+    # the map carries the legend of its own view
+    rendered = render(base_map(small.places, small.events, claims_mode=mode))
+    assert (esc(RING_WORDS) in rendered) == ring
+    assert (esc(GROUP_WORDS) in rendered) == badge
+
+
+def test_legend_marks_are_styled_like_the_map_marks():
+    css = own_file("map.css")
+    for rule in (".kcm-key-group", ".kcm-key-group .kcm-badge", ".kcm-key-ring"):
+        assert rule + " {" in css, rule

@@ -374,9 +374,11 @@ def base_map(
     labels: bool = True,
     layers: BaseLayers | None = None,
     credits: Sequence[tuple[str, str]] = (),
+    claims_mode: str = "claims",
 ) -> folium.Map:
     """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change
-    (``credits``, the (name, credit) of the datasets shown, changes only with that set).
+    (``credits``, the (name, credit) of the datasets shown, changes only with that set;
+    ``claims_mode``, the claims layer's mode for the legend, when a view crosses a threshold).
 
     ``layers``: the :func:`base_layers` of ``places``/``events``/``labels`` if already known
     (the app caches them per data version), so a rerun only assembles the folium objects.
@@ -413,7 +415,9 @@ def base_map(
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
     if legend:  # the claims legend means nothing on a map that draws no claims
-        MapControl(legend_html(credits=credits), "topright", "kcm-legend").add_to(m)
+        MapControl(
+            legend_html(credits=credits, marks=claims_mode), "topright", "kcm-legend"
+        ).add_to(m)
     m.fit_bounds(bounds)
     return m
 

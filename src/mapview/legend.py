@@ -1,4 +1,5 @@
-"""The map's legend: colours by claimant side, shapes by event type.
+"""The map's legend: colours by claimant side, shapes by event type, and the marks a large
+view draws instead of one marker per claim (the ×N count badge, the dashed grid ring).
 
 Kept next to the palette it explains so the legend can never disagree with the markers;
 its look is in ``static/kcm/map.css``.
@@ -17,11 +18,34 @@ from src.palette import (
 from src.safe_html import esc
 
 CAVEAT = "Claims as reported by the parties; not independently verified."
+#: The claims layer's modes (``LayerStats.mode``): one marker per claim, per place × side ×
+#: type with a count badge, or dashed rings on a grid (which carry the badge too).
+MARKS = ("claims", "groups", "aggregates")
+#: The legend's words for the large views' marks, shared with the briefing frame's legend.
+GROUP_WORDS = "claims at one place, of one side and type"
+RING_WORDS = "claims gathered on a grid cell: not a located point"
 
 
-def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -> str:
+def marks_html(marks: str) -> str:
+    """The legend lines for the count badge and the grid ring, when the view draws them."""
+    if marks not in MARKS[1:]:
+        return ""
+    marker = marker_svg("circle", "#666666", 14)
+    out = (
+        f"<div><span class='kcm-key-group'>{marker}<span class='kcm-badge'>×37</span></span>"
+        f" {esc(GROUP_WORDS)}</div>"
+    )
+    if marks == "aggregates":
+        out += f"<div><span class='kcm-key-ring'>{marker}</span> {esc(RING_WORDS)}</div>"
+    return out
+
+
+def legend_html(
+    caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = (), marks: str = "claims"
+) -> str:
     """The legend's escaped HTML, shown by ``kcm.control`` in a corner of the map, naming and
-    crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require."""
+    crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require;
+    ``marks`` (the claims layer's mode) adds the large views' badge and ring."""
     sides = "".join(
         f"<div>{marker_svg('circle', colour, 14)} {esc(side)}</div>"
         for side, colour in SIDE_COLOURS.items()
@@ -37,7 +61,7 @@ def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -
         " road</div>"
         "<div><span class='kcm-halo'></span> approximate location</div>"
         "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
-    )
+    ) + marks_html(marks)
     datasets = "".join(
         f"<div class='kcm-credit'><b>{esc(name)}</b>"
         + (f" — {esc(credit)}" if credit else "")
