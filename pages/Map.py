@@ -72,16 +72,7 @@ if playback and in_view > PLAYBACK_CAP:
     )
     playback = False
 credits = [(c.name, c.credit) for c in dataset_credits(data.datasets, shown)]
-# the legend names the large views' marks (count badge, grid ring) when this view draws them
-mode = "claims" if playback else claims_for(data, state)[1].mode
-m = base_map(
-    places,
-    data.events,
-    ctx.basemap,
-    credits=credits,
-    layers=base_layers_for(data),
-    claims_mode=mode,
-)
+m = base_map(places, data.events, ctx.basemap, credits=credits, layers=base_layers_for(data))
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
     timeline, slider = playback_layers(

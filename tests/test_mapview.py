@@ -518,25 +518,32 @@ def test_halos_are_bounded():
     assert stats.halos_hidden == 0
 
 
-@pytest.mark.parametrize(
-    ("mode", "badge", "ring"),
-    [("claims", False, False), ("groups", True, False), ("aggregates", True, True)],
-)
-def test_legend_names_the_count_badge_and_grid_ring_only_when_drawn(small, mode, badge, ring):
+def test_legend_shows_the_count_badge_and_grid_ring_only_when_the_layer_draws_them():
     from src.mapview.legend import GROUP_WORDS, RING_WORDS
 
-    html = legend_html(marks=mode)
-    assert ("kcm-badge" in html) == badge
-    assert (esc(GROUP_WORDS) in html) == badge
-    assert ("kcm-key-ring" in html) == ring
-    assert (esc(RING_WORDS) in html) == ring
-    # the map carries the legend of its own view
-    rendered = render(base_map(small.places, small.events, claims_mode=mode))
-    assert (esc(RING_WORDS) in rendered) == ring
-    assert (esc(GROUP_WORDS) in rendered) == badge
-
-
-def test_legend_marks_are_styled_like_the_map_marks():
+    html = legend_html()
+    # always in the legend (the base map must not change with the view), shown by mode
+    assert html.index("Markers in this view") < html.index("Claimant side (colour)")
+    assert "kcm-marks" in html
+    assert esc(GROUP_WORDS) in html
+    assert esc(RING_WORDS) in html
+    assert html.index("kcm-marks-ring") < html.index(esc(RING_WORDS))
     css = own_file("map.css")
+    assert ".kcm-legend .kcm-marks, .kcm-legend .kcm-marks-ring { display: none; }" in css
+    assert '.kcm-legend[data-marks="groups"] .kcm-marks,' in css
+    assert '.kcm-legend[data-marks="aggregates"] .kcm-marks-ring { display: block; }' in css
     for rule in (".kcm-key-group", ".kcm-key-group .kcm-badge", ".kcm-key-ring"):
         assert rule + " {" in css, rule
+    assert "kcm.legendMarks = function (mode)" in own_file("map.js")
+
+
+def test_the_claims_layer_tells_the_legend_its_mode(small):
+    from src.mapview.build import claims_group
+
+    large = synthetic_view(20_000, 300)
+    for (events, places), mode in (((small.events, small.places), "claims"), (large, "groups")):
+        payload, stats = claims_payload(events, places, {})
+        assert stats.mode == mode
+        m = folium.Map()
+        claims_group(payload).add_to(m)
+        assert f"kcm.legendMarks({json.dumps(mode)});" in render(m)

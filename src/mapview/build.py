@@ -172,6 +172,24 @@ class MapControl(KcmElement):
         self.css_class = css_class
 
 
+class LegendMarks(KcmElement):
+    """Tells the map's legend which marks the claims layer draws (``kcm.legendMarks``): part
+    of the claims layer, so it follows every filter change without touching the base map."""
+
+    _template = GlueTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        kcm.legendMarks({{ this.mode|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self._name = "LegendMarks"
+        self.mode = mode
+
+
 class PlaceDots(KcmElement):
     """Gazetteer places as small dots with tooltips, drawn from one JSON payload.
 
@@ -374,11 +392,9 @@ def base_map(
     labels: bool = True,
     layers: BaseLayers | None = None,
     credits: Sequence[tuple[str, str]] = (),
-    claims_mode: str = "claims",
 ) -> folium.Map:
     """Tiles, routes, places, legend, scale and fullscreen: everything filters don't change
-    (``credits``, the (name, credit) of the datasets shown, changes only with that set;
-    ``claims_mode``, the claims layer's mode for the legend, when a view crosses a threshold).
+    (``credits``, the (name, credit) of the datasets shown, changes only with that set).
 
     ``layers``: the :func:`base_layers` of ``places``/``events``/``labels`` if already known
     (the app caches them per data version), so a rerun only assembles the folium objects.
@@ -415,9 +431,7 @@ def base_map(
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
     if legend:  # the claims legend means nothing on a map that draws no claims
-        MapControl(
-            legend_html(credits=credits, marks=claims_mode), "topright", "kcm-legend"
-        ).add_to(m)
+        MapControl(legend_html(credits=credits), "topright", "kcm-legend").add_to(m)
     m.fit_bounds(bounds)
     return m
 
@@ -591,6 +605,7 @@ def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
     )
     cluster.add_to(group)
     ClaimsLayer(cluster, payload).add_to(group)
+    LegendMarks(payload["mode"]).add_to(group)
     return group
 
 

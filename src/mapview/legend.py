@@ -26,26 +26,31 @@ GROUP_WORDS = "claims at one place, of one side and type"
 RING_WORDS = "claims gathered on a grid cell: not a located point"
 
 
-def marks_html(marks: str) -> str:
-    """The legend lines for the count badge and the grid ring, when the view draws them."""
-    if marks not in MARKS[1:]:
+def marks_html(marks: str | None = None) -> str:
+    """The legend lines for the count badge and the grid ring. ``None`` (the map): both, in a
+    section the map shows per view (``kcm.legendMarks`` sets the claims layer's mode on the
+    legend, ``map.css`` shows what that mode draws), so the legend, and with it the base map,
+    stays the same across filter changes; a mode (the briefing frame): only its lines."""
+    if marks is not None and marks not in MARKS[1:]:
         return ""
     marker = marker_svg("circle", "#666666", 14)
-    out = (
+    group = (
         f"<div><span class='kcm-key-group'>{marker}<span class='kcm-badge'>×37</span></span>"
         f" {esc(GROUP_WORDS)}</div>"
     )
-    if marks == "aggregates":
-        out += f"<div><span class='kcm-key-ring'>{marker}</span> {esc(RING_WORDS)}</div>"
-    return out
+    ring = f"<div><span class='kcm-key-ring'>{marker}</span> {esc(RING_WORDS)}</div>"
+    if marks is not None:
+        return group + (ring if marks == "aggregates" else "")
+    return (
+        "<div class='kcm-marks'><div class='kcm-legend-title'>Markers in this view</div>"
+        f"{group}<div class='kcm-marks-ring'>{ring}</div></div>"
+    )
 
 
-def legend_html(
-    caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = (), marks: str = "claims"
-) -> str:
+def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -> str:
     """The legend's escaped HTML, shown by ``kcm.control`` in a corner of the map, naming and
     crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require;
-    ``marks`` (the claims layer's mode) adds the large views' badge and ring."""
+    the large views' badge and ring are shown when the claims layer draws them."""
     sides = "".join(
         f"<div>{marker_svg('circle', colour, 14)} {esc(side)}</div>"
         for side, colour in SIDE_COLOURS.items()
@@ -61,7 +66,9 @@ def legend_html(
         " road</div>"
         "<div><span class='kcm-halo'></span> approximate location</div>"
         "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
-    ) + marks_html(marks)
+    )
+    # what this view's marks are comes before the colours and shapes: it is what may surprise
+    large = marks_html()
     datasets = "".join(
         f"<div class='kcm-credit'><b>{esc(name)}</b>"
         + (f" — {esc(credit)}" if credit else "")
@@ -71,7 +78,7 @@ def legend_html(
     # first, so the attribution the datasets' terms require is seen without scrolling
     shown = f"<div class='kcm-legend-title'>Datasets shown</div>{datasets}" if datasets else ""
     return (
-        f"{shown}<div class='kcm-legend-title'>Claimant side (colour)</div>"
+        f"{shown}{large}<div class='kcm-legend-title'>Claimant side (colour)</div>"
         f"{sides}<div class='kcm-legend-title'>Event type (shape)</div>{shapes}"
         f"<div class='kcm-legend-title'>Routes &amp; precision</div>{lines}"
         f"<div class='kcm-caveat'>{esc(caveat)}</div>"
