@@ -518,32 +518,17 @@ def test_halos_are_bounded():
     assert stats.halos_hidden == 0
 
 
-def test_legend_shows_the_count_badge_and_grid_ring_only_when_the_layer_draws_them():
-    from src.mapview.legend import GROUP_WORDS, RING_WORDS
+def test_legend_explains_the_count_badge_and_grid_ring_of_large_views():
+    from src.mapview.build import MARKER_BUDGET
+    from src.mapview.legend import GROUP_WORDS, LARGE_TITLE, RING_WORDS
 
     html = legend_html()
-    # always in the legend (the base map must not change with the view), shown by mode
-    assert html.index("Markers in this view") < html.index("Claimant side (colour)")
-    assert "kcm-marks" in html
+    # the same legend for every view (the base map must not change with the view)
+    assert html.index(esc(LARGE_TITLE)) < html.index("Claimant side (colour)")
+    assert f"{MARKER_BUDGET:,}" in LARGE_TITLE
     assert esc(GROUP_WORDS) in html
     assert esc(RING_WORDS) in html
-    assert html.index("kcm-marks-ring") < html.index(esc(RING_WORDS))
+    assert "kcm-badge" in html
     css = own_file("map.css")
-    assert ".kcm-legend .kcm-marks, .kcm-legend .kcm-marks-ring { display: none; }" in css
-    assert '.kcm-legend[data-marks="groups"] .kcm-marks,' in css
-    assert '.kcm-legend[data-marks="aggregates"] .kcm-marks-ring { display: block; }' in css
     for rule in (".kcm-key-group", ".kcm-key-group .kcm-badge", ".kcm-key-ring"):
         assert rule + " {" in css, rule
-    assert "kcm.legendMarks = function (mode)" in own_file("map.js")
-
-
-def test_the_claims_layer_tells_the_legend_its_mode(small):
-    from src.mapview.build import claims_group
-
-    large = synthetic_view(20_000, 300)
-    for (events, places), mode in (((small.events, small.places), "claims"), (large, "groups")):
-        payload, stats = claims_payload(events, places, {})
-        assert stats.mode == mode
-        m = folium.Map()
-        claims_group(payload).add_to(m)
-        assert f"kcm.legendMarks({json.dumps(mode)});" in render(m)

@@ -172,24 +172,6 @@ class MapControl(KcmElement):
         self.css_class = css_class
 
 
-class LegendMarks(KcmElement):
-    """Tells the map's legend which marks the claims layer draws (``kcm.legendMarks``): part
-    of the claims layer, so it follows every filter change without touching the base map."""
-
-    _template = GlueTemplate(
-        """
-        {% macro script(this, kwargs) %}
-        kcm.legendMarks({{ this.mode|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, mode: str) -> None:
-        super().__init__()
-        self._name = "LegendMarks"
-        self.mode = mode
-
-
 class PlaceDots(KcmElement):
     """Gazetteer places as small dots with tooltips, drawn from one JSON payload.
 
@@ -605,7 +587,6 @@ def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
     )
     cluster.add_to(group)
     ClaimsLayer(cluster, payload).add_to(group)
-    LegendMarks(payload["mode"]).add_to(group)
     return group
 
 

@@ -24,13 +24,15 @@ MARKS = ("claims", "groups", "aggregates")
 #: The legend's words for the large views' marks, shared with the briefing frame's legend.
 GROUP_WORDS = "claims at one place, of one side and type"
 RING_WORDS = "claims gathered on a grid cell: not a located point"
+#: When the map draws them (``mapview.build`` ``MARKER_BUDGET``, ``GROUP_BUDGET``).
+LARGE_TITLE = "Large views (over 2,000 located claims)"
 
 
 def marks_html(marks: str | None = None) -> str:
-    """The legend lines for the count badge and the grid ring. ``None`` (the map): both, in a
-    section the map shows per view (``kcm.legendMarks`` sets the claims layer's mode on the
-    legend, ``map.css`` shows what that mode draws), so the legend, and with it the base map,
-    stays the same across filter changes; a mode (the briefing frame): only its lines."""
+    """The legend lines for the count badge and the grid ring. ``None`` (the map): both, under
+    a title saying when they are drawn, since the legend must stay the same across filter
+    changes (a changed legend changes the base map, and streamlit-folium then redraws the
+    whole map and loses the zoom); a mode (the briefing frame, a still): only its lines."""
     if marks is not None and marks not in MARKS[1:]:
         return ""
     marker = marker_svg("circle", "#666666", 14)
@@ -41,16 +43,13 @@ def marks_html(marks: str | None = None) -> str:
     ring = f"<div><span class='kcm-key-ring'>{marker}</span> {esc(RING_WORDS)}</div>"
     if marks is not None:
         return group + (ring if marks == "aggregates" else "")
-    return (
-        "<div class='kcm-marks'><div class='kcm-legend-title'>Markers in this view</div>"
-        f"{group}<div class='kcm-marks-ring'>{ring}</div></div>"
-    )
+    return f"<div class='kcm-legend-title'>{esc(LARGE_TITLE)}</div>{group}{ring}"
 
 
 def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -> str:
     """The legend's escaped HTML, shown by ``kcm.control`` in a corner of the map, naming and
-    crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require;
-    the large views' badge and ring are shown when the claims layer draws them."""
+    crediting the datasets shown (``credits``: (name, credit) pairs) as their terms require,
+    and the large views' count badge and grid ring."""
     sides = "".join(
         f"<div>{marker_svg('circle', colour, 14)} {esc(side)}</div>"
         for side, colour in SIDE_COLOURS.items()

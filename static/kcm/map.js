@@ -186,14 +186,6 @@
     return ctl;
   };
 
-  /* The legend's "Markers in this view" lines follow the claims layer's mode ("groups":
-   * the ×N badge; "aggregates": the badge and the grid ring), set on the legend rather than
-   * rebuilt with it: a different legend would change the base map and redraw the whole map. */
-  kcm.legendMarks = function (mode) {
-    var legends = document.querySelectorAll(".kcm-legend");
-    for (var i = 0; i < legends.length; i++) legends[i].setAttribute("data-marks", mode);
-  };
-
   /* Gazetteer places as small dots; a permanent name keeps the map legible with no tiles. */
   kcm.placeDots = function (layer, d) {
     for (var i = 0; i < d.lat.length; i++) {
