@@ -8,12 +8,16 @@ two times from the click: until the page answers (its heading and view line are 
 and the click's run has started drawing it), and until it has finished drawing (its text, the
 sidebar, its map or chart, nothing stale). Target: interactive within 2 s per page.
 
-``.venv/bin/python -m bench.bench_pages --bytes [--events N]`` opens each page with the light
-client (``bench.stclient``, Streamlit's websocket protocol) on the bundled data or N synthetic
-claims, and prints per page the bytes of the first view's forward messages (the heaviest
-element kinds named), then of a filter change (the period) and of a rerun with nothing
-changed, with each run's time. Target: ≤ 3 MB per view. A browser that has seen a large
-message before is sent only its hash, so these first-view figures are the most it gets.
+``.venv/bin/python -m bench.bench_pages --bytes [--events N | --data DIR]`` opens each page
+with the light client (``bench.stclient``, Streamlit's websocket protocol) on the bundled data,
+N synthetic claims or the folder DIR (its snapshot reused: ``bench.bench_data`` writes one), and
+prints the server's start (process up, then the map's first run, which loads the data) and
+per page the bytes and time of the first visit (**cold**: nothing of that page's view computed
+yet; the heaviest element kinds named), of a filter change (the period: a new view, so cold
+too) and of a rerun with nothing changed (**warm**: every view cached), then the server's RSS
+(now and peak). Targets: ≤ 3 MB per view; at 10^6 claims a start ≤ 10 s, a change ≤ 3 s,
+≤ 2 GB. A browser that has seen a large message before is sent only its hash, so these
+first-view figures are the most it gets.
 """
 
 from __future__ import annotations
@@ -67,27 +71,38 @@ async def _page_bytes(url: str, path: str, timeout_s: float) -> list[RunResult]:
     return [first, change, again]
 
 
-def bytes_run(events: int, timeout_s: float) -> int:
+def bytes_run(events: int, timeout_s: float, folder: Path | None = None) -> int:
     """Print the bytes and time of each page's runs (see the module's docstring)."""
-    from bench.bench_load import write_synthetic  # pandas-heavy: only for this mode
+    from bench.bench_load import rss_mb, server_pid, write_synthetic  # pandas-heavy
 
     env = {k: v for k, v in os.environ.items() if k != DATA_DIR_ENV}
     errors = 0
     with tempfile.TemporaryDirectory(prefix="kcm-bytes-") as tmp:
-        if events:
+        if folder is not None:
+            env[DATA_DIR_ENV] = str(folder)
+        elif events:
             env[DATA_DIR_ENV] = str(write_synthetic(events, Path(tmp)))
         log = ROOT / "artifacts" / "bench-bytes-streamlit.log"
+        started = time.perf_counter()
         with running_app(log, env=env) as url:
-            asyncio.run(_page_bytes(url, "/", timeout_s * 3))  # loads and caches the data
-            print(f"{events:,} synthetic claims" if events else "bundled data")
-            print(f"{'page':<9} {'first view MB':>13} {'s':>6} {'change MB':>10} {'s':>6}"
-                  f" {'rerun MB':>9} {'s':>6}  heaviest in the first view (MB)")  # fmt: skip
+            up = time.perf_counter() - started
+            first_map = asyncio.run(_page_bytes(url, "/", timeout_s * 3))[0]  # loads the data
+            pid = server_pid()
+            print(folder or (f"{events:,} synthetic claims" if events else "bundled data"))
+            print(f"start: server up {up:.1f} s, then the map's first run (data loaded)"
+                  f" {first_map.seconds:.1f} s; RSS {rss_mb(pid):.0f} MB")  # fmt: skip
+            print(f"{'page':<9} {'cold: first MB':>14} {'s':>6} {'change MB':>10} {'s':>6}"
+                  f" {'warm: rerun MB':>14} {'s':>6}  heaviest in the first view (MB)")  # fmt: skip
             for _, path, _, _ in PAGES:
                 runs = asyncio.run(_page_bytes(url, path, timeout_s))
                 for run in runs:
                     errors += len(run.exceptions)
-                cells = "".join(f" {_mb(r.bytes):>9} {r.seconds:>6.2f}" for r in runs)
-                print(f"{_LINK[path]:<9}    {cells}  {_heaviest(runs[0])}")
+                cells = "".join(
+                    f" {_mb(r.bytes):>{w}} {r.seconds:>6.2f}"
+                    for r, w in zip(runs, (14, 10, 14), strict=True)
+                )
+                print(f"{_LINK[path]:<9}{cells}  {_heaviest(runs[0])}")
+            print(f"server RSS at the end {rss_mb(pid):.0f} MB, peak {rss_mb(pid, 'VmHWM'):.0f} MB")
     print("MB = 10^6 bytes of forward messages (the websocket's binary frames)")
     return 1 if errors else 0
 
@@ -97,10 +112,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("rounds", nargs="?", type=int, default=3, help="switches per page")
     parser.add_argument("--bytes", action="store_true", help="bytes per page (light client)")
     parser.add_argument("--events", type=int, default=0, help="synthetic claims (0: bundled)")
+    parser.add_argument("--data", type=Path, default=None, help="data folder (snapshot kept)")
     parser.add_argument("--timeout", type=float, default=300.0, help="per run, s")
     args = parser.parse_args(argv)
     if args.bytes:
-        return bytes_run(args.events, args.timeout)
+        return bytes_run(args.events, args.timeout, args.data)
     rounds = args.rounds
     browser_path = chromium_path()
     if browser_path is None:

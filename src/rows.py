@@ -6,10 +6,13 @@ module that walks claims or places one by one takes them as ``records(frame)`` i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
+import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 #: One row as column name -> cell (a ``records`` dict, or any mapping with those keys).
 Row = Mapping[str, Any]
@@ -30,3 +33,17 @@ def _cells(column: pd.Series[Any]) -> list[Any]:
     if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.hasnans:
         return [None if v is pd.NA else v for v in values]
     return values
+
+
+def per_distinct(
+    frame: pd.DataFrame, columns: list[str], make: Callable[[dict[str, Any]], T]
+) -> list[T]:
+    """``[make(row) for row in records(frame[columns])]``, calling ``make`` once per distinct
+    combination of those cells: formatting a label for each of 10^6 claims one by one took
+    seconds, while they hold a few thousand distinct dates, figures or source lists."""
+    if frame.empty:
+        return []
+    codes = frame.groupby(columns, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)  # first row of each code, codes ascending
+    made = [make(row) for row in records(frame[columns].iloc[first])]
+    return [made[c] for c in codes.tolist()]

@@ -355,3 +355,22 @@ def test_a_frame_of_article_claims_only_adds_no_dataset_line(data):
     assert text.credits_line == ""
     assert "Datasets:" not in build_briefing(data, OFFENSIVE_AZ, generated=WHEN).html
     assert text.data_line.endswith(f"({len(data.events)} claims from 5 articles)")
+
+
+@pytest.mark.parametrize("mode", ["claims", "groups", "aggregates"])
+def test_frame_legend_names_the_large_views_marks_only_when_drawn(data, mode):
+    from src.briefing.frame import briefing_map, frame_page
+    from src.mapview.legend import GROUP_WORDS, RING_WORDS
+
+    view = shown(data, OFFENSIVE_AZ)
+    m, stats = briefing_map(data, view)
+    assert stats.mode == "claims"
+    assert stats.markers == int((view["place_id"] != "").sum())
+    page = frame_page(briefing_text(data, OFFENSIVE_AZ, generated=WHEN), data, m, mode)
+    html = page[page.index('<aside class="kcm-bf-panel">') : page.index("</aside>")]
+    assert (GROUP_WORDS in html) == (mode != "claims")
+    assert ('class="kcm-bf-group"' in html) == (mode != "claims")
+    assert (RING_WORDS in html) == (mode == "aggregates")
+    assert ('class="kcm-bf-cell"' in html) == (mode == "aggregates")
+    for rule in (".kcm-bf-group {", ".kcm-bf-group .kcm-badge {", ".kcm-bf-cell {"):
+        assert rule in FRAME_CSS

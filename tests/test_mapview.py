@@ -19,6 +19,7 @@ from src.mapview.build import (
     route_status,
     theatre_bounds,
 )
+from src.mapview.frontend import own_file
 from src.mapview.legend import legend_html
 from src.mapview.popup import claim_popup
 from src.palette import SIDE_COLOURS, TYPE_SHAPES
@@ -515,3 +516,19 @@ def test_halos_are_bounded():
     payload, stats = claims_payload(events, fewer, {})
     assert stats.halos == len(payload["halos"]) == HALO_BUDGET
     assert stats.halos_hidden == 0
+
+
+def test_legend_explains_the_count_badge_and_grid_ring_of_large_views():
+    from src.mapview.build import MARKER_BUDGET
+    from src.mapview.legend import GROUP_WORDS, LARGE_TITLE, RING_WORDS
+
+    html = legend_html()
+    # the same legend for every view (the base map must not change with the view)
+    assert html.index(esc(LARGE_TITLE)) < html.index("Claimant side (colour)")
+    assert f"{MARKER_BUDGET:,}" in LARGE_TITLE
+    assert esc(GROUP_WORDS) in html
+    assert esc(RING_WORDS) in html
+    assert "kcm-badge" in html
+    css = own_file("map.css")
+    for rule in (".kcm-key-group", ".kcm-key-group .kcm-badge", ".kcm-key-ring"):
+        assert rule + " {" in css, rule

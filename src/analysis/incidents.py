@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from src.analysis.text import md, sources_text
@@ -24,15 +26,28 @@ from src.labels import (
     ALWAYS_NAMED,
     FIGURE_NAMES,
     date_label,
+    date_labels,
     figure_label,
     figures_text,
     verification_label,
 )
-from src.rows import Row, records
+from src.rows import Row, per_distinct, records
+from src.schema import FIGURE_COLUMNS as FIGURE_VALUES
 from src.schema import split_list
 
 #: Figure column -> the word used in messages.
 FIGURES: dict[str, str] = FIGURE_NAMES
+#: The cells ``figures_text`` reads.
+FIGURE_COLUMNS = (*FIGURE_VALUES, "figures_note")
+#: The cells the rules read (the rest, dates above all, are slow to turn into records).
+RULE_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "event_id",
+    "sub_event_type",
+    "claimant",
+    "claimant_side",
+)
+RULE_COLUMNS += ("source_ids", "summary", "verification", *FIGURE_COLUMNS)
 KINDS: tuple[str, ...] = ("figures", "denial", "disputed", "self-contradiction")
 KIND_LABELS: dict[str, str] = {
     "figures": "Figures differ",
@@ -226,9 +241,32 @@ def _grouped(events: pd.DataFrame) -> dict[str, list[Row]]:
     return {iid: groups[iid] for iid in sorted(groups)}
 
 
+def _candidates(events: pd.DataFrame) -> pd.Series[bool]:
+    """Per incident (sorted ids), whether it may hold a discrepancy: figures that differ (an
+    article contradicting itself differs across the incident too), a Denial, a claim marked
+    denied or disputed. Vectorised, so the rules' row-by-row code runs on these alone."""
+    iid = events["incident_id"].astype(str)
+    flagged = (events["sub_event_type"] == "Denial") | events["verification"].isin(
+        ("denied", "disputed")
+    )
+    maybe = flagged.groupby(iid).any()
+    for column in FIGURES:
+        maybe |= events[column].groupby(iid).nunique() > 1
+    return maybe.sort_index()
+
+
 def all_discrepancies(events: pd.DataFrame) -> dict[str, list[Discrepancy]]:
-    """Incident id -> its discrepancies (empty list if uncontested), for every incident."""
-    return {iid: discrepancies(rows) for iid, rows in _grouped(events).items()}
+    """Incident id -> its discrepancies (empty list if uncontested), for every incident, in
+    id order. Only the incidents ``_candidates`` flags go through the rules one by one."""
+    if events.empty:
+        return {}
+    maybe = _candidates(events)
+    picked = events.loc[
+        events["incident_id"].astype(str).isin(maybe.index[maybe.to_numpy()]),
+        [c for c in RULE_COLUMNS if c in events.columns],
+    ]
+    found = {iid: discrepancies(rows) for iid, rows in _grouped(picked).items()}
+    return {str(iid): found.get(str(iid), []) for iid in maybe.index}
 
 
 def contested_incidents(events: pd.DataFrame) -> list[str]:
@@ -257,16 +295,61 @@ def incident_title(claims: pd.DataFrame, place_names: Mapping[str, str]) -> str:
     return _title(_records(claims.sort_values("event_id")), place_names)
 
 
+def _commonest_per(frame: pd.DataFrame, column: str) -> pd.Series[Any]:
+    """Per incident, ``_commonest`` of ``column`` over its rows in ``frame``'s order."""
+    t = pd.DataFrame(
+        {"i": frame["incident_id"].astype(str).to_numpy(), "v": frame[column].to_numpy()}
+    ).assign(p=np.arange(len(frame)))
+    counted = t.groupby(["i", "v"], sort=False).agg(n=("p", "size"), first=("p", "min"))
+    best = counted.reset_index().sort_values(["n", "first"], ascending=[False, True])
+    best = best.drop_duplicates("i")
+    return pd.Series(best["v"].to_numpy(), index=best["i"].to_numpy())
+
+
+def _day_text(days: pd.Series[pd.Timestamp]) -> pd.Series[str]:
+    """``f"{day:%d %b %Y}"`` of each, formatted once per distinct day."""
+    distinct = days.drop_duplicates()
+    return days.map(dict(zip(distinct, distinct.dt.strftime("%d %b %Y"), strict=True)))
+
+
+def incident_titles(claims: pd.DataFrame, place_names: Mapping[str, str]) -> pd.Series[str]:
+    """``incident_title`` of every incident in ``claims`` at once (indexed by id, sorted)."""
+    ordered = claims.sort_values("event_id")
+    iid = ordered["incident_id"].astype(str)
+    spans = ordered.groupby(iid).agg(start=("date_start", "min"), end=("date_end", "max"))
+    what = _commonest_per(ordered, "sub_event_type").reindex(spans.index)
+    place = _commonest_per(ordered[ordered["place_id"] != ""], "place_id").reindex(spans.index)
+    where = [
+        "no place given" if pd.isna(p) else place_names.get(p, "unknown place")
+        for p in place.tolist()
+    ]
+    start, end = _day_text(spans["start"]), _day_text(spans["end"])
+    when = start.where(spans["start"] == spans["end"], start + " – " + end)
+    text = [f"{w} · {p} · {t}" for w, p, t in zip(what.tolist(), where, when.tolist(), strict=True)]
+    return pd.Series(text, index=spans.index, dtype=object)
+
+
+def _group_tuples(keys: pd.Series[Any], values: pd.Series[Any]) -> dict[str, tuple[Any, ...]]:
+    """Key -> the tuple of its distinct values, sorted (as ``tuple(sorted(set(...)))``)."""
+    pairs = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).drop_duplicates()
+    pairs = pairs.sort_values(["k", "v"])
+    k, v = pairs["k"].to_numpy(), pairs["v"].tolist()
+    cuts = np.flatnonzero(k[1:] != k[:-1]) + 1
+    bounds = zip([0, *cuts.tolist()], [*cuts.tolist(), len(v)], strict=True)
+    return {str(k[a]): tuple(v[a:b]) for a, b in bounds} if len(v) else {}
+
+
 def incident_overview(
     events: pd.DataFrame,
     place_names: Mapping[str, str],
     whole: pd.DataFrame | None = None,
     found: Mapping[str, Sequence[Discrepancy]] | None = None,
 ) -> pd.DataFrame:
-    """One row per incident in ``events``: title, counts, sides, contested, kinds.
+    """One row per incident in ``events`` (id order): title, counts, sides, contested, kinds.
 
     ``whole`` (all claims) lets the row say how many claims of the incident the filters hide;
     ``found`` (``all_discrepancies(events)``) saves detecting the discrepancies twice.
+    Vectorised (group-bys over the claims), as the row-by-row version took 12 s at 10^5.
     """
     columns = [
         "incident_id",
@@ -279,27 +362,37 @@ def incident_overview(
         "contested",
         "kinds",
     ]
-    groups = _grouped(events)
+    if events.empty:
+        return pd.DataFrame([], columns=columns)
     if found is None:
-        found = {iid: discrepancies(rows) for iid, rows in groups.items()}
-    totals = (whole if whole is not None else events)["incident_id"].value_counts().to_dict()
-    rows = []
-    for iid, claims in groups.items():
-        kinds = tuple(dict.fromkeys(d.kind for d in found[iid]))
-        rows.append(
-            {
-                "incident_id": iid,
-                "title": _title(claims, place_names),
-                "start": min(r["date_start"] for r in claims),
-                "claims": len(claims),
-                "hidden_claims": int(totals.get(iid, len(claims))) - len(claims),
-                "articles": len(_sources_of(claims)),
-                "sides": tuple(sorted({r["claimant_side"] for r in claims})),
-                "contested": bool(kinds),
-                "kinds": kinds,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+        found = all_discrepancies(events)
+    iid = events["incident_id"].astype(str)
+    grouped = events.groupby(iid)
+    out = grouped.agg(start=("date_start", "min"), claims=("event_id", "size"))
+    ids = out.index
+    totals = (whole if whole is not None else events)["incident_id"].astype(str).value_counts()
+    total = totals.reindex(ids).fillna(out["claims"]).astype(int)
+    split = {ids_: split_list(ids_) for ids_ in events["source_ids"].unique().tolist()}
+    carried = pd.DataFrame({"i": iid.to_numpy(), "s": events["source_ids"].to_numpy()})
+    carried = carried.drop_duplicates()
+    carried = carried.assign(s=carried["s"].map(split)).explode("s").dropna().drop_duplicates()
+    articles = carried.groupby("i").size().reindex(ids, fill_value=0)
+    sides = _group_tuples(iid, events["claimant_side"])
+    kinds = [tuple(dict.fromkeys(d.kind for d in found[i])) for i in ids]
+    return pd.DataFrame(
+        {
+            "incident_id": list(ids),
+            "title": incident_titles(events, place_names).reindex(ids).tolist(),
+            "start": list(out["start"]),
+            "claims": out["claims"].tolist(),
+            "hidden_claims": (total - out["claims"]).tolist(),
+            "articles": articles.tolist(),
+            "sides": [sides[i] for i in ids],
+            "contested": [bool(k) for k in kinds],
+            "kinds": kinds,
+        },
+        columns=columns,
+    )
 
 
 def status_text(row: Row) -> str:
@@ -358,44 +451,45 @@ def figure_frame(
     place_names: Mapping[str, str],
     column: str = "fatalities",
 ) -> pd.DataFrame:
-    """Chart rows: one per claim, its figure (NA = not stated, never 0) and its context."""
-    titles = {iid: f"{iid} · {_title(rows, place_names)}" for iid, rows in _grouped(claims).items()}
-    rows = []
-    for row in records(claims.sort_values("event_id")):
-        value = row[column]
-        stated = value is not None and not pd.isna(value)
-        rows.append(
-            {
-                "incident": titles[row["incident_id"]],
-                "incident_id": row["incident_id"],
-                "event_id": row["event_id"],
-                "claimant": row["claimant"],
-                "claimant_side": row["claimant_side"],
-                "sources": row["source_ids"].replace(";", ", "),
-                "verification": row["verification"],
-                "date": date_label(row),
-                "value": int(value) if stated else pd.NA,
-                "stated": stated,
-                "label": figure_label(value),
-                "figures": figures_text(row),
-            }
-        )
+    """Chart rows: one per claim (event-id order), its figure (NA = not stated, never 0) and
+    its context. Vectorised; labels are formatted once per distinct value."""
+    columns = [
+        "incident",
+        "incident_id",
+        "event_id",
+        "claimant",
+        "claimant_side",
+        "sources",
+        "verification",
+        "date",
+        "value",
+        "stated",
+        "label",
+        "figures",
+    ]
+    if claims.empty:
+        return pd.DataFrame([], columns=columns).astype({"value": "Int64"})
+    ordered = claims.sort_values("event_id")
+    iid = ordered["incident_id"].astype(str)
+    titles = iid + " · " + iid.map(incident_titles(ordered, place_names))
+    value = ordered[column].astype("Int64")
+    stated = value.notna().to_numpy()
     out = pd.DataFrame(
-        rows,
-        columns=[
-            "incident",
-            "incident_id",
-            "event_id",
-            "claimant",
-            "claimant_side",
-            "sources",
-            "verification",
-            "date",
-            "value",
-            "stated",
-            "label",
-            "figures",
-        ],
+        {
+            "incident": titles.to_numpy(),
+            "incident_id": ordered["incident_id"].to_numpy(),
+            "event_id": ordered["event_id"].to_numpy(),
+            "claimant": ordered["claimant"].to_numpy(),
+            "claimant_side": ordered["claimant_side"].to_numpy(),
+            "sources": ordered["source_ids"].str.replace(";", ", ", regex=False).to_numpy(),
+            "verification": ordered["verification"].to_numpy(),
+            "date": date_labels(ordered),
+            "value": value.to_numpy(),
+            "stated": stated,
+            "label": np.where(stated, value.astype(str).to_numpy(), "not stated"),
+            "figures": per_distinct(ordered, list(FIGURE_COLUMNS), figures_text),
+        },
+        columns=columns,
     )
     out["value"] = out["value"].astype("Int64")
     return out

@@ -46,6 +46,7 @@ from src.labels import (
 )
 from src.mapview.build import (
     BASEMAPS,
+    LayerStats,
     base_map,
     claims_layer,
     outside_theatre,
@@ -53,6 +54,7 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
+from src.mapview.legend import GROUP_WORDS, RING_WORDS
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.rows import records
 from src.safe_html import esc
@@ -312,8 +314,9 @@ def frame_bounds(shown: pd.DataFrame, places: pd.DataFrame) -> list[list[float]]
 
 def briefing_map(
     data: Dataset, shown: pd.DataFrame, basemap: str = DEFAULT_BASEMAP
-) -> tuple[folium.Map, int]:
-    """The dashboard's map with the shown claims, framed on them, labelled for a still image."""
+) -> tuple[folium.Map, LayerStats]:
+    """The dashboard's map with the shown claims, framed on them, labelled for a still image
+    (and what its claims layer holds)."""
     m = base_map(  # the frame names places itself, in its own larger type
         data.places,
         data.events,
@@ -339,7 +342,7 @@ def briefing_map(
         "tileWaitMs": TILE_WAIT_MS if basemap != "none" else 0,
     }
     BriefingScript(config).add_to(m)
-    return m, stats.markers
+    return m, stats
 
 
 #: The frame's stylesheet (``static/kcm/briefing-frame.css``), read for tests and checks.
@@ -379,10 +382,15 @@ class FrameLegend(TypedDict):
     routes: list[LegendRoute]
     route_colour: str
     ring: str
+    #: The claims layer's mode: "groups"/"aggregates" add the count badge / grid ring lines.
+    marks: str
+    group_words: str
+    ring_words: str
 
 
-def frame_legend(text: BriefingText, data: Dataset) -> FrameLegend:
-    """The legend of what the frame shows (sides and types with their counts)."""
+def frame_legend(text: BriefingText, data: Dataset, marks: str = "claims") -> FrameLegend:
+    """The legend of what the frame shows (sides and types with their counts, and the large
+    views' count badge and grid ring when ``marks``, the layer's mode, uses them)."""
     colours = [side_colour(side) for side, _ in text.sides] or ["#999999"]
     step = 100 / len(colours)
     stops = ",".join(f"{c} {i * step:.1f}% {(i + 1) * step:.1f}%" for i, c in enumerate(colours))
@@ -406,11 +414,15 @@ def frame_legend(text: BriefingText, data: Dataset) -> FrameLegend:
         ],
         "route_colour": ROUTE_COLOUR,
         "ring": f"conic-gradient({stops})",
+        "marks": marks,
+        "group_words": GROUP_WORDS,
+        "ring_words": RING_WORDS,
     }
 
 
-def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
-    """The frame document around the rendered parts of ``m`` (assets not yet inlined)."""
+def frame_page(text: BriefingText, data: Dataset, m: folium.Map, marks: str = "claims") -> str:
+    """The frame document around the rendered parts of ``m`` (assets not yet inlined);
+    ``marks``: the claims layer's mode, for the legend."""
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map's root is its Figure"
     # What Figure.render does before its own template: every element puts its links and
@@ -420,7 +432,7 @@ def frame_page(text: BriefingText, data: Dataset, m: folium.Map) -> str:
         child.render()
     return _TEMPLATES.get_template("frame.html").render(
         text=text,
-        legend=frame_legend(text, data),
+        legend=frame_legend(text, data, marks),
         aria_label=" · ".join(text.lines()[:3]),
         outside_line=", ".join(f"{name} {n}" for name, n in text.outside),
         frame_id=FRAME_ID,
@@ -459,7 +471,8 @@ def build_briefing(
     """The frame for ``state`` as one standalone HTML document (assets inlined where fetched)."""
     shown = apply_filters(data.events, state)
     text = briefing_text(data, state, title, generated, shown)
-    m, markers = briefing_map(data, shown, basemap)
+    m, stats = briefing_map(data, shown, basemap)
     missing = localize_map(m).cdn_message()
-    page = inline_assets(frame_page(text, data, m))
+    page = inline_assets(frame_page(text, data, m, stats.mode))
+    markers = stats.markers
     return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)
