@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,21 @@ def require_map_assets() -> None:
         f"map assets missing or stale in {DEFAULT_STATIC_DIR}: run "
         "`.venv/bin/python -m src.assets fetch` (scripts/setup.sh does this)",
     )
+
+
+@contextlib.contextmanager
+def app_on_data_copy(tmp_path: Path, log_name: str) -> Iterator[str]:
+    """The app on its own copy of the bundled data (tests that import or save write to it)."""
+    require_map_assets()
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("cache", ".kcm-*"))
+    env = {**os.environ, "KCM_DATA_DIR": str(data)}
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(running_app(ARTIFACTS / log_name, STARTUP_TIMEOUT_S, env))
+        except AppStartError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,18 +4,14 @@ once and for a new visitor; "Show its claims on the map" opens the map filtered 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from src.appserver import AppStartError, running_app
-from tests.e2e.conftest import ARTIFACTS, ROOT, STARTUP_TIMEOUT_S, require_map_assets
+from tests.e2e.conftest import app_on_data_copy, settled
 from tests.e2e.mapprobe import COUNT_JS, map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -25,29 +21,13 @@ ARTICLE = (
     "At least 68 people were killed and more than 200 wounded in an explosion at a fuel depot "
     "near Stepanakert on Monday evening, the Nagorno-Karabakh health ministry said on Tuesday."
 )
-SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && !document.querySelector('[data-stale="true"]')"""
 
 
 @pytest.fixture
 def data_app(tmp_path: Path) -> Iterator[str]:
     """The app on a copy of the bundled data, which the test saves into."""
-    require_map_assets()
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    env = {**os.environ, "KCM_DATA_DIR": str(data)}
-    with contextlib.ExitStack() as stack:
-        try:
-            url = stack.enter_context(
-                running_app(ARTIFACTS / "e2e-ingest-streamlit.log", STARTUP_TIMEOUT_S, env)
-            )
-        except AppStartError as exc:
-            pytest.fail(str(exc), pytrace=False)
+    with app_on_data_copy(tmp_path, "e2e-ingest-streamlit.log") as url:
         yield url
-
-
-def settled(page: Page) -> None:
-    page.wait_for_function(SETTLED_JS, timeout=90_000, polling=100)
 
 
 def paste_and_propose(page: Page, url: str) -> None:

@@ -4,17 +4,13 @@ text in the popup (no element injected, no script run)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from src.appserver import AppStartError, running_app
-from tests.e2e.conftest import ARTIFACTS, ROOT, STARTUP_TIMEOUT_S, require_map_assets, settled
+from tests.e2e.conftest import ROOT, app_on_data_copy, settled
 from tests.e2e.mapprobe import map_frame, open_popup, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -27,17 +23,7 @@ DATASET_ID = "acled_e2e"
 @pytest.fixture
 def data_app(tmp_path: Path) -> Iterator[str]:
     """The app on a copy of the bundled data, which the test imports into."""
-    require_map_assets()
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    env = {**os.environ, "KCM_DATA_DIR": str(data)}
-    with contextlib.ExitStack() as stack:
-        try:
-            url = stack.enter_context(
-                running_app(ARTIFACTS / "e2e-data-streamlit.log", STARTUP_TIMEOUT_S, env)
-            )
-        except AppStartError as exc:
-            pytest.fail(str(exc), pytrace=False)
+    with app_on_data_copy(tmp_path, "e2e-data-streamlit.log") as url:
         yield url
 
 
