@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,28 @@ PAUSES = textwrap.dedent(
 CHILD = PAUSES + "from src.cli import main\nimport sys\nsys.exit(main(sys.argv[1:]))\n"
 
 
+def kill_child(
+    child: subprocess.Popen[str], paused: Callable[[], None] | None, delay: float
+) -> None:
+    """SIGKILL ``child`` once ``paused()`` has seen it stop at its pause point, or with no
+    pause point after ``delay`` seconds; reap it and close its pipes whatever happens."""
+    try:
+        if paused is not None:
+            paused()
+        else:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=CHILD_TIMEOUT_S)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+
+
 def _counts(data_dir: Path) -> tuple[int, int]:
     events = load_dataset(data_dir).events
     return int((events["dataset"] == "acled_test").sum()), len(events)
@@ -80,24 +103,14 @@ def test_killed_import_leaves_old_or_new_data(tmp_path: Path, moment: str) -> No
     assert before == (4, 124)
     pause = moment if not moment.startswith("random") else ""
     child = _child(data_dir, pause)
-    try:
-        if pause:
-            assert child.stdout is not None
-            line = child.stdout.readline()
-            assert line.strip() == "paused", child.stderr.read() if child.stderr else line
-        else:
-            delay = random.Random(f"kill-{moment}").uniform(0.3, 3.0)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=CHILD_TIMEOUT_S)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        for stream in (child.stdout, child.stderr):
-            if stream is not None:
-                stream.close()
+
+    def paused() -> None:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.strip() == "paused", child.stderr.read() if child.stderr else line
+
+    delay = random.Random(f"kill-{moment}").uniform(0.3, 3.0)
+    kill_child(child, paused if pause else None, delay)
     after = _counts(data_dir)  # load_dataset finishes or rolls back the killed save
     expected = {"fsync": [before], "replace": [(6, 126)]}.get(moment, [before, (6, 126)])
     assert after in expected

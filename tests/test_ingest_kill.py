@@ -3,11 +3,9 @@ save or as after it, never a mix; a later save works (follows tests/test_import_
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from src.dataset import DATA_DIR, load_dataset
-from tests.test_import_kill import PAUSES
+from tests.test_import_kill import PAUSES, kill_child
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = PAUSES + "from src.cli import main\nimport sys\nsys.exit(main(sys.argv[1:]))\n"
@@ -52,26 +50,16 @@ def test_killed_save_leaves_old_or_new_data(tmp_path: Path, moment: str) -> None
     before = _state(data_dir)
     pause = "" if moment.startswith("random") else moment
     child = _child(data_dir, article, pause)
-    try:
-        if pause:
-            assert child.stdout is not None
+
+    def paused() -> None:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        while line and line.strip() != "paused":  # the proposal table comes first
             line = child.stdout.readline()
-            while line and line.strip() != "paused":  # the proposal table comes first
-                line = child.stdout.readline()
-            assert line.strip() == "paused", child.stderr.read() if child.stderr else line
-        else:
-            delay = random.Random(f"ingest-kill-{moment}").uniform(0.5, 4.0)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=CHILD_TIMEOUT_S)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        for stream in (child.stdout, child.stderr):
-            if stream is not None:
-                stream.close()
+        assert line.strip() == "paused", child.stderr.read() if child.stderr else line
+
+    delay = random.Random(f"ingest-kill-{moment}").uniform(0.5, 4.0)
+    kill_child(child, paused if pause else None, delay)
     after = _state(data_dir)  # load_dataset finishes or rolls back the killed save
     new = (before[0] + 1, before[1] + 1, before[2] + 2)
     expected = {"fsync": [before], "replace": [new]}.get(moment, [before, new])
