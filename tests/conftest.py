@@ -1,15 +1,17 @@
 """Shared fixtures, each loaded once per session: ``small`` (the hand-made dataset under
 tests/fixtures/valid, for exact expectations) and ``bundled`` (the app's own data/, for
 expectations computed from it). Tests must not mutate them: copy a frame before changing it.
+``data_dir`` is a writable copy of data/ for tests that import or save into it.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from src.dataset import Dataset, load_dataset
+from src.dataset import DATA_DIR, Dataset, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,6 +24,15 @@ def small() -> Dataset:
 @pytest.fixture(scope="session")
 def bundled() -> Dataset:
     return load_dataset()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data folder, without the local snapshot cache or lock
+    (a test sees what a fresh clone has)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("cache", ".kcm-*"))
+    return target
 
 
 # --- the app under Streamlit's AppTest (stream "shell") ----------------------------------------

@@ -5,11 +5,9 @@ page's cross-check; a change on disk between the check and the import is a confl
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from src.analysis.text import md_unlinked
@@ -17,14 +15,6 @@ from src.analysis.text import md_unlinked
 ROOT = Path(__file__).resolve().parent.parent
 ACLED = ROOT / "tests" / "fixtures" / "dataui" / "acled_small.csv"
 NAME = "ACLED test <b>file</b>"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A copy of the bundled data the test may import into."""
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target)
-    return target
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -7,7 +7,6 @@ so they test the page on exactly what it is given; the flow tests run the real e
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,14 +20,6 @@ from tests import ingest_double as double
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<img src=x onerror=alert(1)> **bold** [link](http://evil.example) $x^2$"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A copy of the bundled data the test may save into."""
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target)
-    return target
 
 
 def fake_propose(monkeypatch: pytest.MonkeyPatch, proposal: engine.Proposal) -> None:

@@ -7,26 +7,17 @@ Every test imports into a copy of the bundled data folder and reads the result b
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from src.briefing.exports import claims_csv, claims_geojson
-from src.dataset import DATA_DIR, Dataset, DataValidationError, load_dataset
+from src.dataset import Dataset, DataValidationError, load_dataset
 from src.importers import ImportError, ImportPlan, apply_import, detect, plan_import
 from src.schema import EVENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A writable copy of the bundled data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def imported(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from src.cli import main
-from src.dataset import DATA_DIR, load_dataset
+from src.dataset import load_dataset
 
 ARTICLE = (
     "Exodus through the Lachin corridor\n\n"
@@ -17,13 +16,6 @@ ARTICLE = (
     "said on Saturday. Two civilians were killed near Stepanakert's airport on Tuesday, the "
     "ombudsman said. Buses reached the village of Zzyzxville.\n"
 )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("cache"))
-    return target
 
 
 @pytest.fixture

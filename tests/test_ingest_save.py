@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from src.dataset import DATA_DIR, load_dataset
+from src.dataset import load_dataset
 from src.ingest.proposal import (
     Article,
     Proposal,
@@ -35,13 +34,6 @@ TEXT = "\n\n".join(
 ARTICLE = Article(
     TEXT, "Exodus through the Lachin corridor", date(2023, 9, 30), "Test Wire", "exodus.txt"
 )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("cache"))
-    return target
 
 
 @pytest.fixture
