@@ -132,6 +132,26 @@ def _typed_all(spec_name: str, result: ValidationResult) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
+#: What ``files_stamp`` says of each file: its name, inode, size and modification time (ns).
+FilesStamp = tuple[tuple[str, int, int, int], ...]
+
+
+def files_stamp(data_dir: Path) -> FilesStamp:
+    """A few ``stat`` calls that change whenever a file a load reads does (an atomic save
+    replaces the file: a new inode), or a save's journal appears: the key a process caches
+    its loaded dataset under, cheap enough to check on every run (a hash is not)."""
+    stamp = []
+    paths = {**loaded_files(Path(data_dir)), "journal": Path(data_dir) / store.JOURNAL_NAME}
+    for name, path in paths.items():
+        try:
+            st = path.stat()
+        except OSError:  # absent (periods.csv, datasets.csv may be): that is a state too
+            stamp.append((name, 0, -1, 0))
+        else:
+            stamp.append((name, st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     """Validate and load sources, places and events, the bundled ones and every dataset that
     ``datasets.csv`` lists; raise DataValidationError if anything's off.

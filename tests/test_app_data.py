@@ -120,3 +120,19 @@ def test_a_change_on_disk_after_the_check_is_a_conflict_and_nothing_is_written(
     assert not at.exception
     assert any("The data changed since you loaded it — reload" in e.value for e in at.error)
     assert not (data_dir / "imports").exists() or not any((data_dir / "imports").iterdir())
+
+
+def test_files_changed_on_disk_are_read_on_the_next_run_without_a_clear(app_factory, data_dir):
+    """The loaded dataset is cached on the files' stamp, not cleared by hand: a run that was
+    still loading the old files when an import cleared the cache put them back (a stale map
+    after "Imported."); keyed on the stamp, a changed file is simply another entry."""
+    at = app_factory(data_dir, "pages/Map.py")
+    assert view_count(at) == "120 of 120"
+    events = data_dir / "events.csv"
+    lines = events.read_bytes().splitlines(keepends=True)
+    replaced = data_dir / ".events.csv.new"
+    replaced.write_bytes(b"".join(lines[:-1]))  # the last claim left out, as a save would
+    replaced.replace(events)
+    at.run()
+    assert not at.exception
+    assert view_count(at) == "119 of 119"

@@ -304,3 +304,17 @@ def test_the_dashboard_loader_finishes_a_killed_save_before_reading(tmp_path: Pa
     assert not (folder / store.JOURNAL_NAME).exists()
     for name in ("events.csv", "sources.csv"):
         assert (folder / name).read_bytes() == (new_dir / name).read_bytes()
+
+
+def test_files_stamp_changes_when_a_loaded_file_is_replaced_and_only_then(data_dir):
+    from src.dataset import files_stamp
+
+    before = files_stamp(data_dir)
+    assert files_stamp(data_dir) == before
+    (data_dir / "notes.txt").write_text("not a data file")
+    assert files_stamp(data_dir) == before
+    places = data_dir / "places.csv"
+    new = data_dir / ".places.csv.new"
+    new.write_bytes(places.read_bytes())  # the same bytes, a new file: a save happened
+    new.replace(places)
+    assert files_stamp(data_dir) != before

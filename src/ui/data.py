@@ -32,7 +32,14 @@ from src.analysis.places import gazetteer_table
 from src.analysis.text import md_frame
 from src.analysis.timeline import DayGroup, chronology, timeline_frame
 from src.briefing.frame import BriefingText, briefing_text
-from src.dataset import Dataset, DataValidationError, default_data_dir, load_dataset
+from src.dataset import (
+    Dataset,
+    DataValidationError,
+    FilesStamp,
+    default_data_dir,
+    files_stamp,
+    load_dataset,
+)
 from src.filters import (
     FilterState,
     apply_filters,
@@ -86,7 +93,7 @@ def data_dir() -> str:
 # A resource, not data: every session shares the one Dataset (read-only by convention)
 # instead of unpickling its own copy on every run (40 MB at 100k claims, per session).
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner="Loading and validating data…")
-def _load(directory: str) -> Dataset:
+def _load(directory: str, stamp: FilesStamp) -> Dataset:
     data = load_dataset(Path(directory))
     # the search index (seconds at 10^6 claims) is built off the first run's path
     threading.Thread(target=prepare_search, args=(data.events,), daemon=True).start()
@@ -94,15 +101,18 @@ def _load(directory: str) -> Dataset:
 
 
 def reload_data() -> None:
-    """Forget the loaded data (after an import wrote new files), so the next run reads them:
-    the whole-dataset caches are keyed on the folder alone, the rest on the data version."""
+    """Forget the loaded data after a save. Not needed for correctness (the caches are keyed
+    on the files' stamp, so new files are read anyway), but frees the old dataset's memory."""
     _load.clear()
     _options.clear()
 
 
 def get_dataset() -> Dataset:
-    """Validate (or read the snapshot) once per process and data folder; reruns reuse it."""
-    return _load(data_dir())
+    """Validate (or read the snapshot) once per process and version of the files; reruns
+    reuse it. Keyed on the files' stamp, not cleared by hand: a clear races with a run that
+    is still loading the old files and would put them back in the cache after an import."""
+    directory = data_dir()
+    return _load(directory, files_stamp(Path(directory)))
 
 
 def dataset_or_stop() -> Dataset:
@@ -117,13 +127,13 @@ def dataset_or_stop() -> Dataset:
 
 
 @st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
-def _options(directory: str) -> dict[str, list[str]]:
-    data = _load(directory)
-    return facet_options(data.events, data.sources)
+def _options(version: str, _data: Dataset) -> dict[str, list[str]]:
+    return facet_options(_data.events, _data.sources)
 
 
 def get_options() -> dict[str, list[str]]:
-    return _options(data_dir())
+    data = get_dataset()
+    return _options(data.version, data)
 
 
 # Values derived from a whole table, once per data version (the hash of the files they come
@@ -151,14 +161,14 @@ def incident_sizes(data: Dataset) -> dict[str, int]:
 
 
 @st.cache_resource(max_entries=SHOWN_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _shown(directory: str, version: str, state: FilterState) -> pd.DataFrame:
-    return apply_filters(_load(directory).events, state)
+def _shown(version: str, state: FilterState, _data: Dataset) -> pd.DataFrame:
+    return apply_filters(_data.events, state)
 
 
 def shown_claims(data: Dataset, state: FilterState) -> pd.DataFrame:
     """The claims of a view (``apply_filters``), computed once for every page and session
     looking at it rather than on each rerun. Shared: never modify it in place."""
-    return _shown(data_dir(), data.version, state)
+    return _shown(data.version, state, data)
 
 
 def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
@@ -337,13 +347,13 @@ def timeline_rows(data: Dataset, state: FilterState) -> tuple[pd.DataFrame, list
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
-def _gazetteer(directory: str, version: str) -> Gazetteer:
-    return Gazetteer.from_frame(_load(directory).places)
+def _gazetteer(version: str, _data: Dataset) -> Gazetteer:
+    return Gazetteer.from_frame(_data.places)
 
 
 def gazetteer(data: Dataset) -> Gazetteer:
     """The offline gazetteer of this data version (names, aliases, coordinates), built once."""
-    return _gazetteer(data_dir(), data.version)
+    return _gazetteer(data.version, data)
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
