@@ -335,11 +335,16 @@ def _place(
     # an act happens somewhere more precise than a country the sentence names as an actor
     acts = [m for m in mentions if kinds.get(m.place_id or "") != "country"]
     best = best_mention(acts, kinds)
+    unplaced = [m for m in acts if m.status != "found"]
+    if unplaced and (best is None or kinds.get(best.place_id or "") == "region"):
+        # "shells hit Martuni" (three Martunis) in Nagorno-Karabakh: the claim waits for the
+        # analyst's choice of Martuni (as the prose writes it, not a dateline's capitals),
+        # and so do the sentences after it that name no place, as with a found place
+        context.place = min(unplaced, key=lambda m: (m.mention.isupper(), m.start))
+        return context.place
     if best is not None:
         context.place = best
         return best
-    if any(m.status != "found" for m in mentions):
-        return None  # an ambiguous or unknown name: the analyst places it, nothing inherited
     return context.place
 
 
