@@ -17,7 +17,7 @@ import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
-from src.mapview.frontend import GlueTemplate, KcmElement
+from src.mapview.frontend import GlueTemplate, KcmElement, same_json
 from src.mapview.groups import (
     GROUP_BUDGET,
     GroupsPayload,
@@ -144,7 +144,7 @@ class ClaimsLayer(KcmElement):
     _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        kcm.claimsLayer({{ this._parent.get_name() }}, {{ this.cluster.get_name() }}, {{ this.payload|tojson }});
+        kcm.claimsLayer({{ this._parent.get_name() }}, {{ this.cluster.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """  # noqa: E501
     )
@@ -154,6 +154,11 @@ class ClaimsLayer(KcmElement):
         self._name = "ClaimsLayer"
         self.cluster = cluster
         self.payload = payload
+
+    @property
+    def payload_json(self) -> str:
+        """The payload as strict JSON (``js_json``), serialised once per cached payload."""
+        return same_json(self.payload)
 
 
 class MapControl(KcmElement):
@@ -206,7 +211,7 @@ class PlaceDots(KcmElement):
     _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        kcm.placeDots({{ this._parent.get_name() }}, {{ this.payload|tojson }});
+        kcm.placeDots({{ this._parent.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """
     )
@@ -215,6 +220,11 @@ class PlaceDots(KcmElement):
         super().__init__()
         self._name = "PlaceDots"
         self.payload = payload
+
+    @property
+    def payload_json(self) -> str:
+        """The dots as strict JSON, serialised once per cached base layers."""
+        return same_json(self.payload)
 
 
 class LayerRegistry(KcmElement):
