@@ -17,6 +17,7 @@ from src.mapview.build import (
     LayerRegistry,
     base_map,
     claims_group,
+    lean_assets,
     outside_theatre,
 )
 from src.mapview.legend import CAVEAT
@@ -75,7 +76,9 @@ if playback and in_view > PLAYBACK_CAP:
     )
     playback = False
 credits = [(c.name, c.credit) for c in dataset_credits(data.datasets, shown)]
-m = base_map(places, data.events, ctx.basemap, credits=credits, layers=base_layers_for(data))
+m = lean_assets(
+    base_map(places, data.events, ctx.basemap, credits=credits, layers=base_layers_for(data))
+)
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
     timeline, slider = playback_layers(
