@@ -481,16 +481,25 @@ def lean_assets(m: folium.Map) -> folium.Map:
     return m
 
 
-def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: Interner) -> list[int]:
-    """One popup slot for every row, rendering each distinct field combination once."""
-    fields, render = SLOTS[slot]
-    if frame.empty:
-        return []
-    sub = frame[list(fields)]
-    # ngroup(sort=False) numbers groups by first appearance, as drop_duplicates orders them.
-    codes = sub.groupby(list(fields), dropna=False, sort=False).ngroup().to_numpy()
-    rendered = [table(render(rec, ctx)) for rec in records(sub.drop_duplicates())]
-    return [rendered[c] for c in codes]
+def _slot_columns(frame: pd.DataFrame, ctx: PopupContext, table: Interner) -> list[list[int]]:
+    """Every popup slot for every row, rendering each distinct field combination of a slot
+    once (in order of first appearance). One pass over plain rows: a pandas group-by per slot
+    cost ~7 ms each, most of a small view's rerun."""
+    needed = list(dict.fromkeys(f for slot in POPUP_SLOTS for f in SLOTS[slot][0]))
+    rows = records(frame[needed]) if not frame.empty else []
+    columns: list[list[int]] = []
+    for slot in POPUP_SLOTS:
+        fields, render = SLOTS[slot]
+        seen: dict[tuple[Any, ...], int] = {}
+        column: list[int] = []
+        for row in rows:
+            key = tuple(row[f] for f in fields)
+            code = seen.get(key)
+            if code is None:
+                code = seen[key] = table(render({f: row[f] for f in fields}, ctx))
+            column.append(code)
+        columns.append(column)
+    return columns
 
 
 def _halos(shown_places: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
@@ -528,7 +537,7 @@ def _markers_payload(
 ) -> MarkersPayload:
     """One marker per claim, each popup slot rendered once per distinct field combination."""
     tips = Interner()
-    popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
+    popup_slots = _slot_columns(located, ctx, table)
     tooltips = [
         tips(marker_title(sub, name, who))
         for sub, name, who in zip(
