@@ -129,11 +129,19 @@ ClaimsPayload = MarkersPayload | GroupsPayload
 
 
 class PlaceDotsPayload(TypedDict):
-    """Gazetteer points for ``kcm.placeDots``: escaped tooltip and name label ("" = none)."""
+    """Gazetteer points for ``kcm.placeDots``: the name label ("" = none) and the parts of
+    the tooltip, all escaped: the place's name, its other names ("" = none), ``kinds[kind]``
+    ("town · precision exact") and its claims in the data. The browser joins the tooltip's
+    parts: whole tooltips were ~150 bytes a place, most of the base map at 5,000 places
+    (and the base map is sent again with every filter change)."""
 
     lat: list[float]
     lon: list[float]
-    tips: list[str]
+    place: list[str]
+    also: list[str]
+    kind: list[int]
+    kinds: list[str]
+    claims: list[int]
     names: list[str]
 
 
@@ -399,21 +407,25 @@ def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True)
     )
     counts = events["place_id"].value_counts().to_dict()
     points = places[places["waypoints"] == ""]
-    tips: list[str] = []
-    for place in points.itertuples():
-        aliases = ", ".join(a for a in split_list(place.aliases, "aliases") if a != place.name)
-        tips.append(
-            f"<b>{esc(place.name)}</b>"
-            + (f"<br>also: {esc(aliases)}" if aliases else "")
-            + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
-            + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
-        )
+    kinds = Interner()
+    also = [
+        esc(", ".join(a for a in split_list(aliases, "aliases") if a != name))
+        for name, aliases in zip(points["name"], points["aliases"], strict=True)
+    ]
+    kind = [
+        kinds(f"{esc(k)} · precision {esc(p)}")
+        for k, p in zip(points["kind"], points["precision"], strict=True)
+    ]
     labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
     labelled &= most_claimed(points, labelled, counts, LABEL_BUDGET)
     dots: PlaceDotsPayload = {
-        "lat": points["lat"].tolist(),
-        "lon": points["lon"].tolist(),
-        "tips": tips,
+        "lat": points["lat"].round(5).tolist(),
+        "lon": points["lon"].round(5).tolist(),
+        "place": [esc(name) for name in points["name"]],
+        "also": also,
+        "kind": kind,
+        "kinds": kinds.strings,
+        "claims": [int(counts.get(pid, 0)) for pid in points["place_id"]],
         "names": place_labels(points, labelled),
     }
     return BaseLayers(bounds=theatre_bounds(places), routes=routes, dots=dots)
