@@ -15,7 +15,9 @@ For each size, on a synthetic dataset folder (generated once, kept under
   ``apply_filters``; before #12's map, the claims cluster on the map holding that many), for a
   fresh server's first session and for a second session; then three filter changes made with
   the sidebar's widgets in the running page (claimant side, event type, period), each timed
-  until a new ``window.kcm`` view (or claims layer) shows the new count; the bytes the browser
+  from the click that makes it (a multiselect is opened and its search typed first, untimed:
+  that is the user choosing, not the app answering) until a new ``window.kcm`` view (or
+  claims layer) shows the new count; the bytes the browser
   received (websocket frames split by what they carry, and HTTP responses) for the first view
   and each change; the server's RSS; the tab's JS heap (map iframe included: same origin, same
   isolate) after a garbage collection;
