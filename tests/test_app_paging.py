@@ -34,8 +34,12 @@ def test_the_map_sends_no_table_rows_until_asked_then_one_page(app_factory, fold
     assert not at.exception
     unlocated = int((synthetic.events["place_id"] == "").sum())
     assert unlocated  # the generator leaves some claims unlocated: their own table
-    assert len(at.dataframe) == 1  # that table only: the claims table is not sent
+    assert len(at.dataframe) == 0  # neither table is sent until its switch is on
     assert at.toggle(key="map_table_on").value is False
+    assert at.toggle(key="map_unlocated_on").value is False
+    at.toggle(key="map_unlocated_on").set_value(True).run()
+    assert len(at.dataframe) == 1
+    assert len(at.dataframe[0].value) == min(unlocated, 500)
 
     at.toggle(key="map_table_on").set_value(True).run()
     table = at.dataframe[-1]

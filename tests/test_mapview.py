@@ -64,7 +64,7 @@ def popup_from(payload: dict, i: int) -> str:
 def test_base_map_has_routes_places_legend_and_controls(small):
     html = render(base_map(small.places, small.events))
     assert html.count("L.polyline(") == 1  # the fixture's one corridor
-    dots = [p for p in payloads(html) if "tips" in p]
+    dots = [p for p in payloads(html) if "claims" in p and "kinds" in p]
     assert len(dots) == 1
     assert len(dots[0]["lat"]) == int((small.places["waypoints"] == "").sum())
     assert "Claimant side (colour)" in html

@@ -17,7 +17,7 @@ import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
-from src.mapview.frontend import GlueTemplate, KcmElement
+from src.mapview.frontend import GlueTemplate, KcmElement, same_json
 from src.mapview.groups import (
     GROUP_BUDGET,
     GroupsPayload,
@@ -62,6 +62,10 @@ HALO_RADIUS_M = {"near": 6000, "region": 25000}
 HALO_BUDGET = 200
 #: Largest grouped payload sent (its JSON), leaving room under 3 MB per view for the rest.
 MAX_PAYLOAD_BYTES = 2_500_000
+#: folium.Map's own assets the map uses: Leaflet. jQuery, Bootstrap, Font Awesome and
+#: awesome-markers serve ``folium.Icon`` markers, which it never draws; streamlit-folium loads
+#: a map's scripts one after another, so each costs a round trip before the first draw.
+MAP_ASSETS = ("leaflet", "leaflet_css")
 #: The claim columns the grouped payload reads.
 GROUPED_COLUMNS = (
     "event_id",
@@ -125,11 +129,19 @@ ClaimsPayload = MarkersPayload | GroupsPayload
 
 
 class PlaceDotsPayload(TypedDict):
-    """Gazetteer points for ``kcm.placeDots``: escaped tooltip and name label ("" = none)."""
+    """Gazetteer points for ``kcm.placeDots``: the name label ("" = none) and the parts of
+    the tooltip, all escaped: the place's name, its other names ("" = none), ``kinds[kind]``
+    ("town · precision exact") and its claims in the data. The browser joins the tooltip's
+    parts: whole tooltips were ~150 bytes a place, most of the base map at 5,000 places
+    (and the base map is sent again with every filter change)."""
 
     lat: list[float]
     lon: list[float]
-    tips: list[str]
+    place: list[str]
+    also: list[str]
+    kind: list[int]
+    kinds: list[str]
+    claims: list[int]
     names: list[str]
 
 
@@ -144,7 +156,7 @@ class ClaimsLayer(KcmElement):
     _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        kcm.claimsLayer({{ this._parent.get_name() }}, {{ this.cluster.get_name() }}, {{ this.payload|tojson }});
+        kcm.claimsLayer({{ this._parent.get_name() }}, {{ this.cluster.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """  # noqa: E501
     )
@@ -154,6 +166,11 @@ class ClaimsLayer(KcmElement):
         self._name = "ClaimsLayer"
         self.cluster = cluster
         self.payload = payload
+
+    @property
+    def payload_json(self) -> str:
+        """The payload as strict JSON (``js_json``), serialised once per cached payload."""
+        return same_json(self.payload)
 
 
 class MapControl(KcmElement):
@@ -206,7 +223,7 @@ class PlaceDots(KcmElement):
     _template = GlueTemplate(
         """
         {% macro script(this, kwargs) %}
-        kcm.placeDots({{ this._parent.get_name() }}, {{ this.payload|tojson }});
+        kcm.placeDots({{ this._parent.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """
     )
@@ -215,6 +232,11 @@ class PlaceDots(KcmElement):
         super().__init__()
         self._name = "PlaceDots"
         self.payload = payload
+
+    @property
+    def payload_json(self) -> str:
+        """The dots as strict JSON, serialised once per cached base layers."""
+        return same_json(self.payload)
 
 
 class LayerRegistry(KcmElement):
@@ -385,21 +407,25 @@ def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True)
     )
     counts = events["place_id"].value_counts().to_dict()
     points = places[places["waypoints"] == ""]
-    tips: list[str] = []
-    for place in points.itertuples():
-        aliases = ", ".join(a for a in split_list(place.aliases, "aliases") if a != place.name)
-        tips.append(
-            f"<b>{esc(place.name)}</b>"
-            + (f"<br>also: {esc(aliases)}" if aliases else "")
-            + f"<br>{esc(place.kind)} · precision {esc(place.precision)}"
-            + f"<br>{int(counts.get(place.place_id, 0))} claim(s) in the data"
-        )
+    kinds = Interner()
+    also = [
+        esc(", ".join(a for a in split_list(aliases, "aliases") if a != name))
+        for name, aliases in zip(points["name"], points["aliases"], strict=True)
+    ]
+    kind = [
+        kinds(f"{esc(k)} · precision {esc(p)}")
+        for k, p in zip(points["kind"], points["precision"], strict=True)
+    ]
     labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
     labelled &= most_claimed(points, labelled, counts, LABEL_BUDGET)
     dots: PlaceDotsPayload = {
-        "lat": points["lat"].tolist(),
-        "lon": points["lon"].tolist(),
-        "tips": tips,
+        "lat": points["lat"].round(5).tolist(),
+        "lon": points["lon"].round(5).tolist(),
+        "place": [esc(name) for name in points["name"]],
+        "also": also,
+        "kind": kind,
+        "kinds": kinds.strings,
+        "claims": [int(counts.get(pid, 0)) for pid in points["place_id"]],
         "names": place_labels(points, labelled),
     }
     return BaseLayers(bounds=theatre_bounds(places), routes=routes, dots=dots)
@@ -458,16 +484,34 @@ def base_map(
     return m
 
 
-def _slot_column(frame: pd.DataFrame, slot: str, ctx: PopupContext, table: Interner) -> list[int]:
-    """One popup slot for every row, rendering each distinct field combination once."""
-    fields, render = SLOTS[slot]
-    if frame.empty:
-        return []
-    sub = frame[list(fields)]
-    # ngroup(sort=False) numbers groups by first appearance, as drop_duplicates orders them.
-    codes = sub.groupby(list(fields), dropna=False, sort=False).ngroup().to_numpy()
-    rendered = [table(render(rec, ctx)) for rec in records(sub.drop_duplicates())]
-    return [rendered[c] for c in codes]
+def lean_assets(m: folium.Map) -> folium.Map:
+    """Drop folium.Map's assets other than Leaflet's (:data:`MAP_ASSETS`) from this map: the
+    page loads ~0.5 MB and three sequential scripts less (the box sizing and body margin that
+    Bootstrap's reset gave the frame are in ``static/kcm/map.css``)."""
+    m.default_js = [link for link in m.default_js if link[0] in MAP_ASSETS]
+    m.default_css = [link for link in m.default_css if link[0] in MAP_ASSETS]
+    return m
+
+
+def _slot_columns(frame: pd.DataFrame, ctx: PopupContext, table: Interner) -> list[list[int]]:
+    """Every popup slot for every row, rendering each distinct field combination of a slot
+    once (in order of first appearance). One pass over plain rows: a pandas group-by per slot
+    cost ~7 ms each, most of a small view's rerun."""
+    needed = list(dict.fromkeys(f for slot in POPUP_SLOTS for f in SLOTS[slot][0]))
+    rows = records(frame[needed]) if not frame.empty else []
+    columns: list[list[int]] = []
+    for slot in POPUP_SLOTS:
+        fields, render = SLOTS[slot]
+        seen: dict[tuple[Any, ...], int] = {}
+        column: list[int] = []
+        for row in rows:
+            key = tuple(row[f] for f in fields)
+            code = seen.get(key)
+            if code is None:
+                code = seen[key] = table(render({f: row[f] for f in fields}, ctx))
+            column.append(code)
+        columns.append(column)
+    return columns
 
 
 def _halos(shown_places: pd.DataFrame, table: Interner) -> tuple[list[list[float | int]], int]:
@@ -505,7 +549,7 @@ def _markers_payload(
 ) -> MarkersPayload:
     """One marker per claim, each popup slot rendered once per distinct field combination."""
     tips = Interner()
-    popup_slots = [_slot_column(located, slot, ctx, table) for slot in POPUP_SLOTS]
+    popup_slots = _slot_columns(located, ctx, table)
     tooltips = [
         tips(marker_title(sub, name, who))
         for sub, name, who in zip(

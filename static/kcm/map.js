@@ -197,16 +197,23 @@
   };
 
   /* Gazetteer places as small dots; a permanent name keeps the map legible with no tiles. */
+  /* A place's tooltip from its escaped parts (the payload sends parts, not HTML). */
+  function placeTip(d, i) {
+    return "<b>" + d.place[i] + "</b>" + (d.also[i] ? "<br>also: " + d.also[i] : "") +
+      "<br>" + d.kinds[d.kind[i]] + "<br>" + d.claims[i] + " claim(s) in the data";
+  }
+
   kcm.placeDots = function (layer, d) {
     for (var i = 0; i < d.lat.length; i++) {
       var dot = L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333",
         weight: 1, fillColor: "#ffffff", fillOpacity: 1});
+      var tip = placeTip(d, i);
       if (d.names[i]) {
         dot.bindTooltip(d.names[i], {permanent: true, direction: "right",
           offset: [5, 0], className: "kcm-label"})
-          .bindPopup(d.tips[i]);
+          .bindPopup(tip);
       } else {
-        dot.bindTooltip(d.tips[i]);
+        dot.bindTooltip(tip);
       }
       dot.addTo(layer);
     }
