@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from src.analysis.coverage import (
@@ -149,13 +151,43 @@ def headlines(data: Dataset) -> dict[str, str]:
     return _headlines(data.version, data)
 
 
+class IncidentSizes(Mapping[str, int]):
+    """incident_id -> how many claims it has, counted on the first lookup: only popups of
+    small views (one marker per claim) and playback ask, and at 10^6 claims (400,000
+    incidents) the table takes about a second that a large first view need not wait for."""
+
+    def __init__(self, events: pd.DataFrame) -> None:
+        self._events = events
+        self._lock = threading.Lock()
+        self._sizes: dict[str, int] | None = None
+
+    def _table(self) -> dict[str, int]:
+        with self._lock:
+            if self._sizes is None:
+                counts = pc.value_counts(pa.array(self._events["incident_id"]))
+                values, n = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
+                self._sizes = dict(zip(values, n, strict=True))
+            return self._sizes
+
+    def __bool__(self) -> bool:  # without counting: truthy iff there are claims
+        return not self._events.empty
+
+    def __getitem__(self, incident_id: str) -> int:
+        return self._table()[incident_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
-def _incident_sizes(version: str, _data: Dataset) -> dict[str, int]:
-    counts = _data.events["incident_id"].value_counts()
-    return dict(zip(counts.index.astype(str), counts.to_numpy().tolist(), strict=True))
+def _incident_sizes(version: str, _data: Dataset) -> IncidentSizes:
+    return IncidentSizes(_data.events)
 
 
-def incident_sizes(data: Dataset) -> dict[str, int]:
+def incident_sizes(data: Dataset) -> Mapping[str, int]:
     """How many claims each incident has (every claim, not only those shown)."""
     return _incident_sizes(data.version, data)
 
@@ -188,7 +220,7 @@ def view_text(data: Dataset, state: FilterState, title: str | None) -> BriefingT
     first computed; the files take a fresh one when made."""
     return _view(
         ("text", data_dir(), data.version, state, title),
-        lambda: briefing_text(data, state, title),
+        lambda: briefing_text(data, state, title, shown=shown_claims(data, state)),
     )
 
 
@@ -386,8 +418,14 @@ def text_places(data: Dataset, text: str) -> tuple[str, ...]:
 
 
 def resolve_place(data: Dataset) -> Callable[[str], str | None]:
-    """A link's place name or alias -> its place_id (None: unknown or ambiguous)."""
-    return place_resolver(gazetteer(data))
+    """A link's place name or alias -> its place_id (None: unknown or ambiguous). The
+    gazetteer is built on the first name looked up, not here: every session's first run asks
+    for the resolver, and building it costs seconds at 20,000 places when no link names one."""
+
+    def resolve(name: str) -> str | None:
+        return place_resolver(gazetteer(data))(name)
+
+    return resolve
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
