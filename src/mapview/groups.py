@@ -132,13 +132,16 @@ def distinct(keys: Ints) -> int:
     return len(pd.unique(keys))
 
 
-def _codes(values: pd.Series[str] | Ints) -> tuple[Ints, list[str]]:
+def _codes(values: pd.Series[str]) -> tuple[Ints, list[str]]:
     """Small integer codes by first appearance (a Series factorizes natively: no copies)."""
-    if isinstance(values, pd.Series):
-        codes, uniques = values.factorize(sort=False)
-    else:
-        codes, uniques = pd.factorize(values, sort=False)
+    codes, uniques = values.factorize(sort=False)
     return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+
+
+def _int_codes(values: Ints) -> Ints:
+    """Small integer codes of integer keys by first appearance (their values not needed)."""
+    codes, _ = pd.factorize(values, sort=False)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _group_ids(point: Ints, kind: Ints, n_kinds: int) -> tuple[Ints, int]:
@@ -157,10 +160,10 @@ class Kinds:
 def kinds_of(located: pd.DataFrame) -> Kinds:
     side, sides = _codes(located["claimant_side"])
     etype, types = _codes(located["event_type"])
-    codes, combined = _codes(side * max(len(types), 1) + etype)
     width = max(len(types), 1)
+    codes, combined = pd.factorize(side * width + etype, sort=False)
     names = [(sides[int(c) // width], types[int(c) % width]) for c in combined]
-    return Kinds(codes, names)
+    return Kinds(np.asarray(codes, dtype=np.int64), names)
 
 
 def choose_grouping(
@@ -176,9 +179,16 @@ def choose_grouping(
     if n <= budget:
         return Grouping("groups", 0.0, n)
 
+    lat, lon = located["lat"].to_numpy(dtype=float), located["lon"].to_numpy(dtype=float)
+
     def count(step: int) -> int:
+        # the cells numbered row by row over the view's extent (the same cells as
+        # ``cell_keys``, numbered compactly), so the distinct keys fit a table of flags
         cell = START_CELL_DEG * CELL_GROWTH**step
-        return distinct(cell_keys(located["lat"], located["lon"], cell) * n_kinds + kind.codes)
+        i, j = np.floor(lat / cell).astype(np.int64), np.floor(lon / cell).astype(np.int64)
+        i -= i.min()
+        j -= j.min()
+        return distinct((i * (int(j.max()) + 1) + j) * n_kinds + kind.codes)
 
     # the count falls as the cell grows: bisect for the first step that fits
     low, high = 0, MAX_CELL_STEPS
@@ -298,7 +308,7 @@ def grouped_payload(
     kind = kinds_found.codes
     aggregates = grouping.mode == "aggregates"
     if aggregates:
-        point, _ = _codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
+        point = _int_codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
     else:
         point, _ = _codes(located["place_id"])
     gid, n_groups = _group_ids(point, kind, max(len(kinds_found.names), 1))
