@@ -25,8 +25,7 @@ from src.analysis.coverage import (
 )
 from src.analysis.crosscheck import CrossCheck, CrossCheckParams, cross_check
 from src.analysis.incidents import (
-    Discrepancy,
-    all_discrepancies,
+    Discrepancies,
     claims_table,
     figure_frame,
     incident_overview,
@@ -320,14 +319,16 @@ def _compared(
 
 def incident_views(
     data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
-) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+) -> tuple[pd.DataFrame, Discrepancies]:
     """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``),
-    narrowed by the match filter."""
+    narrowed by the match filter. The discrepancies are looked up per incident (a page of
+    cards); ``Discrepancies.complete`` gives them all."""
 
-    def make() -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+    def make() -> tuple[pd.DataFrame, Discrepancies]:
         claims = _compared(data, state, whole, match)
-        found = all_discrepancies(claims)
-        return incident_overview(claims, place_names(data), data.events, found), found
+        found = Discrepancies(claims)  # the messages of an incident when it is looked up
+        overview = incident_overview(claims, place_names(data), data.events, kinds=found.kinds)
+        return overview, found
 
     return _view(("incidents", data_dir(), data.version, state, whole, match), make)
 
@@ -391,7 +392,8 @@ def sources_view(data: Dataset, state: FilterState) -> SourcesView:
 
     def make() -> SourcesView:
         shown = shown_claims(data, state)
-        overview, found = incident_views(data, state)
+        overview, lazy = incident_views(data, state)
+        found = lazy.complete()
         titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
         return SourcesView(
             summary=article_summary(shown, data.sources, found),
