@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
@@ -102,17 +101,8 @@ def data_dir() -> str:
 def _load(directory: str, stamp: FilesStamp) -> Dataset:
     data = load_dataset(Path(directory))
     # the search index (seconds at 10^6 claims) is built off the first run's path
-    threading.Thread(target=_prepare_search_politely, args=(data.events,), daemon=True).start()
+    threading.Thread(target=prepare_search, args=(data.events,), daemon=True).start()
     return data
-
-
-def _prepare_search_politely(events: pd.DataFrame) -> None:
-    """``prepare_search`` at the lowest CPU priority (Linux: per thread): it must not slow the
-    first map it runs beside (seconds of lower-casing at 10^6 claims on 2 cores)."""
-    # not Linux, or not allowed: built at normal priority
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    prepare_search(events)
 
 
 def reload_data() -> None:
