@@ -53,6 +53,18 @@ def _check(
             incidents.incident_overview(view, names, events, found),
             reference.incident_overview(view, names, events, found),
         )
+        # the kinds by group-bys and the discrepancies looked up one incident at a time
+        lazy = incidents.Discrepancies(view)
+        assert lazy.kinds == {
+            i: tuple(dict.fromkeys(d.kind for d in ds)) for i, ds in found.items()
+        }
+        assert list(lazy) == list(found)
+        assert all(lazy[i] == found[i] for i in list(found)[:40])
+        assert lazy.complete() == found
+        pd.testing.assert_frame_equal(
+            incidents.incident_overview(view, names, events, kinds=lazy.kinds),
+            reference.incident_overview(view, names, events, found),
+        )
         for column in ("fatalities", "injured"):
             pd.testing.assert_frame_equal(
                 incidents.figure_frame(view, names, column),

@@ -47,6 +47,8 @@ KM_PER_DEG_LAT = 111.2
 DENSE_LIMIT = 1 << 25
 #: Breakdown code meaning "the rest" (its count follows, as for the named entries).
 OTHERS = -1
+#: Fills a breakdown's row past its last entry (never a string index, count or OTHERS).
+_PAD = -2
 
 Ints = npt.NDArray[np.int64]
 
@@ -130,13 +132,16 @@ def distinct(keys: Ints) -> int:
     return len(pd.unique(keys))
 
 
-def _codes(values: pd.Series[str] | Ints) -> tuple[Ints, list[str]]:
+def _codes(values: pd.Series[str]) -> tuple[Ints, list[str]]:
     """Small integer codes by first appearance (a Series factorizes natively: no copies)."""
-    if isinstance(values, pd.Series):
-        codes, uniques = values.factorize(sort=False)
-    else:
-        codes, uniques = pd.factorize(values, sort=False)
+    codes, uniques = values.factorize(sort=False)
     return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+
+
+def _int_codes(values: Ints) -> Ints:
+    """Small integer codes of integer keys by first appearance (their values not needed)."""
+    codes, _ = pd.factorize(values, sort=False)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _group_ids(point: Ints, kind: Ints, n_kinds: int) -> tuple[Ints, int]:
@@ -155,10 +160,10 @@ class Kinds:
 def kinds_of(located: pd.DataFrame) -> Kinds:
     side, sides = _codes(located["claimant_side"])
     etype, types = _codes(located["event_type"])
-    codes, combined = _codes(side * max(len(types), 1) + etype)
     width = max(len(types), 1)
+    codes, combined = pd.factorize(side * width + etype, sort=False)
     names = [(sides[int(c) // width], types[int(c) % width]) for c in combined]
-    return Kinds(codes, names)
+    return Kinds(np.asarray(codes, dtype=np.int64), names)
 
 
 def choose_grouping(
@@ -174,9 +179,16 @@ def choose_grouping(
     if n <= budget:
         return Grouping("groups", 0.0, n)
 
+    lat, lon = located["lat"].to_numpy(dtype=float), located["lon"].to_numpy(dtype=float)
+
     def count(step: int) -> int:
+        # the cells numbered row by row over the view's extent (the same cells as
+        # ``cell_keys``, numbered compactly), so the distinct keys fit a table of flags
         cell = START_CELL_DEG * CELL_GROWTH**step
-        return distinct(cell_keys(located["lat"], located["lon"], cell) * n_kinds + kind.codes)
+        i, j = np.floor(lat / cell).astype(np.int64), np.floor(lon / cell).astype(np.int64)
+        i -= i.min()
+        j -= j.min()
+        return distinct((i * (int(j.max()) + 1) + j) * n_kinds + kind.codes)
 
     # the count falls as the cell grows: bisect for the first step that fits
     low, high = 0, MAX_CELL_STEPS
@@ -199,36 +211,54 @@ def _breakdown(
     lists: dict[tuple[int, ...], int],
 ) -> list[int]:
     """Per group, the index into ``lists`` of its values with counts, most first."""
+    if n_groups == 0:
+        return []
     codes, uniques = _codes(values)
     width = max(len(uniques), 1)
     pair = gid * width + codes
-    if n_groups * width <= DENSE_LIMIT:  # counting into a dense table: no hashing
+    # a dense table when it is not much larger than the claims (zeroing it costs its size)
+    if n_groups * width <= min(DENSE_LIMIT, 2 * len(pair)):
         dense = np.bincount(pair, minlength=n_groups * width)
         key = np.flatnonzero(dense).astype(np.int64)
         n = dense[key].astype(np.int64)
-    else:
-        pairs = pd.Series(pair).value_counts(sort=False)
-        key = np.asarray(pairs.index, dtype=np.int64)
-        n = np.asarray(pairs, dtype=np.int64)
+    else:  # sorting the pairs: no Python objects, unlike a hashed value_counts
+        key, counts = np.unique(pair, return_counts=True)
+        n = counts.astype(np.int64)
     g, v = key // width, key % width
-    order = np.lexsort((v, -n, g))  # by group, most first, then first seen
+    # by group, most first, then first seen: one int64 key sorts faster than a lexsort
+    most = int(n.max()) + 1 if len(n) else 1
+    if n_groups * most * width < 2**62:
+        order = np.argsort((g * most + (most - 1 - n)) * width + v, kind="stable")
+    else:
+        order = np.lexsort((v, -n, g))
     g, v, n = g[order], v[order], n[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
     if top is not None:  # keep the first ``top`` of each group; the rest is one count
-        starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-        rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
         keep = rank < top
         others = np.bincount(g[~keep], weights=n[~keep], minlength=n_groups).astype(np.int64)
-        g, v, n = g[keep], v[keep], n[keep]
+        g, v, n, rank = g[keep], v[keep], n[keep], rank[keep]
     else:
         others = np.zeros(n_groups, dtype=np.int64)
-    shown = [table(render(u)) for u in uniques]
-    per_group: list[list[int]] = [[] for _ in range(n_groups)]
-    for gi, vi, ni in zip(g.tolist(), v.tolist(), n.tolist(), strict=True):
-        per_group[gi] += [shown[vi], ni]
-    out: list[int] = []
-    for entries, rest_n in zip(per_group, others.tolist(), strict=True):
-        entry = tuple([*entries, OTHERS, rest_n] if rest_n else entries)
-        out.append(lists.setdefault(entry, len(lists)))
+    shown = np.array([table(render(u)) for u in uniques], dtype=np.int64)
+    # Each group's list as one padded row ([string, count, …, OTHERS, rest, PAD…]), so equal
+    # lists are found by sorting rows, not by a Python tuple per group (10^4–10^5 groups).
+    slots = int(rank.max()) + 2 if len(rank) else 1
+    rows = np.full((n_groups, 2 * slots), _PAD, dtype=np.int64)
+    rows[g, 2 * rank], rows[g, 2 * rank + 1] = shown[v], n
+    rest = np.flatnonzero(others)
+    filled = np.bincount(g, minlength=n_groups)
+    rows[rest, 2 * filled[rest]], rows[rest, 2 * filled[rest] + 1] = OTHERS, others[rest]
+    distinct_rows, first_at, inverse = np.unique(
+        rows, axis=0, return_index=True, return_inverse=True
+    )
+    # number the distinct lists by first appearance, as one dictionary over all breakdowns
+    code_of = np.empty(len(distinct_rows), dtype=np.int64)
+    for d in np.argsort(first_at, kind="stable").tolist():
+        row = distinct_rows[d]
+        entry = tuple(row[row != _PAD].tolist())
+        code_of[d] = lists.setdefault(entry, len(lists))
+    out: list[int] = code_of[inverse.reshape(-1)].tolist()
     return out
 
 
@@ -278,7 +308,7 @@ def grouped_payload(
     kind = kinds_found.codes
     aggregates = grouping.mode == "aggregates"
     if aggregates:
-        point, _ = _codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
+        point = _int_codes(cell_keys(located["lat"], located["lon"], grouping.cell_deg))
     else:
         point, _ = _codes(located["place_id"])
     gid, n_groups = _group_ids(point, kind, max(len(kinds_found.names), 1))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from src.analysis.coverage import (
@@ -22,8 +24,7 @@ from src.analysis.coverage import (
 )
 from src.analysis.crosscheck import CrossCheck, CrossCheckParams, cross_check
 from src.analysis.incidents import (
-    Discrepancy,
-    all_discrepancies,
+    Discrepancies,
     claims_table,
     figure_frame,
     incident_overview,
@@ -49,10 +50,11 @@ from src.filters import (
     search_places,
 )
 from src.geo.gazetteer import Gazetteer
+from src.labels import dataset_labels
 from src.mapview.build import BaseLayers, ClaimsPayload, LayerStats, base_layers, claims_payload
 from src.periods import Period, periods_of
 from src.schema import split_list
-from src.viewcache import ViewCache
+from src.viewcache import ViewCache, approx_bytes
 
 T = TypeVar("T")
 
@@ -69,7 +71,10 @@ VIEW_CACHE_MB = 256
 DATA_CACHE_ENTRIES = 4
 #: The shown claims of the latest views, shared by every page and session: each can be as large
 #: as the events frame (at 10^6 claims hundreds of MB), and recomputing one takes about a second.
+#: So they are bounded by bytes too (``SHOWN_CACHE_MB``); an unfiltered view costs nothing
+#: (a lazy copy of the dataset's own frame), so it never pushes a filtered one out.
 SHOWN_CACHE_ENTRIES = 4
+SHOWN_CACHE_MB = 384
 
 
 def _view_budget_mb() -> int:
@@ -105,6 +110,7 @@ def reload_data() -> None:
     on the files' stamp, so new files are read anyway), but frees the old dataset's memory."""
     _load.clear()
     _options.clear()
+    SHOWN.clear()
 
 
 def get_dataset() -> Dataset:
@@ -126,7 +132,8 @@ def dataset_or_stop() -> Dataset:
         raise  # unreachable: st.stop() raises
 
 
-@st.cache_data(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+# a resource: cache_data would unpickle a copy of every list (20,000 places) on each run
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
 def _options(version: str, _data: Dataset) -> dict[str, list[str]]:
     return facet_options(_data.events, _data.sources)
 
@@ -149,26 +156,64 @@ def headlines(data: Dataset) -> dict[str, str]:
     return _headlines(data.version, data)
 
 
+class IncidentSizes(Mapping[str, int]):
+    """incident_id -> how many claims it has, counted on the first lookup: only popups of
+    small views (one marker per claim) and playback ask, and at 10^6 claims (400,000
+    incidents) the table takes about a second that a large first view need not wait for."""
+
+    def __init__(self, events: pd.DataFrame) -> None:
+        self._events = events
+        self._lock = threading.Lock()
+        self._sizes: dict[str, int] | None = None
+
+    def _table(self) -> dict[str, int]:
+        with self._lock:
+            if self._sizes is None:
+                counts = pc.value_counts(pa.array(self._events["incident_id"]))
+                values, n = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
+                self._sizes = dict(zip(values, n, strict=True))
+            return self._sizes
+
+    def __bool__(self) -> bool:  # without counting: truthy iff there are claims
+        return not self._events.empty
+
+    def __getitem__(self, incident_id: str) -> int:
+        return self._table()[incident_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
-def _incident_sizes(version: str, _data: Dataset) -> dict[str, int]:
-    counts = _data.events["incident_id"].value_counts()
-    return dict(zip(counts.index.astype(str), counts.to_numpy().tolist(), strict=True))
+def _incident_sizes(version: str, _data: Dataset) -> IncidentSizes:
+    return IncidentSizes(_data.events)
 
 
-def incident_sizes(data: Dataset) -> dict[str, int]:
+def incident_sizes(data: Dataset) -> Mapping[str, int]:
     """How many claims each incident has (every claim, not only those shown)."""
     return _incident_sizes(data.version, data)
 
 
-@st.cache_resource(max_entries=SHOWN_CACHE_ENTRIES, ttl=VIEW_CACHE_TTL_S, show_spinner=False)
-def _shown(version: str, state: FilterState, _data: Dataset) -> pd.DataFrame:
-    return apply_filters(_data.events, state)
+SHOWN = ViewCache(SHOWN_CACHE_MB * 1_000_000, SHOWN_CACHE_ENTRIES, VIEW_CACHE_TTL_S)
+
+
+def _shown_bytes(events: pd.DataFrame) -> Callable[[pd.DataFrame], int]:
+    """A shown frame's own memory: none when it holds every claim (``apply_filters`` returns
+    a lazy copy of the dataset's frame then), else its rows' (estimated)."""
+    return lambda shown: 0 if len(shown) == len(events) else approx_bytes(shown)
 
 
 def shown_claims(data: Dataset, state: FilterState) -> pd.DataFrame:
     """The claims of a view (``apply_filters``), computed once for every page and session
     looking at it rather than on each rerun. Shared: never modify it in place."""
-    return _shown(data.version, state, data)
+    return SHOWN.get(
+        ("shown", data_dir(), data.version, state),
+        lambda: apply_filters(data.events, state),
+        _shown_bytes(data.events),
+    )
 
 
 def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerStats]:
@@ -182,13 +227,27 @@ def claims_for(data: Dataset, state: FilterState) -> tuple[ClaimsPayload, LayerS
     )
 
 
+#: The columns ``briefing_text`` reads of the shown claims: it takes the located rows out,
+#: and a copy of these few columns costs a fifth of one of all (seconds at 10^6 claims).
+CAPTION_COLUMNS = (
+    "place_id",
+    "verification",
+    "source_ids",
+    "dataset",
+    "claimant_side",
+    "event_type",
+)
+
+
 def view_text(data: Dataset, state: FilterState, title: str | None) -> BriefingText:
     """The briefing text of a view (counts, filters, window, caveat) for the export caption:
     O(claims) to compute, so once per view and title. Its "generated" time is when it was
     first computed; the files take a fresh one when made."""
     return _view(
         ("text", data_dir(), data.version, state, title),
-        lambda: briefing_text(data, state, title),
+        lambda: briefing_text(
+            data, state, title, shown=shown_claims(data, state)[list(CAPTION_COLUMNS)]
+        ),
     )
 
 
@@ -250,14 +309,16 @@ def _compared(
 
 def incident_views(
     data: Dataset, state: FilterState, whole: bool = False, match: MatchFilter = None
-) -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+) -> tuple[pd.DataFrame, Discrepancies]:
     """(overview, discrepancies per incident) of the view's claims (see ``compared_claims``),
-    narrowed by the match filter."""
+    narrowed by the match filter. The discrepancies are looked up per incident (a page of
+    cards); ``Discrepancies.complete`` gives them all."""
 
-    def make() -> tuple[pd.DataFrame, dict[str, list[Discrepancy]]]:
+    def make() -> tuple[pd.DataFrame, Discrepancies]:
         claims = _compared(data, state, whole, match)
-        found = all_discrepancies(claims)
-        return incident_overview(claims, place_names(data), data.events, found), found
+        found = Discrepancies(claims)  # the messages of an incident when it is looked up
+        overview = incident_overview(claims, place_names(data), data.events, kinds=found.kinds)
+        return overview, found
 
     return _view(("incidents", data_dir(), data.version, state, whole, match), make)
 
@@ -321,7 +382,8 @@ def sources_view(data: Dataset, state: FilterState) -> SourcesView:
 
     def make() -> SourcesView:
         shown = shown_claims(data, state)
-        overview, found = incident_views(data, state)
+        overview, lazy = incident_views(data, state)
+        found = lazy.complete()
         titles = dict(zip(overview["incident_id"], overview["title"], strict=True))
         return SourcesView(
             summary=article_summary(shown, data.sources, found),
@@ -386,8 +448,14 @@ def text_places(data: Dataset, text: str) -> tuple[str, ...]:
 
 
 def resolve_place(data: Dataset) -> Callable[[str], str | None]:
-    """A link's place name or alias -> its place_id (None: unknown or ambiguous)."""
-    return place_resolver(gazetteer(data))
+    """A link's place name or alias -> its place_id (None: unknown or ambiguous). The
+    gazetteer is built on the first name looked up, not here: every session's first run asks
+    for the resolver, and building it costs seconds at 20,000 places when no link names one."""
+
+    def resolve(name: str) -> str | None:
+        return place_resolver(gazetteer(data))(name)
+
+    return resolve
 
 
 @st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
@@ -399,6 +467,17 @@ def _place_labels(version: str, _data: Dataset) -> dict[str, str]:
         other = [a for a in split_list(aliases, "aliases") if a != name]
         labels[pid] = f"{name} ({', '.join(other)})" if other else name
     return labels
+
+
+@st.cache_resource(max_entries=DATA_CACHE_ENTRIES, show_spinner=False)
+def _dataset_words(version: str, _data: Dataset) -> dict[str, str]:
+    return dataset_labels(_data.datasets, _data.events)
+
+
+def dataset_words(data: Dataset) -> dict[str, str]:
+    """dataset id -> "name · N claims" (the dataset filter's options), counted once per data
+    version rather than over every claim on each run."""
+    return _dataset_words(data.version, data)
 
 
 def place_labels(data: Dataset) -> dict[str, str]:

@@ -21,13 +21,20 @@ import streamlit as st
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
 from src.filters import FilterState, period_bounds
-from src.labels import FACET_LABELS, dataset_labels
+from src.labels import FACET_LABELS
 from src.mapview.build import BASEMAPS
 from src.periods import labels_of
 from src.schema import ALL_PERIOD
 from src.ui.briefing import BRIEFING_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
-from src.ui.data import get_options, periods, place_labels, resolve_place, text_places
+from src.ui.data import (
+    dataset_words,
+    get_options,
+    periods,
+    place_labels,
+    resolve_place,
+    text_places,
+)
 from src.ui.notices import WARNING as WARNING_ICON
 from src.urlstate import (
     MAX_TEXT_CHARS,
@@ -167,7 +174,7 @@ def filter_widgets(
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
     words = {
         "sources": short,
-        "datasets": dataset_labels(data.datasets, data.events),
+        "datasets": dataset_words(data),
         "places": place_labels(data),
     }
     for attr, label in FACET_LABELS.items():
