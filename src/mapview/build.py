@@ -17,6 +17,8 @@ import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
+from src.mapview.basemap import LABEL as OFFLINE_LABEL
+from src.mapview.basemap import OFFLINE, add_basemaps
 from src.mapview.frontend import GlueTemplate, KcmElement
 from src.mapview.groups import (
     GROUP_BUDGET,
@@ -39,11 +41,13 @@ from src.rows import records
 from src.safe_html import esc, js_json
 from src.schema import split_list
 
-#: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
+#: name -> (folium tiles, label shown in the layer control). The offline basemap (vector,
+#: ``mapview.basemap``) has no tiles; "none" draws nothing at all.
 BASEMAPS: dict[str, tuple[str | None, str]] = {
-    "light": ("Esri.WorldGrayCanvas", "Light grey (prints well)"),
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "none": (None, "No basemap (offline)"),
+    "light": ("Esri.WorldGrayCanvas", "Light grey tiles (online)"),
+    OFFLINE: (None, OFFLINE_LABEL),
+    "osm": ("OpenStreetMap", "OpenStreetMap tiles (online)"),
+    "none": (None, "No basemap"),
 }
 #: Gazetteer points named on the map itself (regions and countries would only clutter it).
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
@@ -428,9 +432,8 @@ def base_map(
     m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
     m.options["max_zoom"] = 18
     chosen = basemap if basemap in BASEMAPS else "light"
-    for key, (tiles, label) in BASEMAPS.items():
-        if tiles is not None:
-            folium.TileLayer(tiles, name=label, show=key == chosen, control=True).add_to(m)
+    tiled = [(t, label, key == chosen) for key, (t, label) in BASEMAPS.items() if t is not None]
+    add_basemaps(m, tiled, offline=chosen == OFFLINE)  # tiles that fail switch to it
 
     routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
     for route in layers.routes:
