@@ -140,11 +140,13 @@
           if (r.width || r.height) others.push(r);
         });
       var mine = root.querySelectorAll(".kcm-bm-country, .kcm-bm-water");
-      var kept = [];
+      var kept = [], frame = root.getBoundingClientRect();
       mine.forEach(function (span) {
         span.style.visibility = "visible";
         var r = span.getBoundingClientRect();
-        var hit = others.concat(kept).some(function (o) {
+        var cut = r.left < frame.left || r.top < frame.top || r.right > frame.right ||
+          r.bottom > frame.bottom;  // half a name at the edge reads as another word
+        var hit = cut || others.concat(kept).some(function (o) {
           return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
         });
         span.style.visibility = hit ? "hidden" : "visible";
