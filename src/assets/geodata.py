@@ -32,8 +32,8 @@ Point = tuple[float, float]
 Ring = list[Point]
 
 #: Bump when the output's shape or the cutting changes (part of the manifest's fingerprint).
-FORMAT = 3
-ATTRIBUTION = "Basemap: Natural Earth (public domain) via npm world-atlas, mapeo-offline-map"
+FORMAT = 4
+ATTRIBUTION = "Natural Earth · npm world-atlas, mapeo-offline-map"
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
-from src.mapview.legend import GROUP_WORDS, RING_WORDS
+from src.mapview.legend import GROUP_WORDS, REGION_WORDS, RING_WORDS
+from src.mapview.regions import region_claim_count
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.rows import records
 from src.safe_html import esc
@@ -400,9 +401,14 @@ class FrameLegend(TypedDict):
     marks: str
     group_words: str
     ring_words: str
+    #: Region-level claims shown (drawn as the region's badge and outline); 0 = no line.
+    regions: int
+    region_words: str
 
 
-def frame_legend(text: BriefingText, data: Dataset, marks: str = "claims") -> FrameLegend:
+def frame_legend(
+    text: BriefingText, data: Dataset, marks: str = "claims", regions: int = 0
+) -> FrameLegend:
     """The legend of what the frame shows (sides and types with their counts, and the large
     views' count badge and grid ring when ``marks``, the layer's mode, uses them)."""
     colours = [side_colour(side) for side, _ in text.sides] or ["#999999"]
@@ -431,12 +437,16 @@ def frame_legend(text: BriefingText, data: Dataset, marks: str = "claims") -> Fr
         "marks": marks,
         "group_words": GROUP_WORDS,
         "ring_words": RING_WORDS,
+        "regions": regions,
+        "region_words": REGION_WORDS,
     }
 
 
-def frame_page(text: BriefingText, data: Dataset, m: folium.Map, marks: str = "claims") -> str:
+def frame_page(
+    text: BriefingText, data: Dataset, m: folium.Map, marks: str = "claims", regions: int = 0
+) -> str:
     """The frame document around the rendered parts of ``m`` (assets not yet inlined);
-    ``marks``: the claims layer's mode, for the legend."""
+    ``marks``: the claims layer's mode, ``regions``: its region-level claims, for the legend."""
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map's root is its Figure"
     # What Figure.render does before its own template: every element puts its links and
@@ -446,7 +456,7 @@ def frame_page(text: BriefingText, data: Dataset, m: folium.Map, marks: str = "c
         child.render()
     return _TEMPLATES.get_template("frame.html").render(
         text=text,
-        legend=frame_legend(text, data, marks),
+        legend=frame_legend(text, data, marks, regions),
         aria_label=" · ".join(text.lines()[:3]),
         outside_line=", ".join(f"{name} {n}" for name, n in text.outside),
         frame_id=FRAME_ID,
@@ -487,6 +497,7 @@ def build_briefing(
     text = briefing_text(data, state, title, generated, shown)
     m, stats = briefing_map(data, shown, basemap)
     missing = localize_map(m).cdn_message()
-    page = inline_assets(frame_page(text, data, m, stats.mode))
+    regions = region_claim_count(shown, data.places)
+    page = inline_assets(frame_page(text, data, m, stats.mode, regions))
     markers = stats.markers
     return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)

@@ -30,10 +30,7 @@ BASEMAP_JS = ("kcm-basemap-js", f"{OWN_BASE_URL}/basemap.js")
 BASEMAP_CSS = ("kcm-basemap-css", f"{OWN_BASE_URL}/basemap.css")
 DATA_JS = ("kcm-basemap-data", f"{DEFAULT_BASE_URL}/{manifest.BASEMAP_FILE}")
 #: Said once on the map when it switched by itself.
-FALLBACK_NOTE = (
-    "Map tiles could not be loaded (no internet?): showing the offline basemap. "
-    "Tiles can be picked again with the layers button."
-)
+FALLBACK_NOTE = "Map tiles could not be loaded: showing the offline basemap."
 #: Shown in the attribution when the data was never fetched (the layer then draws nothing).
 MISSING_NOTE = "Offline basemap not fetched: run scripts/setup.sh"
 #: Failed tiles, with none loaded, after which a tile layer counts as unreachable.

@@ -71,6 +71,13 @@ def area_mask(located: pd.DataFrame, places: pd.DataFrame) -> npt.NDArray[np.boo
     return np.asarray(areas[rows], dtype=bool) if len(rows) else np.zeros(0, dtype=bool)
 
 
+def region_claim_count(events: pd.DataFrame, places: pd.DataFrame) -> int:
+    """How many of ``events`` are region-level claims (for a legend that shows only what is
+    drawn)."""
+    areas = places["kind"].isin(list(AREA_KINDS)) & (places["precision"] == "region")
+    return int(events["place_id"].isin(places.loc[areas, "place_id"].tolist()).sum())
+
+
 def _claim_item(row: Mapping[str, object], headlines: Mapping[str, str]) -> str:
     """One claim of a region's popup as an escaped ``<li>``."""
     sources = split_list(str(row.get("source_ids") or ""), "source_ids")

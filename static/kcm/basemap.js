@@ -189,6 +189,8 @@
           var div = L.DomUtil.create("div", "kcm-bm-note");
           var text = L.DomUtil.create("span", "", div);
           text.textContent = note;
+          div.title = "No internet, or the tile server is blocked. Tiles can be picked " +
+            "again with the layers button.";
           var close = L.DomUtil.create("button", "kcm-bm-note-close", div);
           close.type = "button";
           close.title = "Close";
