@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from src.dataset import Dataset
+from src.mapview import offmap
 from src.mapview.build import claims_payload
 from src.mapview.offmap import offmap_payload, short_name
 from src.mapview.regions import AREA_KINDS, area_mask, regions_payload
@@ -93,8 +95,18 @@ def test_offmap_places_are_counted_most_first_with_short_names(bundled: Dataset)
     assert out["titles"][0] == places["name"].iloc[9]
     assert out["lat"][0] == round(float(places["lat"].iloc[9]), 5)
     assert offmap_payload(np.array([], dtype=np.int64), places)["counts"] == []
+    many = offmap_payload(np.arange(len(places)).repeat(2), places)
+    assert len(many["counts"]) == len(places)  # the bundled gazetteer is under the budget
     assert short_name("United Nations Headquarters, New York") == "United Nations…"
     assert short_name("Baku") == "Baku"
+
+
+def test_offmap_keeps_the_places_that_weigh_most(
+    bundled: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(offmap, "OFFMAP_BUDGET", 2)
+    out = offmap.offmap_payload(np.array([3, 1, 1, 9, 9, 9]), bundled.places)
+    assert out["counts"] == [3, 2]
 
 
 def test_the_payload_names_every_place_holding_claims(bundled: Dataset) -> None:

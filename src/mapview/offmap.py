@@ -22,6 +22,9 @@ from src.safe_html import esc
 OFFMAP_JS = ("kcm-offmap-js", f"{OWN_BASE_URL}/offmap.js")
 
 
+#: Most places sent (those with the most claims): an imported dataset may hold tens of
+#: thousands of places, and the badges only need the ones that weigh.
+OFFMAP_BUDGET = 400
 #: Longest place name on a badge; the badge's title has the whole name.
 NAME_CHARS = 22
 
@@ -47,13 +50,13 @@ def short_name(name: str, limit: int = NAME_CHARS) -> str:
 
 def offmap_payload(place_rows: np.ndarray, places: pd.DataFrame) -> OffmapPayload:
     """The places of ``place_rows`` (each located claim's gazetteer row) with their counts,
-    most claims first: one ``bincount``, then a row per distinct place."""
+    most claims first, at most ``OFFMAP_BUDGET``: one ``bincount``, then a row per place."""
     out: OffmapPayload = {"lat": [], "lon": [], "names": [], "titles": [], "counts": []}
     if not len(place_rows):
         return out
     counts = np.bincount(place_rows.astype(np.int64), minlength=len(places))
     rows = np.flatnonzero(counts)
-    rows = rows[np.argsort(-counts[rows], kind="stable")]
+    rows = rows[np.argsort(-counts[rows], kind="stable")][:OFFMAP_BUDGET]
     out["lat"] = [round(float(v), 5) for v in places["lat"].to_numpy()[rows]]
     out["lon"] = [round(float(v), 5) for v in places["lon"].to_numpy()[rows]]
     names = [str(v) for v in places["name"].to_numpy()[rows]]
