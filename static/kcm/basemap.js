@@ -96,13 +96,13 @@
       this._renderer = this._renderer || L.svg({pane: "kcmBasemap", padding: 0.3});
       L.DomUtil.addClass(map.getContainer(), "kcm-basemap-on");
       map.on("zoomend", this._update, this);
-      map.on("moveend zoomend layeradd", this._declutterSoon, this);
+      map.on("moveend zoomend layeradd kcmcontrols", this._declutterSoon, this);
       this._update();
       window.kcm.basemap = this;
     },
     onRemove: function (map) {
       map.off("zoomend", this._update, this);
-      map.off("moveend zoomend layeradd", this._declutterSoon, this);
+      map.off("moveend zoomend layeradd kcmcontrols", this._declutterSoon, this);
       if (this._shown) map.removeLayer(this._shown.group);
       this._shown = null;
       L.DomUtil.removeClass(map.getContainer(), "kcm-basemap-on");
@@ -196,11 +196,15 @@
           close.title = "Close";
           close.textContent = "×";
           L.DomEvent.disableClickPropagation(div);
-          L.DomEvent.on(close, "click", function () { map.removeControl(ctl); });
+          L.DomEvent.on(close, "click", function () {
+            map.removeControl(ctl);
+            map.fire("kcmcontrols");
+          });
           return div;
         };
         ctl.addTo(map);
         state.note = ctl;
+        map.fire("kcmcontrols");  // the edge badges move off the new note
       });
     });
   };

@@ -100,10 +100,30 @@
       state.badges.forEach(function (b) { n += b.n; });
       return n;
     };
+    /* Controls change size after the badges are placed (the legend's fonts and icons load,
+     * the fallback's note appears): place the badges again whenever one does. */
+    var pending = false;
+    function soon() {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; draw(); });
+    }
+    var watcher = window.ResizeObserver ? new ResizeObserver(soon) : null;
+    function watchControls() {
+      if (!watcher) return;
+      map.getContainer().querySelectorAll(".leaflet-control").forEach(function (el) {
+        watcher.observe(el);
+      });
+    }
+    function controlsChanged() { watchControls(); soon(); }
     map.on("moveend zoomend resize", draw);
-    requestAnimationFrame(draw);  // again once the map's controls are laid out
+    map.on("kcmcontrols", controlsChanged);
+    watchControls();
+    soon();  // again once the map's controls are laid out
     group.once("remove", function () {
       map.off("moveend zoomend resize", draw);
+      map.off("kcmcontrols", controlsChanged);
+      if (watcher) watcher.disconnect();
       L.DomUtil.remove(box);
     });
     draw();
