@@ -141,7 +141,8 @@ if grouped and stats is not None:
 elsewhere = outside_theatre(shown, places)
 if elsewhere:
     st.caption(
-        "Also on the map, outside the regional view (zoom out): "
+        "Also on the map, outside the regional view (the badges on the map's edge point to "
+        "them; click one to show it): "
         + ", ".join(f"{name} ({count})" for name, count in elsewhere)
     )
 

@@ -63,7 +63,7 @@ def is_current(dest: Path) -> bool:
 def expected_files() -> list[str]:
     """Every path (relative to ``dest``) a complete fetch produces."""
     paths = [f"{p.local_dir}/{f}" for p in manifest.PACKAGES for f in p.files]
-    return paths + list(manifest.generated_files())
+    return paths + list(manifest.generated_files()) + list(manifest.derived_files())
 
 
 def _safe_relpath(name: str) -> PurePosixPath:
@@ -216,6 +216,15 @@ def fetch(
         for pkg in manifest.PACKAGES:
             count += _fetch_package(npm_path, pkg, tmp, staged, timeout)
         for rel, text in manifest.generated_files().items():
+            target = staged / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            count += 1
+        try:  # after every package verified: a cut of checked files only
+            derived = manifest.derive(staged)
+        except (ValueError, LookupError, TypeError, OSError) as err:
+            raise FetchError(f"could not cut the offline basemap: {err}") from err
+        for rel, text in derived.items():
             target = staged / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

@@ -22,6 +22,10 @@ Decisions for assets that npm does not carry:
 * ``leaflet_icon_path`` - not a folium asset: a generated script that
   :func:`~src.assets.localize.localize_map` loads right after the local Leaflet, to
   fix its default marker image path inside st_folium's iframe (:func:`icon_path_js`).
+* ``world-atlas`` and ``mapeo-offline-map`` - not folium assets: Natural Earth countries
+  (TopoJSON) and rivers/lakes (GeoJSON), which :mod:`.geodata` cuts at fetch time into
+  the offline basemap's one script (:data:`BASEMAP_FILE`, see :func:`derived_files`).
+  ``mapeo-offline-map`` ships no LICENSE file; its ``package.json`` says MIT.
 * ``leaflet.fullscreen`` 3.0.0 and ``leaflet.timeline`` 1.6.0 ship no ``.min.js`` on
   npm; the unminified / single dist file is used instead (same code).
 """
@@ -31,7 +35,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
+
+from . import geodata
 
 Kind = Literal["js", "css"]
 
@@ -171,6 +178,18 @@ PACKAGES: tuple[Package, ...] = (
         "2.18.1",
         "sha512-QGcnVKRSEhbWy2i0pqFhjWMCczL/YU5ICMB3maUavFcyUqBszRnzsswvOaGOqSfWZ/R+dMnb9gGBuRT4LMTdVQ==",
         ("LICENSE", "min/moment.min.js"),
+    ),
+    Package(
+        "world-atlas",
+        "2.0.2",
+        "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+        ("LICENSE", "countries-10m.json", "countries-50m.json", "countries-110m.json"),
+    ),
+    Package(
+        "mapeo-offline-map",
+        "2.0.0",
+        "sha512-/a2BVgSwcL0EGqNxc7MWaApEJ0uLxr/scaZimd/2RvihDtvaNsLQurHIAjXJnY5lj4to5fBFBpcWXntdZoRBdg==",
+        ("package.json", "dist/rivers.json", "dist/lakes.json"),
     ),
 )
 
@@ -374,6 +393,29 @@ def generated_files() -> dict[str, str]:
     }
 
 
+BASEMAP_DIR = "kcm-basemap"
+"""Directory under ``static/vendor`` for files derived from fetched packages."""
+BASEMAP_FILE = f"{BASEMAP_DIR}/basemap.js"
+"""The offline basemap's data script (``window.kcmBasemapData``), cut by :mod:`.geodata`."""
+BASEMAP_SOURCES = ("world-atlas", "mapeo-offline-map")
+
+
+def derived_files() -> tuple[str, ...]:
+    """Files computed from fetched packages (paths relative to ``static/vendor``): the
+    basemap's script, when the packages it is cut from are pinned."""
+    pinned = {p.name for p in PACKAGES}
+    return (BASEMAP_FILE,) if pinned.issuperset(BASEMAP_SOURCES) else ()
+
+
+def derive(root: Path) -> dict[str, str]:
+    """The derived files' text from a folder holding the unpacked packages."""
+    if not derived_files():
+        return {}
+    by_name = {p.name: p for p in PACKAGES}
+    atlas, mapeo = (root / by_name[name].local_dir for name in BASEMAP_SOURCES)
+    return {BASEMAP_FILE: geodata.basemap_script(geodata.build_data(atlas, mapeo))}
+
+
 def manifest_version() -> str:
     """Fingerprint of everything pinned here; stored in the stamp file by fetch.
 
@@ -384,6 +426,7 @@ def manifest_version() -> str:
         "packages": [asdict(p) for p in PACKAGES],
         "assets": [asdict(a) for a in ASSETS],
         "generated": generated_files(),
+        "derived": [derived_files(), geodata.FORMAT, [asdict(lv) for lv in geodata.LEVELS]],
     }
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

@@ -112,7 +112,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                 "--basemap",
                 choices=list(BASEMAPS),
                 default=DEFAULT_BASEMAP,
-                help="basemap tiles (need internet; the map reads without them)",
+                help="basemap: osm draws OpenStreetMap tiles (needs internet); the others "
+                "draw the offline basemap (Natural Earth), the same picture offline",
             )
         if name == "png":
             cmd.add_argument(

@@ -10,7 +10,9 @@ the generation time.
 The same document is embedded in the page's briefing view, offered as the HTML download and
 photographed for the PNG, so the three agree by construction. Its JavaScript and CSS are
 inlined (:func:`src.assets.localize.inline_html`): it opens from a file with no server and no
-internet; only the basemap tiles need the network, and the map reads without them.
+internet. Its basemap is the offline vector one (Natural Earth, ``mapview.basemap``) unless
+OpenStreetMap tiles are chosen, so an exported picture is the same with or without a network
+(:func:`frame_basemap`).
 
 The document is ``templates/frame.html`` (autoescaping Jinja): the folium map's rendered
 header, div and script are placed in it marked safe, every piece of text is passed as data and
@@ -44,6 +46,7 @@ from src.labels import (
     dataset_credits,
     dataset_names,
 )
+from src.mapview.basemap import OFFLINE
 from src.mapview.build import (
     BASEMAPS,
     LayerStats,
@@ -54,7 +57,8 @@ from src.mapview.build import (
     theatre_bounds,
 )
 from src.mapview.frontend import own_file, strict_dumps
-from src.mapview.legend import GROUP_WORDS, RING_WORDS
+from src.mapview.legend import GROUP_WORDS, REGION_WORDS, RING_WORDS
+from src.mapview.regions import region_claim_count
 from src.palette import ROUTE_COLOUR, TYPE_SHAPES, marker_svg, side_colour
 from src.rows import records
 from src.safe_html import esc
@@ -71,6 +75,9 @@ TITLE_MAX = 120
 DEFAULT_TITLES: dict[str, str] = PERIOD_TITLES
 #: Smallest half-extent of the map frame in degrees, so one place is not shown at street level.
 MIN_HALF_LAT, MIN_HALF_LON = 0.28, 0.42
+#: Tiled basemaps the frame draws as tiles; any other choice, the interactive map's default
+#: light tiles included, is drawn with the offline basemap (see :func:`frame_basemap`).
+FRAME_TILES = ("osm",)
 #: How long the PNG waits for basemap tiles before shooting without them.
 TILE_WAIT_MS = 6000
 
@@ -312,16 +319,24 @@ def frame_bounds(shown: pd.DataFrame, places: pd.DataFrame) -> list[list[float]]
     ]
 
 
+def frame_basemap(basemap: str) -> str:
+    """The basemap the frame draws for the sidebar's ``basemap``: the offline vector basemap
+    unless tiles other than the map's default are chosen (``FRAME_TILES``) or none at all. The
+    default light tiles make the interactive map richer online, but a briefing picture must
+    not change with the network it was exported on; tiles that fail fall back to it too."""
+    if basemap in FRAME_TILES or basemap == "none":
+        return basemap
+    return OFFLINE
+
+
 def briefing_map(
     data: Dataset, shown: pd.DataFrame, basemap: str = DEFAULT_BASEMAP
 ) -> tuple[folium.Map, LayerStats]:
     """The dashboard's map with the shown claims, framed on them, labelled for a still image
     (and what its claims layer holds)."""
+    basemap = frame_basemap(basemap if basemap in BASEMAPS else DEFAULT_BASEMAP)
     m = base_map(  # the frame names places itself, in its own larger type
-        data.places,
-        data.events,
-        basemap if basemap in BASEMAPS else DEFAULT_BASEMAP,
-        labels=False,
+        data.places, data.events, basemap, labels=False
     )
     m.options.update(zoom_snap=0.25, zoom_animation=False, fade_animation=False)
     # Frame before the claims arrive, so the cluster layer starts at its final zoom.
@@ -338,8 +353,8 @@ def briefing_map(
     config: BriefingConfig = {
         "expected": stats.markers,
         "colours": colours,
-        "labels": label_specs(data.places, shown),
-        "tileWaitMs": TILE_WAIT_MS if basemap != "none" else 0,
+        "labels": label_specs(data.places, shown, countries=basemap != OFFLINE),
+        "tileWaitMs": TILE_WAIT_MS if basemap in FRAME_TILES else 0,
     }
     BriefingScript(config).add_to(m)
     return m, stats
@@ -386,9 +401,14 @@ class FrameLegend(TypedDict):
     marks: str
     group_words: str
     ring_words: str
+    #: Region-level claims shown (drawn as the region's badge and outline); 0 = no line.
+    regions: int
+    region_words: str
 
 
-def frame_legend(text: BriefingText, data: Dataset, marks: str = "claims") -> FrameLegend:
+def frame_legend(
+    text: BriefingText, data: Dataset, marks: str = "claims", regions: int = 0
+) -> FrameLegend:
     """The legend of what the frame shows (sides and types with their counts, and the large
     views' count badge and grid ring when ``marks``, the layer's mode, uses them)."""
     colours = [side_colour(side) for side, _ in text.sides] or ["#999999"]
@@ -417,12 +437,16 @@ def frame_legend(text: BriefingText, data: Dataset, marks: str = "claims") -> Fr
         "marks": marks,
         "group_words": GROUP_WORDS,
         "ring_words": RING_WORDS,
+        "regions": regions,
+        "region_words": REGION_WORDS,
     }
 
 
-def frame_page(text: BriefingText, data: Dataset, m: folium.Map, marks: str = "claims") -> str:
+def frame_page(
+    text: BriefingText, data: Dataset, m: folium.Map, marks: str = "claims", regions: int = 0
+) -> str:
     """The frame document around the rendered parts of ``m`` (assets not yet inlined);
-    ``marks``: the claims layer's mode, for the legend."""
+    ``marks``: the claims layer's mode, ``regions``: its region-level claims, for the legend."""
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map's root is its Figure"
     # What Figure.render does before its own template: every element puts its links and
@@ -432,7 +456,7 @@ def frame_page(text: BriefingText, data: Dataset, m: folium.Map, marks: str = "c
         child.render()
     return _TEMPLATES.get_template("frame.html").render(
         text=text,
-        legend=frame_legend(text, data, marks),
+        legend=frame_legend(text, data, marks, regions),
         aria_label=" · ".join(text.lines()[:3]),
         outside_line=", ".join(f"{name} {n}" for name, n in text.outside),
         frame_id=FRAME_ID,
@@ -473,6 +497,7 @@ def build_briefing(
     text = briefing_text(data, state, title, generated, shown)
     m, stats = briefing_map(data, shown, basemap)
     missing = localize_map(m).cdn_message()
-    page = inline_assets(frame_page(text, data, m, stats.mode))
+    regions = region_claim_count(shown, data.places)
+    page = inline_assets(frame_page(text, data, m, stats.mode, regions))
     markers = stats.markers
     return Briefing(html=page, text=text, markers=markers, shown=shown, assets_missing=missing)

@@ -78,12 +78,18 @@ class BriefingScript(KcmElement):
         self.config = config
 
 
-def label_specs(places: pd.DataFrame, shown: pd.DataFrame) -> list[LabelSpec]:
+def label_specs(
+    places: pd.DataFrame, shown: pd.DataFrame, countries: bool = True
+) -> list[LabelSpec]:
     """Place names for the map, most important first: places with shown claims (most claims
-    first), then by kind (capital, city, town ...); regions and countries last."""
+    first), then by kind (capital, city, town ...); regions and countries last (countries
+    left out when ``countries`` is false: the offline basemap names them already)."""
     counts = shown["place_id"].value_counts()
     ranked: list[tuple[tuple[int, int, int, int], str, LabelSpec]] = []
-    for place in records(places[places["waypoints"] == ""]):
+    points = places[places["waypoints"] == ""]
+    if not countries:
+        points = points[points["kind"] != "country"]
+    for place in records(points):
         n = int(counts.get(place["place_id"], 0))
         area = place["kind"] in ("region", "country")
         css = "kcm-label"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 import folium
 import numpy as np
@@ -17,7 +17,9 @@ import pandas as pd
 from folium.plugins import Fullscreen, MarkerCluster
 
 from src.labels import date_label
-from src.mapview.frontend import GlueTemplate, KcmElement, same_json
+from src.mapview.basemap import LABEL as OFFLINE_LABEL
+from src.mapview.basemap import OFFLINE, add_basemaps
+from src.mapview.frontend import MAP_JS, GlueTemplate, KcmElement, same_json
 from src.mapview.groups import (
     GROUP_BUDGET,
     GroupsPayload,
@@ -27,6 +29,7 @@ from src.mapview.groups import (
     kinds_of,
 )
 from src.mapview.legend import legend_html
+from src.mapview.offmap import OFFMAP_JS, OffmapPayload, offmap_payload
 from src.mapview.popup import (
     POPUP_SLOTS,
     POPUP_TEMPLATE,
@@ -34,16 +37,20 @@ from src.mapview.popup import (
     PopupContext,
     marker_title,
 )
+from src.mapview.regions import COLUMNS as REGION_COLUMNS
+from src.mapview.regions import REGIONS_JS, RegionsPayload, area_mask, regions_payload
 from src.palette import ROUTE_COLOUR, claim_svg
 from src.rows import records
 from src.safe_html import esc, js_json
 from src.schema import split_list
 
-#: name -> (folium tiles, label shown in the layer control). "none" draws no tiles at all.
+#: name -> (folium tiles, label shown in the layer control). The offline basemap (vector,
+#: ``mapview.basemap``) has no tiles; "none" draws nothing at all.
 BASEMAPS: dict[str, tuple[str | None, str]] = {
-    "light": ("Esri.WorldGrayCanvas", "Light grey (prints well)"),
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "none": (None, "No basemap (offline)"),
+    "light": ("Esri.WorldGrayCanvas", "Light grey tiles (online)"),
+    OFFLINE: (None, OFFLINE_LABEL),
+    "osm": ("OpenStreetMap", "OpenStreetMap tiles (online)"),
+    "none": (None, "No basemap"),
 }
 #: Gazetteer points named on the map itself (regions and countries would only clutter it).
 LABELLED_KINDS = ("city", "town", "village", "crossing", "capital")
@@ -122,6 +129,8 @@ class MarkersPayload(TypedDict):
     halos: list[list[float | int]]
     strings: list[str]
     tooltipStrings: list[str]
+    regions: NotRequired[RegionsPayload]
+    offmap: NotRequired[OffmapPayload]
 
 
 #: The claims layer's payload: one marker per claim (mode "claims"), or per group/aggregate.
@@ -160,6 +169,9 @@ class ClaimsLayer(KcmElement):
         {% endmacro %}
         """  # noqa: E501
     )
+
+    # with the region badges and the off-view badges the payload carries
+    default_js = [MAP_JS, REGIONS_JS, OFFMAP_JS]  # noqa: RUF012 - folium's JSCSSMixin attribute
 
     def __init__(self, cluster: MarkerCluster, payload: ClaimsPayload) -> None:
         super().__init__()
@@ -454,9 +466,8 @@ def base_map(
     m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, max_zoom=18)
     m.options["max_zoom"] = 18
     chosen = basemap if basemap in BASEMAPS else "light"
-    for key, (tiles, label) in BASEMAPS.items():
-        if tiles is not None:
-            folium.TileLayer(tiles, name=label, show=key == chosen, control=True).add_to(m)
+    tiled = [(t, label, key == chosen) for key, (t, label) in BASEMAPS.items() if t is not None]
+    add_basemaps(m, tiled, offline=chosen == OFFLINE)  # tiles that fail switch to it
 
     routes = folium.FeatureGroup(name="Routes (Lachin Corridor, Aghdam road)")
     for route in layers.routes:
@@ -621,6 +632,14 @@ def claims_payload(
     """
     in_view = int((events["place_id"] != "").sum())
     located = located_claims(events, places, None if in_view <= budget else GROUPED_COLUMNS)
+    # "in Nagorno-Karabakh" is drawn as the region, outside the markers and clusters
+    area = area_mask(located, places)
+    offmap = offmap_payload(located["place_row"].to_numpy(), places)
+    regions = regions_payload(located.loc[area, ["place_row", *REGION_COLUMNS]], places, headlines)
+    region_rows = np.unique(located.loc[area, "place_row"].to_numpy(dtype=np.int64))
+    region_ids = tuple(places["place_id"].iloc[region_rows])
+    if area.any():
+        located = located.loc[~area].reset_index(drop=True)
     table = Interner()
     at_places = shown_places(located, places)
     halos, halos_hidden = _halos(at_places, table)
@@ -642,12 +661,14 @@ def claims_payload(
         mode, drawn, cell = grouping.mode, grouping.groups, grouping.cell_deg
         if mode == "aggregates":
             halos_hidden = 0  # an aggregate is not a place: it has no halo to hide
+    payload["regions"] = regions
+    payload["offmap"] = offmap
     stats = LayerStats(
-        markers=len(located),
+        markers=len(located) + regions["total"],
         unlocated=int((events["place_id"] == "").sum()),
         halos=len(payload["halos"]),
         compact=mode != "claims",
-        places=tuple(sorted(at_places["place_id"])),
+        places=tuple(sorted([*at_places["place_id"], *region_ids])),
         mode=mode,
         drawn=drawn,
         cell_deg=cell,

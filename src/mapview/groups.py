@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from src.labels import verification_label
+from src.mapview.offmap import OffmapPayload  # these two ride along (build.py)
+from src.mapview.regions import RegionsPayload
 from src.palette import claim_svg, side_colour
 from src.safe_html import esc
 from src.schema import split_list
@@ -86,6 +88,8 @@ class GroupsPayload(TypedDict):
     halos: list[list[float | int]]
     strings: list[str]
     hint: int
+    regions: NotRequired[RegionsPayload]
+    offmap: NotRequired[OffmapPayload]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ MARKS = ("claims", "groups", "aggregates")
 #: The legend's words for the large views' marks, shared with the briefing frame's legend.
 GROUP_WORDS = "claims at one place, of one side and type"
 RING_WORDS = "claims gathered on a grid cell: not a located point"
+#: The region badge's words (``mapview.regions``), shared with the briefing frame's legend.
+REGION_WORDS = "claims placed only in a region or country (dashed outline), not at a point"
 #: When the map draws them (``mapview.build`` ``MARKER_BUDGET``, ``GROUP_BUDGET``).
 LARGE_TITLE = "Large views (over 2,000 located claims)"
 
@@ -65,6 +67,8 @@ def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -
         " road</div>"
         "<div><span class='kcm-halo'></span> approximate location</div>"
         "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
+        f"<div><span class='kcm-key-region'><span class='kcm-region-n'>38</span></span> "
+        f"{esc(REGION_WORDS)}</div>"
     )
     # what this view's marks are comes before the colours and shapes: it is what may surprise
     large = marks_html()

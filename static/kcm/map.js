@@ -122,7 +122,9 @@
   kcm.claimsLayer = function (group, cluster, d) {
     var t0 = performance.now();
     var markers = d.mode === "claims" ? claimMarkers(d) : groupMarkers(d);
-    var total = 0;
+    /* region-level claims: badges outside the cluster (static/kcm/regions.js) */
+    var regions = d.regions && kcm.regionAreas ? kcm.regionAreas(d.regions) : null;
+    var total = regions ? regions.total : 0;
     markers.forEach(function (m) { total += m.kcmCount; });
     var halos = L.layerGroup();
     d.halos.forEach(function (h) {
@@ -140,8 +142,9 @@
       next.drawn = false;
       next.timing = {built: performance.now() - t0};
       /* The claims the view represents, summed over what the cluster really holds. */
+      next.regions = regions;
       next.count = function () {
-        var n = 0;
+        var n = regions ? regions.total : 0;
         cluster.getLayers().forEach(function (m) { n += m.kcmCount || 1; });
         return n;
       };
@@ -156,6 +159,9 @@
       if (markers.length) cluster.addLayers(markers);
       else cluster.options.chunkProgress(0, 0);
       halos.addTo(group);
+      if (regions) regions.layer.addTo(group);
+      /* claims outside the view: badges on the map's edge (static/kcm/offmap.js) */
+      if (d.offmap && kcm.offmap) next.offmap = kcm.offmap(group, d.offmap);
     }
     if (group._map) draw(); else group.once("add", draw);
   };
