@@ -290,12 +290,10 @@ def _date_inputs(
     lo, hi = bounds
     first, last = data_bounds(data.events)
     st.session_state[_FROM], st.session_state[_TO] = picked
-    for column, (name, key, what) in zip(
-        sb.columns(2),
-        (("From", _FROM, "first"), ("To", _TO, "last")),
-        strict=True,
-    ):
-        column.date_input(
+    # One under the other: side by side, 10 digits and the calendar icon do not fit the
+    # sidebar's half width (the day was cut to "2023-09-1").
+    for name, key, what in (("From", _FROM, "first"), ("To", _TO, "last")):
+        sb.date_input(
             name,
             key=key,
             min_value=min(first, lo, hi),  # a period may lie wholly before the data

@@ -1,7 +1,8 @@
 /* Karabakh Conflict Map: playback, the window's claims stepped through with a time slider.
  * Leaflet.Timeline decides which claims are on at the slider's time; they are mirrored into
  * a marker cluster (so claims at one place read as one numbered bubble, not a stack of
- * icons). Inside the app the slider's day is kept in the page's address (`at=`), so a copied
+ * icons). The slider sits top left, under the zoom buttons: at the bottom it covered the
+ * theatre's southern places (Lachin, Goris, Kornidzor). Inside the app the slider's day is kept in the page's address (`at=`), so a copied
  * link opens at the same day. Python passes the data (src/mapview/playback.py). */
 (function () {
   "use strict";
@@ -82,7 +83,7 @@
     timeline.on("change", sync);
     var slider = L.timelineSliderControl({
       start: o.start, end: o.end, steps: o.steps, duration: o.duration,
-      showTicks: o.ticks, enableKeyboardControls: true, position: "bottomleft",
+      showTicks: o.ticks, enableKeyboardControls: true, position: "topleft",
       formatOutput: function (ms) {
         var n = cluster.getLayers().length;
         return "<b>" + dayText(ms) + "</b> · " + n + " claim" + (n === 1 ? "" : "s") + " on";
