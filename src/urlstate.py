@@ -226,6 +226,10 @@ def parse_playback(params: Mapping[str, Sequence[str]]) -> tuple[PlaybackState, 
     at = _date(raw_at) if raw_at.strip() else None
     if raw_at.strip() and at is None:
         notices.append(f"Ignored at={echo(raw_at)}: not a date (use YYYY-MM-DD).")
+    idle = [key for key, value in (("speed", speed), ("at", at)) if value]
+    if idle and not on:
+        notices.append(f"Ignored {' and '.join(idle)}: playback is off (playback=1 turns it on).")
+        speed, at = DEFAULT_SPEED, None
     return PlaybackState(on=on, speed=speed or DEFAULT_SPEED, at=at), tuple(notices)
 
 

@@ -235,6 +235,9 @@ def test_bad_playback_values_are_noticed_and_left_out():
     assert "at='soon'" in text
     for speed in SPEEDS:
         assert parse_playback({"playback": ["1"], "speed": [speed]})[0].speed == speed
+    idle, notices = parse_playback({"speed": ["7"], "at": ["2023-09-20"]})
+    assert idle == PlaybackState()
+    assert notices == ("Ignored speed and at: playback is off (playback=1 turns it on).",)
 
 
 def test_briefing_title_round_trips_and_is_cut_with_a_notice():

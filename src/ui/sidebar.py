@@ -172,7 +172,7 @@ def _playback_now(current: Mapping[str, list[str]]) -> PlaybackState:
         st.session_state.pop(_LINK_AT, None)
         return PlaybackState()
     link_run = st.session_state.pop(_LINK_RUN, False)
-    live, _ = parse_playback({"at": current.get("at", [])})
+    live, _ = parse_playback({"playback": ["1"], "at": current.get("at", [])})
     if live.at is not None and not link_run:
         st.session_state[_LAST_AT] = live.at
     speed = str(st.session_state.get(SPEED_KEY) or DEFAULT_SPEED)
