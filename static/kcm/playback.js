@@ -53,11 +53,22 @@
     };
   }
 
+  /* Stops a playback whose map was replaced (streamlit-folium swaps the map, not the frame,
+   * so its timer and key listener would go on, writing an old day into the address). */
+  function retire(slider) {
+    if (!slider || slider.kcmRetired) return;
+    slider.kcmRetired = true;
+    slider.play = function () {};  // a step already scheduled finds nothing to do
+    slider.pause();
+    if (slider.options.enableKeyboardControls) slider._removeKeyListeners();
+  }
+
   /* Playback of `data` (GeoJSON, properties start/end in ms) on `map`; `o` holds the
    * slider's start, end, steps, duration, the starting day `at` (or null) and the cluster
    * bubbles' class. The day in the app's address wins over `o.at` when inside the window
    * (the map is redrawn when a setting changes, and should carry on where it was). */
   kcm.playback = function (map, data, o) {
+    retire(window.kcmPlayback);
     var cluster = L.markerClusterGroup({iconCreateFunction: kcm.clusterIcon(o.clusterClass),
       spiderfyOnMaxZoom: true, showCoverageOnHover: false, maxClusterRadius: 35});
     var timeline = L.timeline(data, {
@@ -100,10 +111,14 @@
     var inside = function (ms) { return ms !== null && ms >= o.start && ms <= o.end; };
     var at = inside(linked) ? linked : inside(o.at) ? o.at : o.start;
     slider.setTime(at);
+    window.kcmPlayback = slider;
     if (app) {
       var write = addressWriter(app);
       if (linked !== null && linked !== at) write(at);  // a day outside this window: fixed
-      timeline.on("change", function () { write(timeline.time); });
+      timeline.on("change", function () {
+        if (!document.body.contains(slider.getContainer())) retire(slider);
+        if (!slider.kcmRetired) write(timeline.time);
+      });
     }
 
     var next = {}, old = window.kcm || {};

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -79,7 +80,31 @@ def test_a_playback_link_reproduces_on_speed_and_day(page, app_url, data):
     assert "playback=1" in url
     assert "speed=0.5" in url
     page.goto(url)  # the copied address opens where it was left
-    playback_state(page, date(2023, 9, 21))
+    frame, _ = playback_state(page, date(2023, 9, 21))
+
+    # a new speed redraws the map: it carries on at the day, and the old slider stops
+    frame.evaluate("() => { window.kcmOld = window.kcm.slider; window.kcm.slider.play(); }")
+    speed = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Playback speed")
+    speed.click()
+    page.keyboard.type(SPEEDS["1"])
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"speed=1(&|$)"))
+    faster = timing(date(2023, 9, 19), date(2023, 9, 21), "1").duration_ms
+    # streamlit-folium either swaps the map inside its frame (then the old slider must have
+    # stopped: its timer would write an old day into the address) or replaces the frame
+    redrawn = f"""() => {{
+      const k = window.kcm;
+      if (!k || k.mode !== 'playback' || k.slider.options.duration !== {faster}) return null;
+      const old = window.kcmOld;
+      return old ? {{old: old !== k.slider && old.kcmRetired === true && !old._playing}}
+                 : {{old: 'frame replaced'}};
+    }}"""
+    frame = map_frame(page, 90, probe=redrawn)
+    assert frame.evaluate(redrawn)["old"] in (True, "frame replaced")
+    # it carries on at the day the address holds (the play may have moved it on)
+    day = date.fromisoformat(parse_qs(urlsplit(page.url).query)["at"][0])
+    assert day in (date(2023, 9, 20), date(2023, 9, 21))
+    assert frame.evaluate("() => window.kcm.timeline.time") == ms(day)
 
 
 def test_playback_is_clustered_not_stacked(page, app_url, data):
