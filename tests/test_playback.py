@@ -13,6 +13,7 @@ from src.mapview.playback import (
     AUTO_SECONDS,
     DAY_MS,
     MAX_STEPS_PER_S,
+    MIN_SECONDS,
     SPEEDS,
     playback_features,
     playback_layer,
@@ -31,6 +32,8 @@ def test_a_three_day_window_never_plays_in_under_two_seconds_by_default() -> Non
     assert steps.duration_ms == AUTO_SECONDS[0] * 1000
     assert timing(*OFFENSIVE, "0.5").duration_ms == 4000
     assert timing(*OFFENSIVE, "1").duration_ms == 2000
+    for fast in ("2", "7", "365"):  # any speed: never under MIN_SECONDS for the window
+        assert timing(*OFFENSIVE, fast).duration_ms == MIN_SECONDS * 1000
 
 
 @pytest.mark.parametrize("speed", list(SPEEDS))

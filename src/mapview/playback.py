@@ -49,6 +49,9 @@ SPEEDS: dict[str, str] = {
 DEFAULT_SPEED = "auto"
 #: Auto speed: the whole window in 1 s a day, but never under 6 s nor over 30 s.
 AUTO_SECONDS = (6.0, 30.0)
+#: Shortest playback of a whole window, whatever the speed: a 3-day window at "1 week a
+#: second" would otherwise be over before it can be read.
+MIN_SECONDS = 2.0
 #: Most redraws a second: a faster speed takes steps of several days instead.
 MAX_STEPS_PER_S = 10
 #: Most steps on the slider (Leaflet.Timeline's ``steps``).
@@ -80,7 +83,7 @@ def timing(start: date, end: date, speed: str) -> Timing:
 
     The slider's positions run from the first day to the last day (each at 00:00 UTC), so a
     3-day window has 3 positions and 2 steps; at most ``MAX_STEPS_PER_S`` steps a second, a
-    faster speed covering several days a step.
+    faster speed covering several days a step; never under ``MIN_SECONDS`` in all.
     """
     days = max((end - start).days, 1)
     if speed in SPEEDS and speed != DEFAULT_SPEED:
@@ -90,7 +93,8 @@ def timing(start: date, end: date, speed: str) -> Timing:
         seconds_per_day = min(hi, max(lo, float(days))) / days
     fewest_days = max(1, math.ceil(1 / (MAX_STEPS_PER_S * seconds_per_day)))
     steps = min(MAX_STEPS, math.ceil(days / fewest_days))
-    return Timing(steps, days / steps, round(days * seconds_per_day * 1000))
+    seconds = max(MIN_SECONDS, days * seconds_per_day)
+    return Timing(steps, days / steps, round(seconds * 1000))
 
 
 class PlaybackProperties(TypedDict):

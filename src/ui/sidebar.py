@@ -326,7 +326,7 @@ def playback_widgets() -> PlaybackState:
             format_func=_worded(SPEEDS),
             key=SPEED_KEY,
             disabled=not on,
-            help="Days of the window per second of playback.",
+            help="Days of the window per second of playback (never under 2 s for it all).",
             persist_state=PERSIST,
         )
     )
