@@ -123,3 +123,14 @@ def test_a_playback_day_outside_the_view_is_a_notice(app):
     assert "unknown speed 'warp'" in text
     assert "at" not in at.query_params
     assert at.toggle(key="f_playback").value is True
+
+
+def test_a_linked_briefing_title_is_in_the_frame_and_follows_edits(app):
+    at = app(briefing="1", title="Day one <b>draft</b>")
+    assert at.text_input(key="b_title").value == "Day one <b>draft</b>"
+    frame = next(e.proto.srcdoc for e in at.get("iframe") if "kcm-briefing-frame" in e.proto.srcdoc)
+    assert "Day one &lt;b&gt;draft&lt;/b&gt;" in frame  # escaped in the frame
+    at.text_input(key="b_title").input("Day two").run()
+    assert param(at, "title") == ["Day two"]
+    at.toggle(key="b_toggle_main").set_value(False).run()  # the title outlives the view
+    assert param(at, "title") == ["Day two"]
