@@ -31,8 +31,14 @@ def shown(at: AppTest) -> int:
     return int(found.group(1))
 
 
+def field(at: AppTest, label: str):
+    """The From or To input (keyed by the range it shows, so found by its label)."""
+    (found,) = [d for d in at.sidebar.date_input if d.label == label]
+    return found
+
+
 def inputs(at: AppTest) -> tuple[date, date]:
-    return at.date_input(key="f_from").value, at.date_input(key="f_to").value
+    return field(at, "From").value, field(at, "To").value
 
 
 def param(at: AppTest, key: str) -> list[str]:
@@ -55,11 +61,11 @@ def test_a_preset_shows_its_dates_in_the_inputs(app):
 def test_a_typed_day_moves_the_slider_the_link_and_the_count(app):
     at = app()
     assert shown(at) == 4
-    at.date_input(key="f_from").set_value(date(2023, 9, 20)).run()
+    field(at, "From").set_value(date(2023, 9, 20)).run()
     assert at.slider(key="f_range_all").value == (date(2023, 9, 20), date(2023, 9, 20))
     assert param(at, "from") == ["2023-09-20"]
     assert shown(at) == 1
-    at.date_input(key="f_to").set_value(date(2023, 9, 19)).run()  # before From now
+    field(at, "To").set_value(date(2023, 9, 19)).run()  # before From now
     assert inputs(at) == (date(2023, 9, 20), date(2023, 9, 20))
     assert "From 2023-09-20 is after To 2023-09-19" in plain(at.sidebar.warning[0].value)
 
@@ -74,12 +80,12 @@ def test_the_slider_moves_the_inputs(app):
 def test_a_typed_day_outside_the_period_is_said_not_clamped(app):
     """The inputs take any day of the data; one outside the period is not taken silently."""
     at = app(period="offensive")
-    at.date_input(key="f_from").set_value(date(2023, 1, 1)).run()
+    field(at, "From").set_value(date(2023, 1, 1)).run()
     assert inputs(at) == (date(2023, 9, 19), date(2023, 9, 21))
     (notice,) = [plain(w.value) for w in at.sidebar.warning]
     assert "From 2023-01-01 is before the start of the period Offensive" in notice
     assert "starts at its first day, 19 Sep 2023" in notice
-    at.date_input(key="f_to").set_value(date(2023, 9, 20)).run()  # a new range: it goes
+    field(at, "To").set_value(date(2023, 9, 20)).run()  # a new range: it goes
     assert not at.sidebar.warning
 
 
@@ -89,8 +95,8 @@ def test_a_link_day_outside_its_period_is_a_notice_naming_it(app):
     text = plain(" ".join(w.value for w in at.warning))
     assert "Ignored from=2023-09-19" in text
     assert "after the end of the period Background" in text
-    assert at.date_input(key="f_to").value == date(2020, 11, 10)
-    assert at.date_input(key="f_from").value < date(2020, 11, 10)  # the whole period
+    assert field(at, "To").value == date(2020, 11, 10)
+    assert field(at, "From").value < date(2020, 11, 10)  # the whole period
     assert "from" not in at.query_params  # the link now says what is shown
 
 

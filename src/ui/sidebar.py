@@ -59,10 +59,12 @@ assert BRIEFING_PARAM in OWN_PARAMS
 _URL_READ = "f_url_read"
 _NOTICES = "f_notices"
 _URL_STATE = "f_url_state"
-#: The date inputs beside the slider, and the notice of the last date typed into them that
-#: had to be changed: (period, range it gave, notices), shown while that range stands.
+#: The date inputs beside the slider (key prefixes), and the notice of the last date typed
+#: into them that had to be changed: (period, range it gave, notices), shown while that
+#: range stands.
 _FROM, _TO = "f_from", "f_to"
 _TYPED_NOTE = "f_typed_note"
+_TYPED_COUNT = "f_typed_count"
 #: Playback's widgets (drawn by the map page), the link's starting day (stable, so the
 #: map's HTML, which starts there, does not change on every rerun) and the slider's last
 #: day seen in the address (kept across page switches, which drop the query string).
@@ -266,14 +268,15 @@ def filter_widgets(
     return state
 
 
-def _typed(period: str, label: str, lo: date, hi: date) -> None:
+def _typed(period: str, label: str, lo: date, hi: date, keys: tuple[str, str]) -> None:
     """A date typed into From or To (a callback, before the run): the slider follows, a day
     outside the period is left out with a notice, never clamped to a one-day window."""
-    fitted = fit_range(
-        label, lo, hi, st.session_state.get(_FROM), st.session_state.get(_TO), ("From ", "To ")
-    )
+    typed_from, typed_to = (st.session_state.get(k) for k in keys)
+    fitted = fit_range(label, lo, hi, typed_from, typed_to, ("From ", "To "))
     st.session_state[_range_key(period)] = (fitted.start, fitted.end)
     st.session_state[_TYPED_NOTE] = (period, (fitted.start, fitted.end), fitted.notices)
+    # new inputs even when the range stays (a typed day set back): they must show the range
+    st.session_state[_TYPED_COUNT] = st.session_state.get(_TYPED_COUNT, 0) + 1
 
 
 def _date_inputs(
@@ -289,18 +292,28 @@ def _date_inputs(
     sb = st.sidebar
     lo, hi = bounds
     first, last = data_bounds(data.events)
-    st.session_state[_FROM], st.session_state[_TO] = picked
+    # Keyed by the range they show, never written by the script: an input whose value the
+    # script set would come back stale with the next fast slider press (the browser sends
+    # every widget's value with each rerun), look typed, and undo the press. A new range is
+    # a new pair of inputs, showing it from their first draw.
+    typed = st.session_state.get(_TYPED_COUNT, 0)
+    stem = f"{period}_{typed}_{picked[0].isoformat()}_{picked[1].isoformat()}"
+    keys = (f"{_FROM}_{stem}", f"{_TO}_{stem}")
     # One under the other: side by side, 10 digits and the calendar icon do not fit the
     # sidebar's half width (the day was cut to "2023-09-1").
-    for name, key, what in (("From", _FROM, "first"), ("To", _TO, "last")):
+    for name, key, day, what in (
+        ("From", keys[0], picked[0], "first"),
+        ("To", keys[1], picked[1], "last"),
+    ):
         sb.date_input(
             name,
+            value=day,
             key=key,
             min_value=min(first, lo, hi),  # a period may lie wholly before the data
             max_value=max(last, lo, hi),
             format="YYYY-MM-DD",
             on_change=_typed,
-            args=(period, label, lo, hi),
+            args=(period, label, lo, hi, keys),
             help=f"The range's {what} day (inclusive); the slider follows.",
         )
     note = st.session_state.get(_TYPED_NOTE)

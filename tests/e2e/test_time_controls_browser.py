@@ -89,6 +89,7 @@ def test_a_playback_link_reproduces_on_speed_and_day(page, app_url, data):
     page.keyboard.type(SPEEDS["1"])
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"speed=1(&|$)"))
+    settled(page)  # the rerun has ended: streamlit-folium briefly holds two frames before
     faster = timing(date(2023, 9, 19), date(2023, 9, 21), "1").duration_ms
     # streamlit-folium either swaps the map inside its frame (then the old slider must have
     # stopped: its timer would write an old day into the address) or replaces the frame
