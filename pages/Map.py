@@ -14,21 +14,25 @@ from src.analysis.text import md
 from src.assets.localize import localize_map
 from src.labels import dataset_credits
 from src.mapview.build import (
-    LayerRegistry,
     base_map,
     claims_group,
     lean_assets,
     outside_theatre,
 )
 from src.mapview.legend import CAVEAT
-from src.mapview.playback import PLAYBACK_CAP, playback_features, playback_layers
+from src.mapview.playback import (
+    PLAYBACK_CAP,
+    playback_features,
+    playback_layer,
+    playback_options,
+)
 from src.schema import FIGURE_COLUMNS, split_list
 from src.ui import notices
 from src.ui.briefing import share_and_export
 from src.ui.data import base_layers_for, claims_for, incident_sizes
 from src.ui.details import details_panel
 from src.ui.shell import page_context, view_summary
-from src.ui.sidebar import PERSIST
+from src.ui.sidebar import playback_widgets
 from src.ui.tables import paged_table, shown_on_request
 
 #: Columns the claims table can be sorted by (over all rows, before paging).
@@ -58,12 +62,8 @@ st.caption(
 # remounted component frame can miss its first render and stay blank.
 notes = st.container()
 
-playback = st.sidebar.toggle(
-    "Playback on the map",
-    key="f_playback",
-    help="Step through the selected window with an in-map time slider (press play).",
-    persist_state=PERSIST,
-)
+replay = playback_widgets()
+playback = replay.on
 
 places = data.places
 in_view = int((shown["place_id"] != "").sum())
@@ -81,13 +81,12 @@ m = lean_assets(
 )
 layer, stats = None, None
 if playback:  # the timeline replaces the clustered layer, so that one is not built at all
-    timeline, slider = playback_layers(
-        playback_features(shown, places, names, incident_sizes(data)), start, end
+    played = playback_layer(
+        playback_features(shown, places, names, incident_sizes(data)),
+        playback_options(start, end, replay.speed, replay.at),
     )
-    if timeline is not None and slider is not None:
-        timeline.add_to(m)
-        slider.add_to(m)
-        LayerRegistry("timeline", timeline).add_to(m)
+    if played is not None:
+        played.add_to(m)
 else:
     payload, stats = claims_for(data, state)
     layer = claims_group(payload)

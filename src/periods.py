@@ -22,9 +22,12 @@ from src.validation import typed_frame
 
 __all__ = [
     "FALLBACK_NOTE",
+    "Fitted",
     "Period",
     "builtin_frame",
     "builtin_periods",
+    "day_text",
+    "fit_range",
     "labels_of",
     "periods_of",
 ]
@@ -46,6 +49,74 @@ class Period:
     start: date | None = None
     end: date | None = None
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A date range fitted inside a period, with what had to be changed said in words."""
+
+    start: date
+    end: date
+    notices: tuple[str, ...] = ()
+
+
+def day_text(day: date) -> str:
+    """A day as the sidebar and notices write it: 19 Sep 2023."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def fit_range(
+    label: str,
+    lo: date,
+    hi: date,
+    date_from: date | None,
+    date_to: date | None,
+    names: tuple[str, str] = ("from=", "to="),
+) -> Fitted:
+    """``date_from``/``date_to`` (a link's or the date inputs') as a range inside the period
+    ``label`` spanning ``lo``..``hi``. A day outside the period is not clamped to its nearest
+    edge (``from`` after the end would become a one-day window on the period's last day, a
+    view nobody asked for): it is left out, the period's own bound used, and a notice names
+    the value, what was done and how to get that day. ``names`` prefix the values in notices
+    (the link's ``from=``, the inputs' "From ")."""
+    notes: list[str] = []
+    start, end = lo, hi
+    span = f"the period {label}, which runs {day_text(lo)} – {day_text(hi)}"
+    if date_from is not None:
+        if lo <= date_from <= hi:
+            start = date_from
+        elif date_from > hi:
+            notes.append(
+                f"Ignored {names[0]}{date_from.isoformat()}: it is after the end of {span}; the "
+                f"range starts at its first day, {day_text(lo)}. Choose a period that "
+                "includes that day (e.g. All dates) to start there."
+            )
+        else:
+            notes.append(
+                f"{names[0]}{date_from.isoformat()} is before the start of {span}: the range "
+                f"starts at its first day, {day_text(lo)}."
+            )
+    if date_to is not None:
+        if lo <= date_to <= hi:
+            end = date_to
+        elif date_to < lo:
+            notes.append(
+                f"Ignored {names[1]}{date_to.isoformat()}: it is before the start of {span}; the "
+                f"range ends at its last day, {day_text(hi)}. Choose a period that "
+                "includes that day (e.g. All dates) to end there."
+            )
+        else:
+            notes.append(
+                f"{names[1]}{date_to.isoformat()} is after the end of {span}: the range ends at "
+                f"its last day, {day_text(hi)}."
+            )
+    if start > end:  # both inside the period but reversed (typed inputs)
+        notes.append(
+            f"{names[0]}{start.isoformat()} is after {names[1]}{end.isoformat()}: the range is "
+            f"the one day {day_text(start)}."
+        )
+        end = start
+    return Fitted(start, end, tuple(notes))
 
 
 def builtin_frame() -> pd.DataFrame:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from src.filters import FilterState
+from src.mapview.playback import DEFAULT_SPEED, SPEEDS, PlaybackState
 from src.periods import Period, builtin_periods
 
 #: URL parameter -> FilterState field.
@@ -31,8 +32,11 @@ PARAMS: dict[str, str] = {
     "place": "places",
 }
 SCALAR_PARAMS = ("period", "from", "to", "q")
-#: The view's other parameters: the basemap and the briefing view (read by the sidebar).
-VIEW_PARAMS = ("basemap", "briefing")
+#: The map's playback: on/off, speed (days a second) and the slider's day.
+PLAYBACK_PARAMS = ("playback", "speed", "at")
+#: The view's other parameters: the basemap, the briefing view and its title (read by the
+#: sidebar), and playback.
+VIEW_PARAMS = ("basemap", "briefing", "title", *PLAYBACK_PARAMS)
 #: Every parameter the app reads and writes; any other is foreign to it.
 OWN_PARAMS = frozenset(PARAMS) | frozenset(SCALAR_PARAMS) | frozenset(VIEW_PARAMS)
 
@@ -40,6 +44,8 @@ OWN_PARAMS = frozenset(PARAMS) | frozenset(SCALAR_PARAMS) | frozenset(VIEW_PARAM
 MAX_VALUES = 50
 #: Characters of the search text ``q`` (the sidebar's search box allows as many).
 MAX_TEXT_CHARS = 200
+#: Characters of the briefing frame's title (its input allows as many).
+MAX_TITLE_CHARS = 120
 #: Characters of an unknown value or parameter name worth reading at all.
 MAX_VALUE_CHARS = 200
 #: Parameters the app does not own that it keeps in the address (Streamlit's own ``embed``
@@ -199,6 +205,61 @@ def parse_query(
                 f"(too long or too many): {echo_list(dropped)}."
             )
     return ParsedURL(state, tuple(notices))
+
+
+_ON = ("1", "true", "on")
+
+
+def parse_playback(params: Mapping[str, Sequence[str]]) -> tuple[PlaybackState, tuple[str, ...]]:
+    """``playback``/``speed``/``at`` into a PlaybackState; unknown values noticed, not applied.
+    (Whether ``at`` lies in the view's window is for the caller, who knows the window.)"""
+    notices: list[str] = []
+    raw_on = _last(params, "playback").strip()
+    on = raw_on.lower() in _ON
+    if raw_on and not on and raw_on.lower() not in ("0", "false", "off"):
+        notices.append(f"Ignored playback={echo(raw_on)} (use playback=1 to turn it on).")
+    speed = _last(params, "speed").strip()
+    if speed and speed not in SPEEDS:
+        notices.append(f"Ignored unknown speed {echo(speed)} (use one of {', '.join(SPEEDS)}).")
+        speed = DEFAULT_SPEED
+    raw_at = _last(params, "at")
+    at = _date(raw_at) if raw_at.strip() else None
+    if raw_at.strip() and at is None:
+        notices.append(f"Ignored at={echo(raw_at)}: not a date (use YYYY-MM-DD).")
+    idle = [key for key, value in (("speed", speed), ("at", at)) if value]
+    if idle and not on:
+        notices.append(f"Ignored {' and '.join(idle)}: playback is off (playback=1 turns it on).")
+        speed, at = DEFAULT_SPEED, None
+    return PlaybackState(on=on, speed=speed or DEFAULT_SPEED, at=at), tuple(notices)
+
+
+def playback_query(playback: PlaybackState) -> dict[str, list[str]]:
+    """Query parameters for playback: none when it is off, defaults left out."""
+    if not playback.on:
+        return {}
+    out = {"playback": ["1"]}
+    if playback.speed != DEFAULT_SPEED:
+        out["speed"] = [playback.speed]
+    if playback.at is not None:
+        out["at"] = [playback.at.isoformat()]
+    return out
+
+
+def parse_title(params: Mapping[str, Sequence[str]]) -> tuple[str, tuple[str, ...]]:
+    """The briefing frame's custom ``title``, cut to ``MAX_TITLE_CHARS`` with a notice."""
+    title = _last(params, "title").strip()
+    if len(title) <= MAX_TITLE_CHARS:
+        return title, ()
+    return title[:MAX_TITLE_CHARS].strip(), (
+        f"Cut the briefing title to its first {MAX_TITLE_CHARS} characters (the link gave "
+        f"{len(title):,}): {title[:ECHO_CHARS]!r}…",
+    )
+
+
+def title_query(title: str) -> dict[str, list[str]]:
+    """The ``title`` parameter for a custom briefing title (none when blank)."""
+    title = title.strip()[:MAX_TITLE_CHARS].strip()
+    return {"title": [title]} if title else {}
 
 
 def foreign_params(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from src.briefing.__main__ import main as briefing_main
 from src.briefing.frame import briefing_text, default_title
 from src.dataset import DATA_DIR, load_dataset
 from src.filters import FilterState, apply_filters, describe, window
-from src.periods import FALLBACK_NOTE, builtin_periods, periods_of
+from src.periods import FALLBACK_NOTE, Fitted, builtin_periods, day_text, fit_range, periods_of
 from src.schema import PERIODS
 from src.urlstate import parse_query
 from src.validation import default_paths, validate_files
@@ -170,3 +170,45 @@ def test_without_periods_csv_the_sidebar_says_so(app_factory) -> None:
     assert not at.exception
     assert "Exodus" not in " ".join(at.radio(key="f_period").options)
     assert any("folder has no periods" in c.value for c in at.sidebar.caption)
+
+
+# -- fitting a from/to inside a period (the link's and the date inputs') -------------------
+
+BACKGROUND = ("Background", date(1988, 2, 20), date(2020, 11, 10))
+
+
+def test_days_inside_the_period_are_kept_as_given() -> None:
+    fitted = fit_range(*BACKGROUND, date(2020, 9, 27), date(2020, 10, 3))
+    assert (fitted.start, fitted.end, fitted.notices) == (
+        date(2020, 9, 27),
+        date(2020, 10, 3),
+        (),
+    )
+    assert fit_range(*BACKGROUND, None, None) == Fitted(date(1988, 2, 20), date(2020, 11, 10))
+
+
+def test_a_from_after_the_period_is_ignored_with_a_notice_not_clamped_to_its_last_day() -> None:
+    """?period=background&from=2023-09-19 used to become a one-day window on 10 Nov 2020."""
+    fitted = fit_range(*BACKGROUND, date(2023, 9, 19), None)
+    assert (fitted.start, fitted.end) == (date(1988, 2, 20), date(2020, 11, 10))
+    (notice,) = fitted.notices
+    assert "Ignored from=2023-09-19" in notice
+    assert "after the end of the period Background" in notice
+    assert "10 Nov 2020" in notice
+    assert "starts at its first day, 20 Feb 1988" in notice
+
+
+def test_a_to_before_the_period_is_ignored_and_days_beyond_its_ends_stop_there() -> None:
+    ignored = fit_range(*BACKGROUND, None, date(1980, 1, 1))
+    assert ignored.end == date(2020, 11, 10)
+    assert "Ignored to=1980-01-01" in ignored.notices[0]
+    early = fit_range(*BACKGROUND, date(1980, 1, 1), date(2023, 1, 1), ("From ", "To "))
+    assert (early.start, early.end) == (date(1988, 2, 20), date(2020, 11, 10))
+    assert [n.split(" is ")[0] for n in early.notices] == ["From 1980-01-01", "To 2023-01-01"]
+
+
+def test_a_reversed_pair_of_typed_days_becomes_the_one_day_with_a_notice() -> None:
+    fitted = fit_range(*BACKGROUND, date(2020, 10, 5), date(2020, 10, 1), ("From ", "To "))
+    assert (fitted.start, fitted.end) == (date(2020, 10, 5), date(2020, 10, 5))
+    assert "From 2020-10-05 is after To 2020-10-01" in fitted.notices[0]
+    assert day_text(date(2023, 9, 1)) == "1 Sep 2023"

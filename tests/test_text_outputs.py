@@ -22,7 +22,7 @@ from src.briefing.frame import build_briefing
 from src.dataset import Dataset
 from src.filters import FilterState
 from src.mapview.build import base_map, claims_layer
-from src.mapview.playback import playback_features, playback_layers
+from src.mapview.playback import playback_features, playback_layer, playback_options
 from src.schema import EVENTS, FORMULA_PREFIXES, PLACES, SOURCES, TableSpec
 
 SCRIPT = "<script>alert(1)</script>"
@@ -85,16 +85,16 @@ def test_the_map_escapes_popups_tooltips_and_places(evil: Dataset) -> None:
 
 def test_playback_escapes_its_popups(evil: Dataset) -> None:
     """Popups are escaped HTML; the tip is plain text set as the marker's title attribute
-    (by the DOM, see static/kcm/map.js), and the page embeds all of it as escaped JSON."""
+    (by the DOM, static/kcm/map.js and playback.js); the page embeds it as escaped JSON."""
     features = playback_features(evil.events, evil.places, headlines(evil))
     popups = [f["properties"]["popup"] for f in features["features"]]
     assert popups
     assert all("&lt;" in p for p in popups)
     assert not any(raw in p for p in popups for raw in RAW)
     m = base_map(evil.places, evil.events)
-    for layer in playback_layers(features, date(2023, 9, 1), date(2023, 9, 30)):
-        assert layer is not None
-        layer.add_to(m)
+    layer = playback_layer(features, playback_options(date(2023, 9, 1), date(2023, 9, 30)))
+    assert layer is not None
+    layer.add_to(m)
     html = m.get_root().render()
     for raw in RAW:
         assert raw not in html

@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from src.filters import FACETS, FilterState
+from src.mapview.playback import SPEEDS, PlaybackState
 from src.urlstate import (
     MAX_FOREIGN,
     MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
     MAX_VALUES,
     OWN_PARAMS,
     PARAMS,
+    PLAYBACK_PARAMS,
     echo,
     echo_list,
     foreign_params,
+    parse_playback,
     parse_query,
+    parse_title,
+    playback_query,
+    title_query,
     to_query,
 )
 
@@ -202,3 +209,42 @@ def test_dataset_parameter_is_checked_and_bounded_like_the_others():
     many = parse_query({"dataset": ["acled_arm"] * (MAX_VALUES + 5)}, OPTIONS)
     assert many.state.datasets == ("acled_arm",)
     assert f"Cut dataset to its first {MAX_VALUES} values" in " ".join(many.notices)
+
+
+# -- playback and the briefing title ------------------------------------------------------
+
+
+def test_playback_round_trips_on_speed_and_day():
+    state = PlaybackState(on=True, speed="7", at=date(2023, 3, 1))
+    query = playback_query(state)
+    assert query == {"playback": ["1"], "speed": ["7"], "at": ["2023-03-01"]}
+    assert parse_playback(query) == (state, ())
+    assert playback_query(PlaybackState(on=True)) == {"playback": ["1"]}
+    assert playback_query(PlaybackState(on=False, speed="7", at=date(2023, 3, 1))) == {}
+    assert parse_playback({}) == (PlaybackState(), ())
+    assert set(PLAYBACK_PARAMS) <= OWN_PARAMS
+
+
+def test_bad_playback_values_are_noticed_and_left_out():
+    state, notices = parse_playback({"playback": ["maybe"], "speed": ["warp"], "at": ["soon"]})
+    assert state == PlaybackState()
+    text = " ".join(notices)
+    assert "playback='maybe'" in text
+    assert "'warp'" in text
+    assert "auto" in text
+    assert "at='soon'" in text
+    for speed in SPEEDS:
+        assert parse_playback({"playback": ["1"], "speed": [speed]})[0].speed == speed
+    idle, notices = parse_playback({"speed": ["7"], "at": ["2023-09-20"]})
+    assert idle == PlaybackState()
+    assert notices == ("Ignored speed and at: playback is off (playback=1 turns it on).",)
+
+
+def test_briefing_title_round_trips_and_is_cut_with_a_notice():
+    assert parse_title(title_query("  Offensive, day two ")) == ("Offensive, day two", ())
+    assert title_query("  ") == {}
+    title, notices = parse_title({"title": ["x" * 500]})
+    assert title == "x" * MAX_TITLE_CHARS
+    assert "first 120 characters" in notices[0]
+    assert "500" in notices[0]
+    assert parse_query({"title": ["A"], "playback": ["1"]}, OPTIONS).notices == ()

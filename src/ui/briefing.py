@@ -33,10 +33,13 @@ from src.filters import FilterState
 from src.mapview.frontend import own_file
 from src.ui import notices
 from src.ui.data import shown_claims, view_text
+from src.urlstate import MAX_TITLE_CHARS
 
 PARAM = "briefing"
 #: Session key of the briefing view's on/off state (the toggles are two widgets).
 BRIEFING_KEY = "b_on"
+#: Session key of the frame's custom title (also the link's ``title=``, ``src.urlstate``).
+TITLE_KEY = "b_title"
 #: Height of the embedded frame before it sizes itself to 16:9 of the page width.
 EMBED_HEIGHT = 820
 #: The briefing view shows the frame only (static/kcm/hide-controls.css).
@@ -98,10 +101,12 @@ def briefing_mode(data: Dataset, state: FilterState, basemap: str) -> bool:
     with right:
         title = st.text_input(
             "Title (inside the frame)",
-            key="b_title",
+            key=TITLE_KEY,
             placeholder=default_title(state),
-            max_chars=120,
-            help="Leave empty for the default title of the period.",
+            max_chars=MAX_TITLE_CHARS,
+            help="Leave empty for the default title of the period. The link keeps it (title=).",
+            # kept while the briefing view is off, so the link and a return keep the title
+            persist_state="session",
         )
     briefing = build_briefing(data, state, title, basemap)
     if briefing.shown.empty:

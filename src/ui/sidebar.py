@@ -12,7 +12,7 @@ presses. Writing on every run also restores the query string a page switch drops
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, cast
 
@@ -20,12 +20,13 @@ import streamlit as st
 
 from src.analysis.text import md_unlinked
 from src.dataset import Dataset
-from src.filters import FilterState, period_bounds
+from src.filters import FilterState, data_bounds, period_bounds, window
 from src.labels import FACET_LABELS
 from src.mapview.build import BASEMAPS
-from src.periods import labels_of
+from src.mapview.playback import DEFAULT_SPEED, SPEEDS, PlaybackState
+from src.periods import day_text, fit_range, labels_of
 from src.schema import ALL_PERIOD
-from src.ui.briefing import BRIEFING_KEY
+from src.ui.briefing import BRIEFING_KEY, TITLE_KEY
 from src.ui.briefing import PARAM as BRIEFING_PARAM
 from src.ui.data import (
     dataset_words,
@@ -43,7 +44,11 @@ from src.urlstate import (
     PARAMS,
     echo,
     foreign_params,
+    parse_playback,
     parse_query,
+    parse_title,
+    playback_query,
+    title_query,
     to_query,
 )
 
@@ -61,6 +66,21 @@ assert BRIEFING_PARAM in OWN_PARAMS
 _URL_READ = "f_url_read"
 _NOTICES = "f_notices"
 _URL_STATE = "f_url_state"
+#: The date inputs beside the slider (key prefixes), and the notice of the last date typed
+#: into them that had to be changed: (period, range it gave, notices), shown while that
+#: range stands.
+_FROM, _TO = "f_from", "f_to"
+_TYPED_NOTE = "f_typed_note"
+_TYPED_COUNT = "f_typed_count"
+#: Playback's widgets (drawn by the map page), the link's starting day (stable, so the
+#: map's HTML, which starts there, does not change on every rerun) and the slider's last
+#: day seen in the address (kept across page switches, which drop the query string).
+PLAYBACK_KEY, SPEED_KEY = "f_playback", "f_speed"
+_LINK_AT = "f_play_at_link"
+_LAST_AT = "f_play_at"
+#: Set by the run that reads the link: its ``at`` was checked there, not to be taken as the
+#: map's.
+_LINK_RUN = "f_link_run"
 
 
 @dataclass(frozen=True)
@@ -92,11 +112,36 @@ def read_url_once(data: Dataset, options: dict[str, list[str]]) -> None:
     for attr, key in _FACET_KEYS.items():
         st.session_state[key] = list(state.facet(attr))
     st.session_state["f_text"] = state.text
-    lo, hi = period_bounds(presets[state.period], data.events)
-    start = min(max(state.date_from or lo, lo), hi)
-    end = max(min(state.date_to or hi, hi), lo)
-    st.session_state[_range_key(state.period)] = (start, end)
-    notices = list(parsed.notices)
+    preset = presets[state.period]
+    lo, hi = period_bounds(preset, data.events)
+    fitted = fit_range(preset.label, lo, hi, state.date_from, state.date_to)
+    st.session_state[_range_key(state.period)] = (fitted.start, fitted.end)
+    notices = [*parsed.notices, *fitted.notices]
+    playback, playback_notices = parse_playback(query)
+    notices += playback_notices
+    st.session_state[PLAYBACK_KEY] = playback.on
+    st.session_state[SPEED_KEY] = playback.speed
+    if playback.at is not None:
+        first, last = window(
+            replace(
+                state,
+                date_from=fitted.start if fitted.start != lo else None,
+                date_to=fitted.end if fitted.end != hi else None,
+            ),
+            data.events,
+        )
+        if first <= playback.at <= last:
+            st.session_state[_LINK_AT] = st.session_state[_LAST_AT] = playback.at
+        else:
+            notices.append(
+                f"Ignored at={playback.at.isoformat()}: playback's day must lie within the "
+                f"view's dates ({day_text(first)} – {day_text(last)}); it starts at the "
+                f"first, {day_text(first)}."
+            )
+    st.session_state[_LINK_RUN] = True
+    title, title_notices = parse_title(query)
+    notices += title_notices
+    st.session_state[TITLE_KEY] = title
     basemap = (query.get("basemap") or [""])[-1]
     if basemap in BASEMAPS:
         st.session_state["f_basemap"] = basemap
@@ -120,9 +165,29 @@ def write_url(view: SidebarView, briefing: bool) -> None:
     if briefing:
         wanted[BRIEFING_PARAM] = ["1"]
     current = _query_dict()
+    wanted |= title_query(str(st.session_state.get(TITLE_KEY) or ""))
+    wanted |= playback_query(_playback_now(current))
     target = {**foreign_params(current), **wanted}
     if current != target:
         st.query_params.from_dict(target)
+
+
+def _playback_now(current: Mapping[str, list[str]]) -> PlaybackState:
+    """Playback as the widgets say, with the slider's day as the map last wrote it into the
+    address (``at``: the map writes it, the app only carries it on); off forgets the day."""
+    if not st.session_state.get(PLAYBACK_KEY):
+        st.session_state.pop(_LINK_RUN, None)
+        st.session_state.pop(_LAST_AT, None)
+        st.session_state.pop(_LINK_AT, None)
+        return PlaybackState()
+    link_run = st.session_state.pop(_LINK_RUN, False)
+    live, _ = parse_playback({"playback": ["1"], "at": current.get("at", [])})
+    if live.at is not None and not link_run:
+        st.session_state[_LAST_AT] = live.at
+    speed = str(st.session_state.get(SPEED_KEY) or DEFAULT_SPEED)
+    return PlaybackState(
+        True, speed if speed in SPEEDS else DEFAULT_SPEED, st.session_state.get(_LAST_AT)
+    )
 
 
 def _worded(words: Mapping[str, str]) -> Callable[[str], str]:
@@ -171,6 +236,7 @@ def filter_widgets(
         persist_state=PERSIST,
     )
     start, end = cast(tuple[date, date], picked)  # a (lo, hi) value gives a pair
+    _date_inputs(data, period, presets[period].label, (lo, hi), (start, end))
     short = {sid: f"{sid}: {headlines.get(sid, sid)[:60]}" for sid in options["sources"]}
     words = {
         "sources": short,
@@ -207,6 +273,84 @@ def filter_widgets(
     for attr, wkey in _FACET_KEYS.items():
         state = state.with_facet(attr, st.session_state.get(wkey, []))
     return state
+
+
+def _typed(period: str, label: str, lo: date, hi: date, keys: tuple[str, str]) -> None:
+    """A date typed into From or To (a callback, before the run): the slider follows, a day
+    outside the period is left out with a notice, never clamped to a one-day window."""
+    typed_from, typed_to = (st.session_state.get(k) for k in keys)
+    fitted = fit_range(label, lo, hi, typed_from, typed_to, ("From ", "To "))
+    st.session_state[_range_key(period)] = (fitted.start, fitted.end)
+    st.session_state[_TYPED_NOTE] = (period, (fitted.start, fitted.end), fitted.notices)
+    # new inputs even when the range stays (a typed day set back): they must show the range
+    st.session_state[_TYPED_COUNT] = st.session_state.get(_TYPED_COUNT, 0) + 1
+
+
+def _date_inputs(
+    data: Dataset,
+    period: str,
+    label: str,
+    bounds: tuple[date, date],
+    picked: tuple[date, date],
+) -> None:
+    """From/To inputs under the slider, showing its range (the slider spans up to 13,000
+    days in 240 px, ~54 days a pixel; a typed day is exact). They accept any day of the
+    data, so a day outside the period gets a notice rather than a silent refusal."""
+    sb = st.sidebar
+    lo, hi = bounds
+    first, last = data_bounds(data.events)
+    # Keyed by the range they show, never written by the script: an input whose value the
+    # script set would come back stale with the next fast slider press (the browser sends
+    # every widget's value with each rerun), look typed, and undo the press. A new range is
+    # a new pair of inputs, showing it from their first draw.
+    typed = st.session_state.get(_TYPED_COUNT, 0)
+    stem = f"{period}_{typed}_{picked[0].isoformat()}_{picked[1].isoformat()}"
+    keys = (f"{_FROM}_{stem}", f"{_TO}_{stem}")
+    # One under the other: side by side, 10 digits and the calendar icon do not fit the
+    # sidebar's half width (the day was cut to "2023-09-1").
+    for name, key, day, what in (
+        ("From", keys[0], picked[0], "first"),
+        ("To", keys[1], picked[1], "last"),
+    ):
+        sb.date_input(
+            name,
+            value=day,
+            key=key,
+            min_value=min(first, lo, hi),  # a period may lie wholly before the data
+            max_value=max(last, lo, hi),
+            format="YYYY-MM-DD",
+            on_change=_typed,
+            args=(period, label, lo, hi, keys),
+            help=f"The range's {what} day (inclusive); the slider follows.",
+        )
+    note = st.session_state.get(_TYPED_NOTE)
+    if note and note[0] == period and tuple(note[1]) == tuple(picked):
+        for text in note[2]:
+            sb.warning(md_unlinked(text), icon=WARNING_ICON)
+
+
+def playback_widgets() -> PlaybackState:
+    """Playback's switch and speed (the map page's; the link keeps both, ``src.urlstate``),
+    and the link's starting day."""
+    on = st.sidebar.toggle(
+        "Playback on the map",
+        key=PLAYBACK_KEY,
+        help="Step through the selected window with an in-map time slider (press play). "
+        "The link keeps it on, its speed and the slider's day.",
+        persist_state=PERSIST,
+    )
+    speed = str(
+        st.sidebar.selectbox(
+            "Playback speed",
+            list(SPEEDS),
+            format_func=_worded(SPEEDS),
+            key=SPEED_KEY,
+            disabled=not on,
+            help="Days of the window per second of playback (never under 2 s for it all).",
+            persist_state=PERSIST,
+        )
+    )
+    return PlaybackState(on=bool(on), speed=speed, at=st.session_state.get(_LINK_AT))
 
 
 def basemap_picker() -> str:
@@ -254,3 +398,4 @@ def show_only_source(source_id: str) -> None:
     for attr, key in _FACET_KEYS.items():
         st.session_state[key] = [source_id] if attr == "sources" else []
     st.session_state["f_text"] = ""
+    st.session_state.pop(_TYPED_NOTE, None)

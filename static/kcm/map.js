@@ -1,5 +1,5 @@
 /* Karabakh Conflict Map: the map's own Leaflet code (claims layer, clusters, controls,
- * place dots, playback markers). Python only passes data to these functions (see
+ * place dots; playback is in playback.js). Python only passes data to these functions (see
  * src/mapview/frontend.py); everything here is reached through the one global `kcm`. */
 (function () {
   "use strict";
@@ -225,9 +225,6 @@
     }
   };
 
-  /* Leaflet.Timeline's pointToLayer for playback: the same marker as the claims layer. */
-  kcm.playbackMarker = function (feature, latlng) {
-    var p = feature.properties;
-    return claimMarker(latlng, p.icon, p.tip, p.event_id, p.popup);
-  };
+  /* The claim marker, for playback (static/kcm/playback.js). */
+  kcm.claimMarker = claimMarker;
 })();

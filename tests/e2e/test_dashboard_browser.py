@@ -55,6 +55,8 @@ def test_period_and_source_filters_change_the_map(page, app_url, data):
     source_box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
         has=page.get_by_text("Source", exact=True)
     )
+    # mid-sidebar, so its list has room to open (the From/To inputs put it at the bottom edge)
+    source_box.evaluate("e => e.scrollIntoView({block: 'center'})")
     source_box.click()
     page.get_by_role("option", name=re.compile(r"^a002")).click()
     page.keyboard.press("Escape")
