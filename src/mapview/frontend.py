@@ -23,6 +23,8 @@ from src.safe_html import js_json
 #: Files of ``static/kcm`` the map and the briefing frame use, by folium asset name.
 MAP_JS = ("kcm-map-js", f"{OWN_BASE_URL}/map.js")
 MAP_CSS = ("kcm-map-css", f"{OWN_BASE_URL}/map.css")
+LABELS_JS = ("kcm-labels-js", f"{OWN_BASE_URL}/labels.js")
+CONTROLS_JS = ("kcm-controls-js", f"{OWN_BASE_URL}/controls.js")
 BRIEFING_JS = ("kcm-briefing-js", f"{OWN_BASE_URL}/briefing.js")
 BRIEFING_CSS = ("kcm-briefing-css", f"{OWN_BASE_URL}/briefing-frame.css")
 
