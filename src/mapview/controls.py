@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from src.mapview.frontend import CONTROLS_JS, MAP_JS, GlueTemplate, KcmElement
 
-#: Below this map width or height (CSS pixels) the legend starts folded: open, it covered the
-#: whole map at 390 px and half of it at 1280×720 before it was made compact.
-LEGEND_NARROW_PX, LEGEND_LOW_PX = 640, 420
+#: Below this map width or height (CSS pixels) the legend starts folded, a laptop's 820 px map
+#: too: open, it covered the whole map at 390 px and a third of it at 1280×720.
+LEGEND_NARROW_PX, LEGEND_LOW_PX = 860, 420
 
 
 class NorthArrow(KcmElement):

@@ -33,17 +33,29 @@
     return out;
   }
 
+  /* The box of a marker's icon where it will be drawn, from its position and its icon's
+   * size and anchor (not from the DOM, where markercluster may still be animating it); a
+   * count badge (large views) sticks out to the upper right. */
+  function iconBox(map, layer) {
+    var icon = layer._iconObj || layer.options.icon;  // a cluster's icon is in _iconObj
+    var o = icon && icon.options;
+    if (!o || !o.iconSize) return null;
+    var size = L.point(o.iconSize || [12, 12]);
+    var anchor = o.iconAnchor ? L.point(o.iconAnchor) : size.divideBy(2);
+    var p = map.latLngToContainerPoint(layer.getLatLng()).subtract(anchor);
+    var out = [box(p.x, p.y, size.x, size.y)];
+    if (layer.kcmCount > 1) out.push(box(p.x + size.x / 2 + 3, p.y - 8, 34, 14));
+    return out;
+  }
+
   /* Every box a name must not cover: drawn marker and cluster icons (with their count
    * badges), the gazetteer's dots and the map's controls (legend, zoom, scale...). */
   function obstacles(map, dots, origin) {
-    var out = [], size = map.getSize();
-    var icons = map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon");
-    for (var i = 0; i < icons.length; i++) {
-      var b = rectIn(icons[i], origin);
-      if (b.w && b.x < size.x && b.y < size.y && b.x + b.w > 0 && b.y + b.h > 0) out.push(b);
-      var badges = icons[i].querySelectorAll(".kcm-badge");
-      for (var k = 0; k < badges.length; k++) out.push(rectIn(badges[k], origin));
-    }
+    var out = [], size = map.getSize(), view = box(-40, -40, size.x + 80, size.y + 80);
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.Marker) || layer.options.pane !== "markerPane") return;
+      (iconBox(map, layer) || []).forEach(function (b) { if (hits(b, view)) out.push(b); });
+    });
     dots.forEach(function (ll) {
       var p = map.latLngToContainerPoint(ll);
       if (p.x > -8 && p.y > -8 && p.x < size.x + 8 && p.y < size.y + 8) {
@@ -75,7 +87,9 @@
       el.style.visibility = "hidden";
       return {i: i, el: el, latlng: dots[i], left: !!left[i], w: 0, h: 0};
     });
-    var state = {shown: 0, hidden: [], placed: 0};
+    /* What tests and the page read: names shown and hidden at the last placement, how many
+     * placements, the map's zoomend count then and now, and whether one is pending. */
+    var state = {shown: 0, hidden: [], placed: 0, zooms: 0, placedAtZoom: -1, pending: false};
 
     function place() {
       var container = map.getContainer(), origin = container.getBoundingClientRect();
@@ -106,6 +120,7 @@
       state.shown = shown;
       state.hidden = hidden;
       state.placed += 1;
+      state.placedAtZoom = state.zooms;
       pane.style.visibility = "";
     }
 
@@ -113,9 +128,15 @@
     /* Again once Leaflet has drawn (a frame later), once per burst of events. */
     function later() {
       if (pending || !on) return;
-      pending = requestAnimationFrame(function () { pending = 0; if (on) place(); });
+      state.pending = true;
+      pending = requestAnimationFrame(function () {
+        pending = 0;
+        state.pending = false;
+        if (on) place();
+      });
     }
     map.on("zoomstart", function () { pane.style.visibility = "hidden"; });
+    map.on("zoomend", function () { state.zooms += 1; });
     map.on("zoomend moveend resize layeradd layerremove kcmlegendtoggle", later);
     if (layer) {
       layer.on("remove", function () { on = false; pane.style.display = "none"; });
