@@ -77,6 +77,17 @@
         var p = map.latLngToContainerPoint(l.getLatLng());
         out.push(box(p.x - 5, p.y - 5, 10, 10));
       });
+      // what sits over the map: its title plate and controls (north arrow, scale, credits),
+      // measured on screen, where the whole frame may be scaled
+      var el = map.getContainer(), at = el.getBoundingClientRect();
+      var s = at.width / (el.offsetWidth || at.width || 1);
+      var over = el.parentNode.querySelectorAll(".kcm-bf-maptitle, .leaflet-control");
+      for (var i = 0; i < over.length; i++) {
+        var r = over[i].getBoundingClientRect();
+        if (r.width && r.height) {
+          out.push(box((r.left - at.left) / s, (r.top - at.top) / s, r.width / s, r.height / s));
+        }
+      }
       return out;
     }
 
@@ -173,11 +184,17 @@
       f.style.transform = Math.abs(s - 1) < 0.001 ? "" : "scale(" + s + ")";
       f.style.left = Math.max(0, (window.innerWidth - width * s) / 2) + "px";
     }
+    /* Embedded in the dashboard: 16:9 of its width, but no taller than the window below the
+     * frame's top, so the whole frame, footer included, shows without scrolling (at 1280×720
+     * the footer was below the fold); the frame is then scaled down and centred. */
     function fitHost() {
       try {
-        var host = window.frameElement;  // embedded in the dashboard: 16:9 of its width
+        var host = window.frameElement;
         if (!host) return;
+        var top = host.getBoundingClientRect().top;
+        var room = window.parent.innerHeight - Math.max(0, top) - 8;
         var want = Math.round(host.clientWidth * height / width);
+        if (room >= 240) want = Math.min(want, Math.round(room));
         if (want > 0 && Math.abs(host.clientHeight - want) > 2) host.style.height = want + "px";
       } catch (e) { /* a cross-origin host keeps the height it gave */ }
     }
@@ -192,5 +209,8 @@
     fitHost();
     fit();
     window.addEventListener("resize", function () { fitHost(); fit(); });
+    try {
+      window.parent.addEventListener("resize", function () { fitHost(); fit(); });
+    } catch (e) { /* a cross-origin host: its own size only */ }
   };
 })();

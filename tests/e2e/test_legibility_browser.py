@@ -184,3 +184,51 @@ def test_stacked_claims_spread_out_inside_the_map(page, app_url, bundled, size):
     assert frame.evaluate("() => map.getZoom()") == zoom  # spread out, not zoomed
     assert frame.evaluate(OUTSIDE_JS) == []
     page.screenshot(path=str(ARTIFACTS / f"cluster-spider-{size[0]}.png"))
+
+
+#: The briefing frame's iframe in the dashboard, once its map has drawn and names are placed.
+BRIEFING_READY_JS = """() => [...document.querySelectorAll('iframe')].some(f => {
+  try { return f.contentWindow.kcmBriefing && f.contentWindow.kcmBriefing.ready; }
+  catch (e) { return false; } })"""
+
+#: In page pixels: the viewport, the frame's footer, the map, its title plate and north arrow.
+BRIEFING_BOXES_JS = """() => {
+  const f = [...document.querySelectorAll('iframe')].find(f => f.contentWindow.kcmBriefing);
+  const at = f.getBoundingClientRect(), d = f.contentDocument;
+  const box = sel => { const e = d.querySelector(sel); if (!e) return null;
+    const r = e.getBoundingClientRect();
+    return {x: at.left + r.left, y: at.top + r.top, w: r.width, h: r.height}; };
+  return {view: {w: innerWidth, h: innerHeight}, foot: box('.kcm-bf-foot'),
+    map: box('.kcm-bf-map'), title: box('.kcm-bf-maptitle'), north: box('.kcm-north'),
+    titleText: d.querySelector('.kcm-bf-maptitle').innerText};
+}"""
+
+
+def within(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 0.5
+        and inner["y"] >= outer["y"] - 0.5
+        and inner["x"] + inner["w"] <= outer["x"] + outer["w"] + 0.5
+        and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + 0.5
+    )
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+def test_the_briefing_frame_fits_the_window_with_its_title_on_the_map(page, app_url, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(app_url + "/?briefing=1")
+    page.wait_for_function(BRIEFING_READY_JS, polling=100, timeout=90_000)
+    page.wait_for_function(  # the frame has taken its height
+        "() => { const f = [...document.querySelectorAll('iframe')]"
+        ".find(f => f.contentWindow.kcmBriefing); const r = f.getBoundingClientRect();"
+        " return r.bottom <= innerHeight; }",
+        polling=100,
+        timeout=20_000,
+    )
+    b = page.evaluate(BRIEFING_BOXES_JS)
+    foot_bottom = b["foot"]["y"] + b["foot"]["h"]
+    assert foot_bottom <= b["view"]["h"], "the frame's footer is below the window's edge"
+    assert within(b["title"], b["map"])
+    assert within(b["north"], b["map"])
+    assert b["titleText"].startswith("Nagorno-Karabakh conflict")
+    page.screenshot(path=str(ARTIFACTS / f"briefing-view-{size[0]}.png"))
