@@ -92,9 +92,10 @@
     }
 
     /* Each name takes the first spot that covers no marker, cluster, place or earlier name;
-     * names marked `always` fall back to the first spot, the others are hidden. */
+     * names marked `always` fall back to the first spot that covers no earlier name (a
+     * marker's edge rather than unreadable text), the others are hidden. */
     function placeLabels() {
-      var taken = obstacles(), size = map.getSize(), hidden = [], shown = 0;
+      var taken = obstacles(), size = map.getSize(), hidden = [], shown = 0, names = [];
       labels.forEach(function (m) {
         var span = m._icon && m._icon.firstChild;
         if (!span) return;
@@ -107,7 +108,10 @@
           var inside = b.x >= 0 && b.y >= 0 && b.x + w <= size.x && b.y + h <= size.y;
           if (inside && !taken.some(function (t) { return hits(b, t); })) pick = i;
         }
-        if (pick === null && m.kcmLabel.always) pick = 0;
+        for (var j = 0; j < spots.length && pick === null && m.kcmLabel.always; j++) {
+          var c = box(p.x + spots[j][0], p.y + spots[j][1], w, h);
+          if (!names.some(function (t) { return hits(c, t); })) pick = j;
+        }
         if (pick === null) {
           span.style.visibility = "hidden";
           hidden.push(m.kcmLabel.name);
@@ -117,6 +121,7 @@
         span.style.left = spots[pick][0] + "px";
         span.style.top = spots[pick][1] + "px";
         taken.push(box(p.x + spots[pick][0], p.y + spots[pick][1], w, h));
+        names.push(taken[taken.length - 1]);
         shown += 1;
       });
       st.labelsShown = shown;
