@@ -21,6 +21,9 @@
     return box(r.left - origin.left, r.top - origin.top, r.width, r.height);
   }
 
+  /* Closer than this (px) to a named dot, a dot keeps no name of its own. */
+  var CROWDED_PX = 30;
+
   /* Spots around a dot for a name w×h, nearest first; `left` puts the west side first. */
   function spots(w, h, left) {
     var out = [];
@@ -94,10 +97,14 @@
     function place() {
       var container = map.getContainer(), origin = container.getBoundingClientRect();
       var size = map.getSize(), taken = obstacles(map, dots, origin), shown = 0, hidden = [];
+      var named = [];
       labels.forEach(function (lab) {
         if (!lab.w) { lab.w = lab.el.offsetWidth; lab.h = lab.el.offsetHeight; }
         var p = map.latLngToContainerPoint(lab.latlng), pick = null;
-        if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) {
+        // a dot this close to one already named cannot be told apart from it (zoomed out,
+        // a second name would sit by someone else's marker)
+        var crowded = named.some(function (q) { return p.distanceTo(q) < CROWDED_PX; });
+        if (!crowded && p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) {
           var options = spots(lab.w, lab.h, lab.left);
           for (var k = 0; k < options.length && !pick; k++) {
             var b = box(p.x + options[k][0], p.y + options[k][1], lab.w, lab.h);
@@ -111,6 +118,7 @@
           return;
         }
         taken.push(pick);
+        named.push(p);
         // the pane moves with the map: its own coordinates are the layer's
         var at = map.containerPointToLayerPoint([pick.x, pick.y]);
         L.DomUtil.setPosition(lab.el, at);
