@@ -53,9 +53,9 @@ class BriefingScript(KcmElement):
 
     Place names are placed in the browser, where their size is known: each tries a few
     positions around its point and takes the first that covers no marker, cluster, place or
-    earlier name (names of places with claims go first; they and the theatre's cities are
-    always shown, the others only where they fit). They are
-    placed again after every pan or zoom of the interactive map.
+    earlier name (names of places with claims go first; they and the theatre's cities may
+    then cover a marker's edge, never another name; the others only show where they fit).
+    They are placed again after every pan or zoom of the interactive map.
 
     ``ready`` turns true once the claims layer holds every marker, the cluster animation has
     ended, the names are placed and the basemap tiles have loaded or ``tileWaitMs`` has

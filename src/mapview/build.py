@@ -19,7 +19,8 @@ from folium.plugins import Fullscreen, MarkerCluster
 from src.labels import date_label
 from src.mapview.basemap import LABEL as OFFLINE_LABEL
 from src.mapview.basemap import OFFLINE, add_basemaps
-from src.mapview.frontend import MAP_JS, GlueTemplate, KcmElement, same_json
+from src.mapview.controls import Legend, NorthArrow
+from src.mapview.frontend import LABELS_JS, MAP_JS, GlueTemplate, KcmElement, same_json
 from src.mapview.groups import (
     GROUP_BUDGET,
     GroupsPayload,
@@ -142,7 +143,9 @@ class PlaceDotsPayload(TypedDict):
     the tooltip, all escaped: the place's name, its other names ("" = none), ``kinds[kind]``
     ("town · precision exact") and its claims in the data. The browser joins the tooltip's
     parts: whole tooltips were ~150 bytes a place, most of the base map at 5,000 places
-    (and the base map is sent again with every filter change)."""
+    (and the base map is sent again with every filter change). ``order``: the named points,
+    most claimed first (``kcm.placeLabels`` places names in that order and hides those with
+    no free spot); ``left``: names that try the west side first."""
 
     lat: list[float]
     lon: list[float]
@@ -152,6 +155,8 @@ class PlaceDotsPayload(TypedDict):
     kinds: list[str]
     claims: list[int]
     names: list[str]
+    order: list[int]
+    left: list[int]
 
 
 class ClaimsLayer(KcmElement):
@@ -240,6 +245,8 @@ class PlaceDots(KcmElement):
         """
     )
 
+    default_js = [MAP_JS, LABELS_JS]  # noqa: RUF012 - folium's JSCSSMixin attribute
+
     def __init__(self, payload: PlaceDotsPayload) -> None:
         super().__init__()
         self._name = "PlaceDots"
@@ -314,20 +321,20 @@ def most_claimed(
     return pd.Series(points.index.isin(keep), index=points.index)
 
 
-def place_labels(points: pd.DataFrame, labelled: pd.Series[bool]) -> list[str]:
-    """Escaped name labels ("" = none); a name with a close eastern neighbour sits to the
-    left of its dot (Leaflet misplaces "left" tooltips opened in a hidden iframe, so the
-    label is shifted by CSS instead)."""
-    sides = label_sides(points[labelled]).to_dict()
-    out: list[str] = []
-    for idx, name, keep in zip(points.index, points["name"], labelled, strict=True):
-        if not keep:
-            out.append("")
-        elif sides.get(idx) == "left":
-            out.append(f"<span class='kcm-label-left'>{esc(name)}</span>")
-        else:
-            out.append(esc(name))
-    return out
+def place_labels(
+    points: pd.DataFrame, labelled: pd.Series[bool], counts: Mapping[Any, int]
+) -> tuple[list[str], list[int], list[int]]:
+    """Escaped name labels ("" = none), the positions of the named points most claimed first
+    (ties by name: the browser hides names by this priority when they collide), and those
+    with a close eastern neighbour, whose name tries the west side of its dot first."""
+    names = [esc(name) if keep else "" for name, keep in zip(points["name"], labelled, strict=True)]
+    named = points.assign(_pos=np.arange(len(points)))[labelled.to_numpy()]
+    ranked = named.assign(_n=named["place_id"].map(counts).fillna(0).astype(int)).sort_values(
+        ["_n", "name"], ascending=[False, True], kind="stable"
+    )
+    sides = label_sides(named)
+    left = sorted(int(p) for p in named.loc[sides == "left", "_pos"])
+    return names, [int(p) for p in ranked["_pos"]], left
 
 
 def theatre_bounds(places: pd.DataFrame) -> list[list[float]]:
@@ -430,6 +437,7 @@ def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True)
     ]
     labelled = points["in_theatre"] & points["kind"].isin(LABELLED_KINDS) & labels
     labelled &= most_claimed(points, labelled, counts, LABEL_BUDGET)
+    names, order, left = place_labels(points, labelled, counts)
     dots: PlaceDotsPayload = {
         "lat": points["lat"].round(5).tolist(),
         "lon": points["lon"].round(5).tolist(),
@@ -438,7 +446,9 @@ def base_layers(places: pd.DataFrame, events: pd.DataFrame, labels: bool = True)
         "kind": kind,
         "kinds": kinds.strings,
         "claims": [int(counts.get(pid, 0)) for pid in points["place_id"]],
-        "names": place_labels(points, labelled),
+        "names": names,
+        "order": order,
+        "left": left,
     }
     return BaseLayers(bounds=theatre_bounds(places), routes=routes, dots=dots)
 
@@ -488,9 +498,10 @@ def base_map(
     LayerRegistry("places", marks).add_to(m)
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]  # unannotated
+    NorthArrow("topleft").add_to(m)
     StillFocus().add_to(m)
     if legend:  # the claims legend means nothing on a map that draws no claims
-        MapControl(legend_html(credits=credits), "topright", "kcm-legend").add_to(m)
+        Legend(legend_html(credits=credits), "topright").add_to(m)
     m.fit_bounds(bounds)
     return m
 
@@ -684,7 +695,9 @@ def claims_group(payload: ClaimsPayload) -> folium.FeatureGroup:
         name="Claims",
         icon_create_function=f"kcm.clusterIcon({js_json(CLUSTER_CLASS)})",
         options={
-            "spiderfyOnMaxZoom": True,
+            # a click fits the members' bounds or spiderfies them: kcm's clusterClick
+            "zoomToBoundsOnClick": False,
+            "spiderfyOnMaxZoom": False,
             "showCoverageOnHover": False,
             "maxClusterRadius": 35,
             "chunkedLoading": True,

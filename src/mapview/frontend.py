@@ -28,6 +28,8 @@ MAP_JS = ("kcm-map-js", f"{OWN_BASE_URL}/map.js")
 MAP_CSS = ("kcm-map-css", f"{OWN_BASE_URL}/map.css")
 PLAYBACK_JS = ("kcm-playback-js", f"{OWN_BASE_URL}/playback.js")
 PLAYBACK_CSS = ("kcm-playback-css", f"{OWN_BASE_URL}/playback.css")
+LABELS_JS = ("kcm-labels-js", f"{OWN_BASE_URL}/labels.js")
+CONTROLS_JS = ("kcm-controls-js", f"{OWN_BASE_URL}/controls.js")
 BRIEFING_JS = ("kcm-briefing-js", f"{OWN_BASE_URL}/briefing.js")
 BRIEFING_CSS = ("kcm-briefing-css", f"{OWN_BASE_URL}/briefing-frame.css")
 

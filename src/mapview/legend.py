@@ -80,9 +80,11 @@ def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -
     )
     # first, so the attribution the datasets' terms require is seen without scrolling
     shown = f"<div class='kcm-legend-title'>Datasets shown</div>{datasets}" if datasets else ""
+    # two columns each (static/kcm/map.css), so the open legend stays short on a laptop map
+    grid = "<div class='kcm-legend-grid'>"
     return (
         f"{shown}{large}<div class='kcm-legend-title'>Claimant side (colour)</div>"
-        f"{sides}<div class='kcm-legend-title'>Event type (shape)</div>{shapes}"
-        f"<div class='kcm-legend-title'>Routes &amp; precision</div>{lines}"
-        f"<div class='kcm-caveat'>{esc(caveat)}</div>"
+        f"{grid}{sides}</div><div class='kcm-legend-title'>Event type (shape)</div>"
+        f"{grid}{shapes}</div><div class='kcm-legend-title'>Routes &amp; precision</div>"
+        f"{grid}{lines}</div><div class='kcm-caveat'>{esc(caveat)}</div>"
     )

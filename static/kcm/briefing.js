@@ -77,13 +77,25 @@
         var p = map.latLngToContainerPoint(l.getLatLng());
         out.push(box(p.x - 5, p.y - 5, 10, 10));
       });
+      // what sits over the map: its title plate and controls (north arrow, scale, credits),
+      // measured on screen, where the whole frame may be scaled
+      var el = map.getContainer(), at = el.getBoundingClientRect();
+      var s = at.width / (el.offsetWidth || at.width || 1);
+      var over = el.parentNode.querySelectorAll(".kcm-bf-maptitle, .leaflet-control");
+      for (var i = 0; i < over.length; i++) {
+        var r = over[i].getBoundingClientRect();
+        if (r.width && r.height) {
+          out.push(box((r.left - at.left) / s, (r.top - at.top) / s, r.width / s, r.height / s));
+        }
+      }
       return out;
     }
 
     /* Each name takes the first spot that covers no marker, cluster, place or earlier name;
-     * names marked `always` fall back to the first spot, the others are hidden. */
+     * names marked `always` fall back to the first spot that covers no earlier name (a
+     * marker's edge rather than unreadable text), the others are hidden. */
     function placeLabels() {
-      var taken = obstacles(), size = map.getSize(), hidden = [], shown = 0;
+      var taken = obstacles(), size = map.getSize(), hidden = [], shown = 0, names = [];
       labels.forEach(function (m) {
         var span = m._icon && m._icon.firstChild;
         if (!span) return;
@@ -96,7 +108,10 @@
           var inside = b.x >= 0 && b.y >= 0 && b.x + w <= size.x && b.y + h <= size.y;
           if (inside && !taken.some(function (t) { return hits(b, t); })) pick = i;
         }
-        if (pick === null && m.kcmLabel.always) pick = 0;
+        for (var j = 0; j < spots.length && pick === null && m.kcmLabel.always; j++) {
+          var c = box(p.x + spots[j][0], p.y + spots[j][1], w, h);
+          if (!names.some(function (t) { return hits(c, t); })) pick = j;
+        }
         if (pick === null) {
           span.style.visibility = "hidden";
           hidden.push(m.kcmLabel.name);
@@ -106,6 +121,7 @@
         span.style.left = spots[pick][0] + "px";
         span.style.top = spots[pick][1] + "px";
         taken.push(box(p.x + spots[pick][0], p.y + spots[pick][1], w, h));
+        names.push(taken[taken.length - 1]);
         shown += 1;
       });
       st.labelsShown = shown;
@@ -173,11 +189,17 @@
       f.style.transform = Math.abs(s - 1) < 0.001 ? "" : "scale(" + s + ")";
       f.style.left = Math.max(0, (window.innerWidth - width * s) / 2) + "px";
     }
+    /* Embedded in the dashboard: 16:9 of its width, but no taller than the window below the
+     * frame's top, so the whole frame, footer included, shows without scrolling (at 1280×720
+     * the footer was below the fold); the frame is then scaled down and centred. */
     function fitHost() {
       try {
-        var host = window.frameElement;  // embedded in the dashboard: 16:9 of its width
+        var host = window.frameElement;
         if (!host) return;
+        var top = host.getBoundingClientRect().top;
+        var room = window.parent.innerHeight - Math.max(0, top) - 8;
         var want = Math.round(host.clientWidth * height / width);
+        if (room >= 240) want = Math.min(want, Math.round(room));
         if (want > 0 && Math.abs(host.clientHeight - want) > 2) host.style.height = want + "px";
       } catch (e) { /* a cross-origin host keeps the height it gave */ }
     }
@@ -192,5 +214,8 @@
     fitHost();
     fit();
     window.addEventListener("resize", function () { fitHost(); fit(); });
+    try {
+      window.parent.addEventListener("resize", function () { fitHost(); fit(); });
+    } catch (e) { /* a cross-origin host: its own size only */ }
   };
 })();

@@ -156,6 +156,10 @@
         if (window.console) console.log("kcm: " + markers.length + " markers, " + total +
           " claims drawn in " + Math.round(next.timing.drawn) + " ms");
       };
+      cluster.off("clusterclick", clusterClick).on("clusterclick", clusterClick);
+      cluster.off("spiderfied", spiderInView).on("spiderfied", spiderInView);
+      cluster.off("animationend spiderfied unspiderfied", relabel)
+        .on("animationend spiderfied unspiderfied", relabel);
       if (markers.length) cluster.addLayers(markers);
       else cluster.options.chunkProgress(0, 0);
       halos.addTo(group);
@@ -165,6 +169,54 @@
     }
     if (group._map) draw(); else group.once("add", draw);
   };
+
+  /* Names are placed again once markercluster has redrawn (its animations end after the
+   * map's zoomend), see static/kcm/labels.js. */
+  function relabel() {
+    var labels = window.kcm && window.kcm.labels;
+    if (labels) labels.place();
+  }
+
+  /* Room kept between a cluster's members and the map's edge after a click: the corners hold
+   * the zoom buttons, the legend and the scale. */
+  function edgePadding(map) {
+    var size = map.getSize();
+    return L.point(Math.min(56, size.x / 6), Math.min(48, size.y / 6));
+  }
+
+  /* A cluster click shows every member inside the map: the map fits the members' bounds,
+   * with room to the edges; members that share one point (or a cluster at the deepest zoom,
+   * or one whose fit would not zoom in) are spread out instead (spiderfied). markercluster's
+   * own zoom went to the first zoom at which the cluster split, centred on the cluster, so
+   * members could land off the map and a stacked cluster spiderfied at street level. */
+  function clusterClick(e) {
+    var c = e.layer, map = c._map || this._map, b = c.getBounds(), pad = edgePadding(map);
+    var onePoint = b.getNorthEast().equals(b.getSouthWest());
+    var zoom = onePoint ? map.getMaxZoom() : map.getBoundsZoom(b, false, pad.multiplyBy(2));
+    if (onePoint || zoom <= map.getZoom() || map.getZoom() >= map.getMaxZoom()) {
+      c.spiderfy();
+      return;
+    }
+    map.fitBounds(b, {padding: pad, maxZoom: map.getMaxZoom()});
+  }
+
+  /* A spiderfied cluster's legs are moved into view (a long spiral at a map edge spilled
+   * off it): the map pans, without zooming, by what brings their box inside. */
+  function spiderInView(e) {
+    var map = this._map, pad = edgePadding(map), size = map.getSize();
+    if (!map || !e.markers || !e.markers.length) return;
+    var pts = e.markers.map(function (m) { return map.latLngToContainerPoint(m.getLatLng()); });
+    var x0 = Math.min.apply(null, pts.map(function (p) { return p.x; })) - 16;
+    var x1 = Math.max.apply(null, pts.map(function (p) { return p.x; })) + 16;
+    var y0 = Math.min.apply(null, pts.map(function (p) { return p.y; })) - 16;
+    var y1 = Math.max.apply(null, pts.map(function (p) { return p.y; })) + 16;
+    function shift(lo, hi, extent, room) {
+      if (hi - lo > extent - 2 * room) return (lo + hi) / 2 - extent / 2;  // centre it
+      return lo < room ? lo - room : hi > extent - room ? hi - (extent - room) : 0;
+    }
+    var dx = shift(x0, x1, size.x, Math.min(pad.x, 24)), dy = shift(y0, y1, size.y, Math.min(pad.y, 24));
+    if (dx || dy) map.panBy([dx, dy], {animate: false});
+  }
 
   /* MarkerCluster's iconCreateFunction: neutral grey bubbles of class `className` (the
    * default green/yellow/orange would read as claimant sides) showing the claims inside,
@@ -202,27 +254,23 @@
     };
   };
 
-  /* Gazetteer places as small dots; a permanent name keeps the map legible with no tiles. */
   /* A place's tooltip from its escaped parts (the payload sends parts, not HTML). */
   function placeTip(d, i) {
     return "<b>" + d.place[i] + "</b>" + (d.also[i] ? "<br>also: " + d.also[i] : "") +
       "<br>" + d.kinds[d.kind[i]] + "<br>" + d.claims[i] + " claim(s) in the data";
   }
 
+  /* Gazetteer places as small dots with their details on hover; the named ones get a name
+   * from kcm.placeLabels (static/kcm/labels.js), which keeps names from colliding. */
   kcm.placeDots = function (layer, d) {
     for (var i = 0; i < d.lat.length; i++) {
-      var dot = L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333",
-        weight: 1, fillColor: "#ffffff", fillOpacity: 1});
-      var tip = placeTip(d, i);
-      if (d.names[i]) {
-        dot.bindTooltip(d.names[i], {permanent: true, direction: "right",
-          offset: [5, 0], className: "kcm-label"})
-          .bindPopup(tip);
-      } else {
-        dot.bindTooltip(tip);
-      }
-      dot.addTo(layer);
+      L.circleMarker([d.lat[i], d.lon[i]], {radius: 3, color: "#333333",
+        weight: 1, fillColor: "#ffffff", fillOpacity: 1})
+        .bindTooltip(placeTip(d, i)).addTo(layer);
     }
+    if (!d.order || !d.order.length || !kcm.placeLabels) return;
+    function start() { kcm.placeLabels(layer._map, d, layer); }
+    if (layer._map) start(); else layer.once("add", start);
   };
 
   /* The claim marker, for playback (static/kcm/playback.js). */
