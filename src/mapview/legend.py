@@ -67,7 +67,8 @@ def legend_html(caveat: str = CAVEAT, credits: Sequence[tuple[str, str]] = ()) -
         " road</div>"
         "<div><span class='kcm-halo'></span> approximate location</div>"
         "<div><span class='kcm-cluster-key'>5</span> several claims: click to expand</div>"
-        f"<div><span class='kcm-key-region'><span class='kcm-region-n'>38</span></span> "
+        f"<div class='kcm-legend-wide'><span class='kcm-key-region'>"
+        "<span class='kcm-region-n'>38</span></span> "
         f"{esc(REGION_WORDS)}</div>"
     )
     # what this view's marks are comes before the colours and shapes: it is what may surprise

@@ -25,12 +25,51 @@
       var badge = L.marker(spot, {icon: L.divIcon({html: html, className: "kcm-region-icon",
         iconSize: null, iconAnchor: [0, 0]}), title: n + " claim" + (n === 1 ? "" : "s") +
         " placed only in " + d.names[i] + " (" + d.kinds[i] + " level): click to list them",
-        riseOnHover: true});
+        riseOnHover: true, zIndexOffset: -1000});  // under the markers it may meet zoomed out
       badge.kcmCount = n;
       badge.kcmRegion = true;
       badge.bindPopup(popup, opts).addTo(layer);
       badges.push(badge);
     }
+    function declutter() { if (layer._map) kcm.stackBadges(badges); }
+    layer.on("add", function () {
+      layer._map.on("zoomend moveend", declutter);
+      declutter();
+    });
+    layer.on("remove", function () {
+      if (layer._map) layer._map.off("zoomend moveend", declutter);
+    });
     return {layer: layer, total: d.total, badges: badges};
+  };
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* Zoomed out, "2 in Armenia" and "38 in Nagorno-Karabakh" fall on one spot: the larger
+   * count keeps its place and each other badge moves down below the ones it would cover,
+   * so every count stays readable (none is hidden: they are claims in view). */
+  kcm.stackBadges = function (badges) {
+    var order = badges.slice().sort(function (a, b) { return b.kcmCount - a.kcmCount; });
+    var kept = [];
+    order.forEach(function (badge) {
+      var icon = badge._icon, box = icon && icon.firstChild;
+      if (!box) return;
+      box.style.marginTop = "";
+      var shift = 0, rect = box.getBoundingClientRect();
+      for (var tries = 0; tries < badges.length; tries++) {
+        var hit = null;
+        for (var k = 0; k < kept.length; k++) {
+          var r = {left: rect.left, right: rect.right, top: rect.top + shift,
+            bottom: rect.bottom + shift};
+          if (overlaps(r, kept[k])) { hit = kept[k]; break; }
+        }
+        if (!hit) break;
+        shift = hit.bottom - rect.top + 3;
+      }
+      if (shift) box.style.marginTop = "calc(-6px + " + shift + "px)";
+      kept.push({left: rect.left, right: rect.right, top: rect.top + shift,
+        bottom: rect.bottom + shift});
+    });
   };
 })();
