@@ -38,7 +38,8 @@ def paste_and_propose(page: Page, url: str) -> None:
     box.fill(ARTICLE)
     box.press("Control+Enter")  # a text area's value is sent on Ctrl+Enter or blur
     settled(page)
-    page.get_by_role("spinbutton").first.focus()  # the date field's year, month, day
+    # the article's date field (year, month, day), not the sidebar's From and To
+    page.get_by_test_id("stMain").get_by_role("spinbutton").first.focus()
     page.keyboard.type("20230926")
     page.keyboard.press("Escape")  # close the calendar it may open
     page.keyboard.press("Tab")

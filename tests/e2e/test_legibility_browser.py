@@ -111,11 +111,13 @@ def test_place_names_never_collide_at_three_zooms(page, app_url, bundled, size):
     assert "Stepanakert / Khankendi" in names
 
 
-#: The cluster with the most claims drawn on the map: its members' ids, marked for a click.
+#: The cluster with the most claims drawn inside the map's view (Yerevan's, off the view to
+#: the west, is drawn too, under the sidebar): its members' ids, marked for a click.
 BIGGEST_JS = """() => {
   let best = null;
+  const view = map.getBounds();
   window.kcm.claims._featureGroup.eachLayer(l => {
-    if (l instanceof L.MarkerCluster && l._icon
+    if (l instanceof L.MarkerCluster && l._icon && view.contains(l.getLatLng())
         && (!best || l.getChildCount() > best.getChildCount())) best = l;
   });
   if (!best) return null;
@@ -145,7 +147,12 @@ def test_a_cluster_click_keeps_every_member_inside_the_map(page, app_url, bundle
     assert first is not None
     assert first["n"] > 1
     frame.locator("#kcm-test-cluster").click()
-    frame.wait_for_function(f"() => map.getZoom() > {before}", polling=100, timeout=10_000)
+    # zoomed in to fit its members, or spread out where they share one point
+    frame.wait_for_function(
+        f"() => map.getZoom() > {before} || !!window.kcm.claims._spiderfied",
+        polling=100,
+        timeout=10_000,
+    )
     settle(frame)
     assert frame.evaluate(OUTSIDE_JS) == []
     page.screenshot(path=str(ARTIFACTS / f"cluster-click-{size[0]}.png"))
@@ -163,7 +170,9 @@ STACK_AT_EDGE_JS = """() => {
   });
   map.setView(best.latlng, 16, {animate: false});
   const size = map.getSize();
-  map.panBy([-(size.x / 2 - 70), -(size.y / 2 - 70)], {animate: false});
+  // 110 px in from the corner: near enough that a spiral there runs off the map, clear of
+  // the badges on the map's edge that point to the claims off the view
+  map.panBy([-(size.x / 2 - 110), -(size.y / 2 - 110)], {animate: false});
   return at[best.key];
 }"""
 
