@@ -275,10 +275,16 @@ def filter_widgets(
     return state
 
 
-def _typed(period: str, label: str, lo: date, hi: date, keys: tuple[str, str]) -> None:
+def _typed(
+    period: str, label: str, lo: date, hi: date, keys: tuple[str, str], shown: tuple[date, date]
+) -> None:
     """A date typed into From or To (a callback, before the run): the slider follows, a day
     outside the period is left out with a notice, never clamped to a one-day window."""
     typed_from, typed_to = (st.session_state.get(k) for k in keys)
+    if (typed_from, typed_to) == shown:
+        # the inputs' own first value coming back with a rerun, not a typed day: taking it
+        # would set the slider back to the range before a fast key press, undoing it
+        return
     fitted = fit_range(label, lo, hi, typed_from, typed_to, ("From ", "To "))
     st.session_state[_range_key(period)] = (fitted.start, fitted.end)
     st.session_state[_TYPED_NOTE] = (period, (fitted.start, fitted.end), fitted.notices)
@@ -320,7 +326,7 @@ def _date_inputs(
             max_value=max(last, lo, hi),
             format="YYYY-MM-DD",
             on_change=_typed,
-            args=(period, label, lo, hi, keys),
+            args=(period, label, lo, hi, keys, picked),
             help=f"The range's {what} day (inclusive); the slider follows.",
         )
     note = st.session_state.get(_TYPED_NOTE)
