@@ -11,10 +11,7 @@
   "use strict";
   var kcm = (window.kcm = window.kcm || {});
 
-  function box(x, y, w, h) { return {x: x, y: y, w: w, h: h}; }
-  function hits(a, b) {
-    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-  }
+  var box = kcm.box, hits = kcm.hits;  // from map.js, which every map element loads first
   /* A DOM element's box in the map container's pixels. */
   function rectIn(el, origin) {
     var r = el.getBoundingClientRect();

@@ -7,6 +7,13 @@
    * `window.kcm` with a copy on each redraw, so read layers from `window.kcm` when called. */
   var kcm = (window.kcm = window.kcm || {});
 
+  /* Boxes in pixels and whether two overlap: the place names (labels.js), the briefing's
+   * names (briefing.js) and the region badges (regions.js) all place things clear of others. */
+  kcm.box = function (x, y, w, h) { return {x: x, y: y, w: w, h: h}; };
+  kcm.hits = function (a, b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  };
+
   /* A claim marker: the SVG icon is pre-escaped HTML from the payload's string table. */
   function claimMarker(latlng, iconHtml, title, id, popup) {
     var icon = L.divIcon({html: iconHtml, className: "kcm-marker",

@@ -42,10 +42,6 @@
     return {layer: layer, total: d.total, badges: badges};
   };
 
-  function overlaps(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  }
-
   /* Zoomed out, "2 in Armenia" and "38 in Nagorno-Karabakh" fall on one spot: the larger
    * count keeps its place and each other badge moves down below the ones it would cover,
    * so every count stays readable (none is hidden: they are claims in view). */
@@ -57,19 +53,15 @@
       if (!box) return;
       box.style.marginTop = "";
       var shift = 0, rect = box.getBoundingClientRect();
+      function at() { return kcm.box(rect.left, rect.top + shift, rect.width, rect.height); }
       for (var tries = 0; tries < badges.length; tries++) {
-        var hit = null;
-        for (var k = 0; k < kept.length; k++) {
-          var r = {left: rect.left, right: rect.right, top: rect.top + shift,
-            bottom: rect.bottom + shift};
-          if (overlaps(r, kept[k])) { hit = kept[k]; break; }
-        }
+        var here = at();
+        var hit = kept.filter(function (k) { return kcm.hits(here, k); })[0];
         if (!hit) break;
-        shift = hit.bottom - rect.top + 3;
+        shift = hit.y + hit.h - rect.top + 3;
       }
       if (shift) box.style.marginTop = "calc(-6px + " + shift + "px)";
-      kept.push({left: rect.left, right: rect.right, top: rect.top + shift,
-        bottom: rect.bottom + shift});
+      kept.push(at());
     });
   };
 })();
