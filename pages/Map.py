@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from src.analysis.text import md
+from src.assets.bundle import bundle_scripts
 from src.assets.localize import localize_map
 from src.labels import dataset_credits
 from src.mapview.build import (
@@ -92,6 +93,8 @@ else:
     layer = claims_group(payload)
     localize_map(layer)
 report = localize_map(m)
+# One script file for the frame instead of a dozen loaded one after another (src/assets/bundle)
+bundle_scripts(m, *([layer] if layer is not None else []))
 if report.cdn_message():
     notes.info(
         "Offline map assets are missing (run `scripts/setup.sh`); "

@@ -21,6 +21,7 @@ from src.analysis.distances import (
     measure,
 )
 from src.analysis.text import md, md_frame
+from src.assets.bundle import bundle_scripts
 from src.assets.localize import localize_map
 from src.mapview.build import base_map
 from src.ui import notices
@@ -57,6 +58,7 @@ m = base_map(  # the shared sidebar's basemap; routes and places counted over th
     places, ctx.shown, ctx.basemap, legend=False, layers=base_layers_for(ctx.data, ctx.state)
 )
 report = localize_map(m)
+bundle_scripts(m)
 if report.cdn_message():
     st.info(
         f"Offline map assets are missing (run `scripts/setup.sh`); {report.cdn_message()}.",

@@ -214,6 +214,17 @@ def _leaflet_icon_fix(leaflet_js: Path) -> str:
     return f'<script>L.Icon.Default.imagePath="";L.Icon.Default.mergeOptions({{{opts}}});</script>'
 
 
+def local_file(url: str, base_url: str, static_dir: Path) -> Path | None:
+    """The file behind a local asset URL (fetched under ``base_url``, or the project's own
+    under ``OWN_BASE_URL``), else ``None``; a URL that leaves its folder is not local."""
+    roots = ((base_url.rstrip("/"), static_dir), (OWN_BASE_URL, OWN_STATIC_DIR))
+    for prefix, root in roots:
+        if url.startswith(prefix + "/"):
+            path = root / url[len(prefix) + 1 :]
+            return path if path.is_file() and _inside(path, root) else None
+    return None
+
+
 def inline_html(
     m: folium.Map,
     base_url: str = DEFAULT_BASE_URL,
@@ -238,24 +249,13 @@ def inline_assets(
     """``html`` with its ``<script src>``/stylesheet links to local files replaced by the
     files' contents: fetched assets under ``base_url`` and the project's own under
     ``OWN_BASE_URL``.  Other links are left as they are."""
-    base = base_url.rstrip("/")
-    roots = ((base, static_dir), (OWN_BASE_URL, OWN_STATIC_DIR))
     leaflet_rel = manifest.local_path(manifest.ASSETS_BY_NAME["leaflet"])
     leaflet_js = static_dir / leaflet_rel if leaflet_rel is not None else None
 
-    def local_file(url: str) -> tuple[Path, Path] | None:
-        """(the file, the folder it must stay inside) for a local URL, else ``None``."""
-        for prefix, root in roots:
-            if url.startswith(prefix + "/"):
-                path = root / url[len(prefix) + 1 :]
-                return (path, root) if path.is_file() and _inside(path, root) else None
-        return None
-
     def script(match: re.Match[str]) -> str:
-        found = local_file(match["url"])
-        if found is None:
+        path = local_file(match["url"], base_url, static_dir)
+        if path is None:
             return match[0]
-        path, _ = found
         code = path.read_text(encoding="utf-8")
         code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
         code = code.replace("<!--", r"\x3C!--")
@@ -263,10 +263,10 @@ def inline_assets(
         return f"<script>{code}</script>{extra}"
 
     def stylesheet(match: re.Match[str]) -> str:
-        found = local_file(match["url"])
-        if found is None:
+        path = local_file(match["url"], base_url, static_dir)
+        if path is None:
             return match[0]
-        path, root = found
+        root = OWN_STATIC_DIR if _inside(path, OWN_STATIC_DIR) else static_dir
         return f"<style>{_inline_css(path.read_text(encoding='utf-8'), path, root)}</style>"
 
     # Callables as replacements: file contents are never parsed as regex templates.

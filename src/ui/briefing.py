@@ -251,11 +251,15 @@ def share_and_export(
         help="ACLED's export columns, for merging; unknown fatalities are blank (ACLED: 0).",
     )
 
-    st.markdown("**Link to this view** (the copy button is at the right of each box)")
-    st.code(share_link(briefing=False), language=None, wrap_lines=True)
-    st.markdown("**Link to this view as a briefing frame**")
-    st.code(share_link(briefing=True), language=None, wrap_lines=True)
-    st.caption(
-        "From a shell: `python -m src.briefing png --out FILE` with the same filters as the "
-        "link's parameters (e.g. `--period offensive --side Azerbaijan`); see docs/briefing.md."
-    )
+    # In a popover: a code box loads Streamlit's syntax highlighter (~1.5 MB) with the page,
+    # ahead of the map's frame, which then drew a second later; it loads when opened now.
+    with st.popover("Links to this view", icon=":material/link:"):
+        st.markdown("**Link to this view** (the copy button is at the right of each box)")
+        st.code(share_link(briefing=False), language=None, wrap_lines=True)
+        st.markdown("**Link to this view as a briefing frame**")
+        st.code(share_link(briefing=True), language=None, wrap_lines=True)
+        st.caption(
+            "From a shell: `python -m src.briefing png --out FILE` with the same filters as "
+            "the link's parameters (e.g. `--period offensive --side Azerbaijan`); see "
+            "docs/briefing.md."
+        )

@@ -11,6 +11,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
@@ -105,6 +106,16 @@ def test_shared_url_reproduces_the_view(page, app_url, data):
     page.get_by_text(f"{total} of {len(data.events)} claims shown").first.wait_for()
     sidebar = page.locator("[data-testid='stSidebar']")
     assert sidebar.get_by_text(side, exact=True).count() >= 1
+
+    # the page's own link to this view (in the links popover) opens the same view
+    page.get_by_role("button", name="Links to this view").click()
+    box = page.get_by_test_id("stCode").first
+    expect(box).to_contain_text("side=Azerbaijan")
+    link = box.inner_text().strip()
+    assert "period=offensive" in link and "briefing" not in link
+    page.goto(link)
+    wait_for_claims(page, located(data, state))
+    expect(page.get_by_text(f"{total} of {len(data.events)} claims shown").first).to_be_visible()
 
 
 def test_hostile_url_shows_notice_and_full_map(page, app_url, data):
