@@ -335,10 +335,18 @@ class GeocodeCache:
         JSON import in one transaction."""
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not self._checked:
-            check = conn.execute("PRAGMA quick_check").fetchall()
-            if check != [("ok",)]:
-                raise _WrongSchema(f"integrity check failed: {check[:3]}")
-            self._is_new(conn)
+            # One read transaction: its statements see one snapshot. Read one by one, another
+            # process's schema committing in between looked like "a table but no
+            # application_id", another program's database, and a live cache was set aside.
+            conn.execute("BEGIN")
+            try:
+                check = conn.execute("PRAGMA quick_check").fetchall()
+                if check != [("ok",)]:
+                    raise _WrongSchema(f"integrity check failed: {check[:3]}")
+                self._is_new(conn)
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
         self._ensure_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         if self._checked:
