@@ -112,7 +112,8 @@ def test_shared_url_reproduces_the_view(page, app_url, data):
     box = page.get_by_test_id("stCode").first
     expect(box).to_contain_text("side=Azerbaijan")
     link = box.inner_text().strip()
-    assert "period=offensive" in link and "briefing" not in link
+    assert "period=offensive" in link
+    assert "briefing" not in link
     page.goto(link)
     wait_for_claims(page, located(data, state))
     expect(page.get_by_text(f"{total} of {len(data.events)} claims shown").first).to_be_visible()
