@@ -12,6 +12,7 @@ import pytest
 from src.assets import bundle, manifest
 from src.assets.bundle import BUNDLE_DIR, bundle_scripts, script_links
 from src.assets.localize import OWN_BASE_URL, iter_elements, localize_map
+from tests.test_assets import _touch_all
 
 BASE = "/app/static/vendor"
 
@@ -21,15 +22,6 @@ def _fresh_cache():
     bundle._written.cache_clear()
     yield
     bundle._written.cache_clear()
-
-
-def _fetched(static_dir: Path) -> None:
-    """A fake local file for every fetched asset, each saying which it is."""
-    for asset in manifest.ASSETS:
-        rel = manifest.local_path(asset)
-        if rel is not None:
-            (static_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            (static_dir / rel).write_text(f"window.seen = '{asset.name}'")
 
 
 def _map_and_layer() -> tuple[folium.Map, folium.FeatureGroup]:
@@ -50,7 +42,7 @@ def _all_js(*roots: folium.Element) -> list[str]:
 
 
 def test_one_link_holds_every_script_in_load_order_once(tmp_path: Path) -> None:
-    _fetched(tmp_path)
+    _touch_all(tmp_path)
     m, group = _map_and_layer()
     localize_map(m, static_dir=tmp_path)
     localize_map(group, static_dir=tmp_path)
@@ -76,7 +68,7 @@ def test_one_link_holds_every_script_in_load_order_once(tmp_path: Path) -> None:
 def test_own_scripts_are_bundled_too(tmp_path: Path) -> None:
     from src.mapview.frontend import KcmElement
 
-    _fetched(tmp_path)
+    _touch_all(tmp_path)
     m, _ = _map_and_layer()
     KcmElement().add_to(m)
     localize_map(m, static_dir=tmp_path)
@@ -88,7 +80,7 @@ def test_own_scripts_are_bundled_too(tmp_path: Path) -> None:
 
 
 def test_a_cdn_script_leaves_the_map_as_it_was(tmp_path: Path) -> None:
-    _fetched(tmp_path)
+    _touch_all(tmp_path)
     (tmp_path / str(manifest.local_path(manifest.ASSETS_BY_NAME["markerclusterjs"]))).unlink()
     m, group = _map_and_layer()
     localize_map(m, static_dir=tmp_path)
@@ -102,7 +94,7 @@ def test_a_cdn_script_leaves_the_map_as_it_was(tmp_path: Path) -> None:
 
 
 def test_the_name_follows_the_content_and_classes_keep_their_links(tmp_path: Path) -> None:
-    _fetched(tmp_path)
+    _touch_all(tmp_path)
     class_links = list(plugins.MarkerCluster.default_js)
 
     def once() -> str:
@@ -126,7 +118,7 @@ def test_the_name_follows_the_content_and_classes_keep_their_links(tmp_path: Pat
 
 
 def test_old_bundles_are_pruned_and_a_pruned_one_is_written_again(tmp_path: Path) -> None:
-    _fetched(tmp_path)
+    _touch_all(tmp_path)
     leaflet = tmp_path / str(manifest.local_path(manifest.ASSETS_BY_NAME["leaflet"]))
     urls = []
     for n in range(bundle.KEEP + 3):
