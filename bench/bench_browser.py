@@ -22,7 +22,9 @@ For each size, on a synthetic dataset folder (generated once, kept under
   and each change; the server's RSS; the tab's JS heap (map iframe included: same origin, same
   isolate) after a garbage collection;
 * **the floor**: a bare Streamlit page with one empty ``st_folium`` map (``bench/floor_app.py``),
-  time to the map drawn, also for a first and a second session;
+  time to the map drawn, also for a first and a second session; and the floor of a change: the
+  same page with the first change's multiselect, timed like the app's first change until its
+  map holds the marker picked (a rerun and a redraw, nothing else);
 * **FastMarkerCluster**: folium's ``FastMarkerCluster`` of the same points (no popups) on a
   static page served from 127.0.0.1 with the vendored assets, time to its markers drawn;
 * **naive**: one ``folium.Marker`` with a popup per point, up to ``--naive-max`` points.
@@ -63,7 +65,7 @@ from playwright.sync_api import Error as PlaywrightError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.bench_load import rss_mb, server_pid, write_synthetic
-from bench.floor_app import VENDOR_URL_ENV
+from bench.floor_app import VENDOR_URL_ENV, WIDGET_LABEL
 from src.appserver import running_app
 from src.assets import DEFAULT_STATIC_DIR
 from src.assets.localize import localize_map
@@ -157,6 +159,7 @@ class SizeFigures:
     floor_cold: float | None = None
     floor_warm: float | None = None
     floor_bytes: Bytes | None = None
+    floor_change: float | None = None
     first_cold: float | None = None
     first_warm: float | None = None
     first_bytes: Bytes | None = None
@@ -309,6 +312,11 @@ _FLOOR_JS = """() => [...document.querySelectorAll('iframe')].some(f => {
   try { const m = f.contentWindow.map; return !!(m && m._loaded && m._container); }
   catch (e) { return false; }
 })"""
+#: The floor page's map holds ``n`` markers (SVG paths: its circle markers).
+_FLOOR_MARKERS_JS = """(n) => [...document.querySelectorAll('iframe')].some(f => {
+  try { return f.contentDocument.querySelectorAll('path.leaflet-interactive').length === n; }
+  catch (e) { return false; }
+})"""
 #: A plain folium page: its markers are in the DOM and, for a cluster, the layer (the global
 #: ``name``) holds all ``n`` points; for the naive page every marker has its icon.
 _PLAIN_JS = """([name, n]) => {
@@ -358,8 +366,8 @@ def timed_load(page: Page, url: str, js: str, arg: Any, timeout_s: float) -> flo
 
 
 def floor_figures(browser: Browser, vendor_url: str, fig: SizeFigures, timeout_s: float) -> None:
-    """The bare page's first map for a fresh server's first session and for a second one, and
-    the bytes of the first."""
+    """The bare page's first map for a fresh server's first session and for a second one, the
+    bytes of the first, and the floor of a change (``?widget=1``)."""
     env = {**os.environ, VENDOR_URL_ENV: vendor_url}
     floor_app = ROOT / "bench" / "floor_app.py"
     with running_app(WORK / "floor-streamlit.log", env=env, script=floor_app) as url:
@@ -369,6 +377,16 @@ def floor_figures(browser: Browser, vendor_url: str, fig: SizeFigures, timeout_s
             fig.floor_bytes = meter.snapshot()
         with tab(browser) as (page, _, _):
             fig.floor_warm = timed_load(page, url, _FLOOR_JS, None, timeout_s)
+        with tab(browser) as (page, _, _):
+            timed_load(page, f"{url}?widget=1", _FLOOR_JS, None, timeout_s)
+            first = CHANGES[0]
+            if first.widget != WIDGET_LABEL:
+                raise RuntimeError("the floor's widget must be the first change's")
+            commit = _prepare(page, first)
+            started = time.perf_counter()
+            commit.click()
+            _wait(page, _FLOOR_MARKERS_JS, 1, timeout_s)
+            fig.floor_change = time.perf_counter() - started
 
 
 def _prepare(page: Page, change: Change) -> Locator:
@@ -655,6 +673,7 @@ def table_rows(figs: Sequence[SizeFigures]) -> list[tuple[str, list[str]]]:
                 (fig.first_cold, fig.first_warm), "s", 1))),
             ("app: first map - floor, fresh / 2nd", noted("app", _several(less, "s", 1))),
             *((f"app: change {c.name}", noted("app", _s(c.seconds))) for c in changes),
+            ("floor: change (one multiselect, rerun, map)", noted("floor", _s(fig.floor_change))),
             ("bytes, first view", noted("app", _total(fig.first_bytes))),
             ("  map / tables / other ws / http, MB", noted("app", _split(fig.first_bytes))),
             ("bytes, floor's first view", noted("floor", _total(fig.floor_bytes))),

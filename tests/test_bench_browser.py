@@ -50,7 +50,7 @@ def test_timeout_must_be_positive(capsys):
 
 def _figures(**kw: object) -> SizeFigures:
     fig = SizeFigures(size=1_000, on_map=1_000, floor_cold=4.0, floor_warm=2.0, first_cold=10.0,
-                      first_warm=6.0, fmc=2.0, naive=5.0)  # fmt: skip
+                      first_warm=6.0, fmc=2.0, naive=5.0, floor_change=0.25)  # fmt: skip
     a, b, c = (change.name for change in CHANGES)
     fig.changes = [ChangeFigures(a, 10, 1.0, Bytes(map=2_000_000, http=500_000)),
                    ChangeFigures(b, 5, 3.0, Bytes(ws_other=1_000)),
@@ -100,6 +100,7 @@ def test_table_has_a_column_per_size_and_says_why_a_figure_is_missing():
     assert _line(lines, "ratio: slowest change").split()[-2:] == ["1.50", "–"]
     assert "2.50 / 0.00 / 0.00 MB" in _line(lines, "bytes per change")
     assert "6.0 / 4.0 s" in _line(lines, "app: first map - floor")
+    assert _line(lines, "floor: change").split()[-3:] == ["0.25", "s", "–"]
 
 
 def test_markdown_table_is_one_row_per_figure():
