@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import folium
 import pandas as pd
@@ -65,7 +66,7 @@ from playwright.sync_api import Error as PlaywrightError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.bench_load import rss_mb, server_pid, write_synthetic
-from bench.floor_app import VENDOR_URL_ENV, WIDGET_LABEL
+from bench.floor_app import OPTION_PARAM, VENDOR_URL_ENV, WIDGET_PARAM
 from src.appserver import running_app
 from src.assets import DEFAULT_STATIC_DIR
 from src.assets.localize import localize_map
@@ -367,7 +368,7 @@ def timed_load(page: Page, url: str, js: str, arg: Any, timeout_s: float) -> flo
 
 def floor_figures(browser: Browser, vendor_url: str, fig: SizeFigures, timeout_s: float) -> None:
     """The bare page's first map for a fresh server's first session and for a second one, the
-    bytes of the first, and the floor of a change (``?widget=1``)."""
+    bytes of the first, and the floor of a change (the first change's widget on that page)."""
     env = {**os.environ, VENDOR_URL_ENV: vendor_url}
     floor_app = ROOT / "bench" / "floor_app.py"
     with running_app(WORK / "floor-streamlit.log", env=env, script=floor_app) as url:
@@ -378,15 +379,10 @@ def floor_figures(browser: Browser, vendor_url: str, fig: SizeFigures, timeout_s
         with tab(browser) as (page, _, _):
             fig.floor_warm = timed_load(page, url, _FLOOR_JS, None, timeout_s)
         with tab(browser) as (page, _, _):
-            timed_load(page, f"{url}?widget=1", _FLOOR_JS, None, timeout_s)
             first = CHANGES[0]
-            if first.widget != WIDGET_LABEL:
-                raise RuntimeError("the floor's widget must be the first change's")
-            commit = _prepare(page, first)
-            started = time.perf_counter()
-            commit.click()
-            _wait(page, _FLOOR_MARKERS_JS, 1, timeout_s)
-            fig.floor_change = time.perf_counter() - started
+            query = urlencode({WIDGET_PARAM: first.widget, OPTION_PARAM: first.option})
+            timed_load(page, f"{url}?{query}", _FLOOR_JS, None, timeout_s)
+            fig.floor_change = timed_change(page, first, _FLOOR_MARKERS_JS, 1, timeout_s)
 
 
 def _prepare(page: Page, change: Change) -> Locator:
@@ -402,6 +398,16 @@ def _prepare(page: Page, change: Change) -> Locator:
     option = page.get_by_role("option", name=change.option, exact=True)
     option.wait_for(state="visible")
     return option
+
+
+def timed_change(page: Page, change: Change, js: str, arg: Any, timeout_s: float) -> float:
+    """Seconds from the click that makes ``change`` (its widget made ready first, untimed)
+    until ``js(arg)`` holds in the page."""
+    commit = _prepare(page, change)
+    started = time.perf_counter()
+    commit.click()
+    _wait(page, js, arg, timeout_s)
+    return time.perf_counter() - started
 
 
 def _settle(page: Page, change: Change) -> None:
@@ -452,11 +458,9 @@ def app_figures(browser: Browser, folder: Path, fig: SizeFigures, timeout_s: flo
                     raise RuntimeError("expected one map iframe holding window.kcm")
                 before, runs = meter.snapshot(), meter.runs_finished
                 with _explained(fig, f"app: change {change.name}", page, meter):
-                    commit = _prepare(page, change)
-                    started = time.perf_counter()
-                    commit.click()
-                    _wait(page, _VIEW_JS, figures.expected, timeout_s)
-                    figures.seconds = time.perf_counter() - started
+                    figures.seconds = timed_change(
+                        page, change, _VIEW_JS, figures.expected, timeout_s
+                    )
                     _settle(page, change)
                     _wait_runs(page, meter, runs, timeout_s)
                 figures.bytes = meter.snapshot().minus(before)
