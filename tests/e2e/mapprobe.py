@@ -18,6 +18,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import ARTIFACTS
 
+
+def act(frame: Frame, fn: str, arg: Any = None) -> None:
+    """Call the JS function ``fn`` in the map's frame for its effect, dropping what it returns.
+
+    Leaflet's setters return the map: handed back to Playwright, that object graph is
+    serialised, which took 10-30 s a call here (``map.setZoom`` in the legibility test).
+    """
+    frame.evaluate(f"(arg) => {{ ({fn})(arg); }}", arg)
+
+
 #: The component's iframe (its title is the component's name, ``streamlit_folium.st_folium``).
 MAP_IFRAME = "iframe[title*='st_folium']"
 #: How often the in-page probes poll, in ms (Playwright polls inside the browser).

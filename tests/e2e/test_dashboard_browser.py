@@ -17,7 +17,7 @@ from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.regions import AREA_KINDS
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.mapprobe import map_frame, open_popup, wait_for_claims
+from tests.e2e.mapprobe import act, map_frame, open_popup, wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -129,7 +129,7 @@ def test_date_slider_narrows_and_filter_keeps_zoom(page, app_url, data):
     page.goto(f"{app_url}/?period=offensive")
     frame = map_frame(page)
     wait_for_claims(page, located(data, FilterState(period="offensive")))
-    frame.evaluate("() => window.map.setView([39.8, 46.75], 11)")
+    act(frame, "() => window.map.setView([39.8, 46.75], 11)")
     thumbs = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']")
     thumbs.last.focus()
     page.keyboard.press("ArrowLeft")

@@ -15,7 +15,7 @@ from playwright.sync_api import Frame, Page
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.mapprobe import map_frame, wait_for_claims
+from tests.e2e.mapprobe import act, map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,7 @@ def test_place_names_never_collide_at_three_zooms(page, app_url, bundled, size):
     frame = open_map(page, app_url, bundled)
     start = frame.evaluate("() => map.getZoom()")
     for delta in (0, -2, -4):
-        frame.evaluate("(z) => map.setZoom(z, {animate: false})", start + delta)
+        act(frame, "(z) => map.setZoom(z, {animate: false})", start + delta)
         settle(frame)
         boxes = frame.evaluate(BOXES_JS)
         assert boxes["zoom"] == start + delta
@@ -105,7 +105,7 @@ def test_place_names_never_collide_at_three_zooms(page, app_url, bundled, size):
         assert boxes["labels"], f"no place named at zoom {boxes['zoom']}"
         page.screenshot(path=str(ARTIFACTS / f"labels-{size[0]}-zoom{delta}.png"))
     # the most claimed named place keeps its name at the start, where there is room
-    frame.evaluate("(z) => map.setZoom(z, {animate: false})", start)
+    act(frame, "(z) => map.setZoom(z, {animate: false})", start)
     settle(frame)
     names = [b["name"] for b in frame.evaluate(BOXES_JS)["labels"]]
     assert "Stepanakert / Khankendi" in names

@@ -22,7 +22,7 @@ from src.filters import FilterState
 from src.mapview.basemap import FALLBACK_NOTE
 from src.mapview.build import claims_payload
 from tests.e2e.conftest import CHROMIUM, require_map_assets, settled
-from tests.e2e.mapprobe import map_frame, wait_for_claims
+from tests.e2e.mapprobe import act, map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +94,7 @@ def test_unreachable_tiles_switch_to_the_offline_basemap_once(
     assert s["lakes"] >= 3
     assert {"Armenia", "Azerbaijan"} <= set(s["visibleNames"])
     # zoomed out four levels: the 1:50m overview, many more countries named
-    frame.evaluate("() => window.map.setZoom(window.map.getZoom() - 4, {animate: false})")
+    act(frame, "() => window.map.setZoom(window.map.getZoom() - 4, {animate: false})")
     out = basemap_reading(page, "s.level === 'overview'")
     assert out["borders"] >= 100
     assert out["rivers"] >= 100
