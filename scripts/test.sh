@@ -65,7 +65,5 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/kcm validate
-# Two workers (pytest-xdist): the browser tests stay together in one (tests/conftest.py puts
-# them in one xdist group), the unit tests run beside them. `-n 0` after it runs in one process.
 # exec: pytest's own exit code is the script's (5, "no tests ran", included).
-exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+exec .venv/bin/python -m pytest "$@"

@@ -14,16 +14,6 @@ import pytest
 from src.dataset import DATA_DIR, Dataset, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
-#: The xdist group of the browser tests (scripts/test.sh runs ``pytest -n 2 --dist
-#: loadgroup``): one worker runs them all, in the order they were collected, sharing one app
-#: server and one Chromium, while the other worker takes the unit tests.
-BROWSER_GROUP = "browser"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("e2e") is not None:
-            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
 
 
 @pytest.fixture(scope="session")
