@@ -26,5 +26,5 @@ PAGES: tuple[PageSpec, ...] = (
 
 if __name__ == "__main__":  # Streamlit runs the entry point as __main__
     page = navigation(PAGES)
-    prepare()
+    prepare(map_page=page.url_path == "")  # the first page, the map, is served at /
     page.run()

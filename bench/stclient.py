@@ -25,6 +25,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
+from src.ui.sidebar import FILTERS_PENDING_KEY
+
 #: The path of the app's websocket.
 STREAM_PATH = "/_stcore/stream"
 #: A run's end that counts: finished (not cut short by a newer run, not a compile error).
@@ -63,6 +65,28 @@ class RunResult:
     bytes: int = 0
     #: Bytes per element kind drawn ("dataframe", "markdown", "iframe"…; "other" for the rest).
     bytes_by_kind: dict[str, int] = field(default_factory=dict)
+    #: The run drew the map before the filters (a session's first view of the map, see
+    #: ``src/ui/shell.prepare``): the map's frame reports it drawn, which reruns the page.
+    map_first: bool = False
+
+    def add(self, later: RunResult) -> RunResult:
+        """This run followed by ``later`` (the one the map's report started), as one."""
+        kinds = dict(self.bytes_by_kind)
+        for kind, n in later.bytes_by_kind.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+        return RunResult(
+            seconds=self.seconds + later.seconds,
+            widgets=later.widgets,
+            exceptions=self.exceptions + later.exceptions,
+            warnings=self.warnings + later.warnings,
+            page_hash=later.page_hash or self.page_hash,
+            query_string=later.query_string
+            if later.query_string is not None
+            else self.query_string,
+            messages=self.messages + later.messages,
+            bytes=self.bytes + later.bytes,
+            bytes_by_kind=kinds,
+        )
 
 
 def rerun_message(
@@ -243,6 +267,8 @@ class Session:
         if result.query_string is not None:  # the browser's address bar follows the app
             self.query_string = result.query_string
         self.forget_missing()
+        if result.map_first:  # a browser's map reports its first draw: the page's next run
+            result = result.add(await self.run(timeout_s))
         return result
 
     async def _read_run(self) -> RunResult:
@@ -282,6 +308,10 @@ def _read_one(msg: ForwardMsg, result: RunResult) -> bool:
         result.query_string = msg.page_info_changed.query_string
     elif (widget := widget_in(msg)) is not None:
         result.widgets[widget.label] = widget
+    elif element_kind(msg) == "button" and msg.delta.new_element.button.id.endswith(
+        FILTERS_PENDING_KEY
+    ):
+        result.map_first = True
     elif (shown := exception_in(msg)) is not None:
         (result.warnings if shown[1] else result.exceptions).append(shown[0])
     return False

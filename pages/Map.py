@@ -23,6 +23,7 @@ from src.mapview.build import (
 from src.mapview.legend import CAVEAT
 from src.mapview.playback import (
     PLAYBACK_CAP,
+    PlaybackState,
     playback_features,
     playback_layer,
     playback_options,
@@ -63,7 +64,8 @@ st.caption(
 # remounted component frame can miss its first render and stay blank.
 notes = st.container()
 
-replay = playback_widgets()
+# A session's first view draws the map alone (src/ui/shell.py, prepare): no playback then.
+replay = PlaybackState() if ctx.map_first else playback_widgets()
 playback = replay.on
 
 places = data.places
@@ -137,6 +139,8 @@ returned = st_folium(
     height=640,
     key="map",
 )
+if ctx.map_first:
+    st.stop()  # the map reports when it is drawn, and that rerun draws the rest
 if grouped and stats is not None:
     details_panel(returned, shown, places, names, stats)
 

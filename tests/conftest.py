@@ -44,14 +44,24 @@ APP = Path(__file__).resolve().parent.parent / "dashboard.py"
 
 @pytest.fixture
 def app_factory(monkeypatch: pytest.MonkeyPatch):
-    """``make(data_dir, page=None, **params)``: a run AppTest of the whole app."""
+    """``make(data_dir, page=None, map_first=False, **params)``: a run AppTest of the app."""
     from streamlit.testing.v1 import AppTest
 
-    def make(data_dir: str | Path, page: str | None = None, **params: str) -> AppTest:
+    def make(
+        data_dir: str | Path, page: str | None = None, map_first: bool = False, **params: str
+    ) -> AppTest:
+        from src.ui.shell import FIRST_RUN_DONE
+
         monkeypatch.setenv("KCM_DATA_DIR", str(data_dir))
         at = AppTest.from_file(str(APP), default_timeout=120)
         for key, value in params.items():
             at.query_params[key] = value
+        # A session's first view of the map draws the map alone until the map's frame reports
+        # it drawn (src/ui/shell.prepare), which AppTest, with no browser, never does: the
+        # whole page is tested unless ``map_first`` (tests/test_app_map_first.py); the browser
+        # tests go through both runs.
+        if not map_first:
+            at.session_state[FIRST_RUN_DONE] = True
         at.run()
         if page is not None and not at.exception:
             at.switch_page(page).run()  # AppTest opens a page only after a first run

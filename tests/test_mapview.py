@@ -298,7 +298,7 @@ def check_columns(payload: dict, located: int) -> None:
 
 
 def test_grouped_mode_one_marker_per_place_side_and_type():
-    events, places = synthetic_view(20_000, 300)
+    events, places = synthetic_view(20_000, 100)  # at most 100 places × kinds: under GROUP_BUDGET
     located = events[events["place_id"] != ""]
     payload, stats = claims_payload(events, places, {"a000": "Headline"})
     assert stats.mode == "groups"
@@ -359,7 +359,7 @@ def test_group_budget_is_respected():
 def test_details_are_the_clicked_groups_claims():
     from src.mapview.details import clicked_claims, details_page
 
-    events, places = synthetic_view(20_000, 300)
+    events, places = synthetic_view(20_000, 100)  # grouped: under GROUP_BUDGET
     payload, stats = claims_payload(events, places, {})
     located = events[events["place_id"] != ""]
     by_point: dict[int, int] = {}

@@ -31,8 +31,10 @@ from src.palette import claim_svg, side_colour
 from src.safe_html import esc
 from src.schema import split_list
 
-#: Most groups (or aggregates) sent for one view: 45–60 bytes each keeps it near 2 MB.
-GROUP_BUDGET = 40_000
+#: Most groups (or aggregates) sent for one view. The browser builds and clusters a marker
+#: each (1.3 s for 36,603 rings at 100k): 10,000 keeps that near 0.4 s and the payload under
+#: 1 MB (docs/architecture.md, "Fewer markers for the largest views").
+GROUP_BUDGET = 10_000
 #: First grid cell of the aggregate mode, in degrees (about 1 km), and its growth factor
 #: until under budget (√2: the area doubles, so no step loses more detail than needed).
 START_CELL_DEG = 0.01

@@ -20,11 +20,19 @@ from src.dataset import Dataset
 from src.filters import FilterState, window
 from src.mapview.legend import CAVEAT
 from src.ui.briefing import briefing_mode, briefing_on
-from src.ui.data import dataset_or_stop, headlines, place_names, shown_claims
-from src.ui.sidebar import shared_sidebar, write_url
+from src.ui.data import dataset_or_stop, get_options, headlines, place_names, shown_claims
+from src.ui.sidebar import (
+    PLAYBACK_KEY,
+    read_url_once,
+    shared_sidebar,
+    stored_sidebar,
+    write_url,
+)
 
 APP_TITLE = "Karabakh Conflict Map"
 _CONTEXT_KEY = "_kcm_page_context"
+#: Set by a session's first run: only that run may draw its map before the filters.
+FIRST_RUN_DONE = "_kcm_first_run_done"
 #: The app's entry point, which registers the pages and runs the shell.
 ENTRY_POINT = Path(__file__).resolve().parents[2] / "dashboard.py"
 
@@ -56,6 +64,9 @@ class PageContext:
     place_names: dict[str, str]
     start: date
     end: date
+    #: This run draws the map alone, before the sidebar's filters and what lies under the
+    #: map (``prepare``); the next run draws the whole page.
+    map_first: bool = False
 
 
 def navigation(pages: tuple[PageSpec, ...]) -> StreamlitPage:
@@ -77,14 +88,22 @@ def navigation(pages: tuple[PageSpec, ...]) -> StreamlitPage:
     return page
 
 
-def prepare() -> PageContext:
-    """Data (or its problems and a stop), the sidebar, the URL; the briefing view stops here."""
+def prepare(map_page: bool = False) -> PageContext:
+    """Data (or its problems and a stop), the sidebar, the URL; the briefing view stops here.
+
+    ``map_page``: the page about to run is the map. A session's first view of it draws only
+    the map (the filters it uses read from the link, not drawn): the browser's one thread
+    otherwise renders the sidebar's widgets and the page under the map before the map's frame
+    gets its data, about 1–2 s of a first view (README, Performance). The map reports when it
+    has drawn its claims (``static/kcm/map.js``), and that rerun draws the whole page.
+    """
     data = dataset_or_stop()
     names = headlines(data)
-    view = shared_sidebar(data, names)
+    map_first = map_page and _first_run() and not _asks_for_more(data)
+    view = stored_sidebar(data) if map_first else shared_sidebar(data, names)
     write_url(view, briefing_on())
     # ?briefing=1: the 16:9 frame and its exports instead of the page
-    if briefing_mode(data, view.state, view.basemap):
+    if not map_first and briefing_mode(data, view.state, view.basemap):
         st.stop()
     start, end = window(view.state, data.events)
     ctx = PageContext(
@@ -96,9 +115,24 @@ def prepare() -> PageContext:
         place_names=place_names(data),
         start=start,
         end=end,
+        map_first=map_first,
     )
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx
+
+
+def _first_run() -> bool:
+    """Whether this is the session's first run (every later run is told it is not)."""
+    first = not st.session_state.get(FIRST_RUN_DONE)
+    st.session_state[FIRST_RUN_DONE] = True
+    return first
+
+
+def _asks_for_more(data: Dataset) -> bool:
+    """Whether the link asks for more than the clustered map: the briefing frame, or
+    playback (whose widgets and layer the map page draws in the full run)."""
+    read_url_once(data, get_options())  # the link's values, once per session
+    return briefing_on() or bool(st.session_state.get(PLAYBACK_KEY))
 
 
 def page_context() -> PageContext:

@@ -81,6 +81,9 @@ _LAST_AT = "f_play_at"
 #: Set by the run that reads the link: its ``at`` was checked there, not to be taken as the
 #: map's.
 _LINK_RUN = "f_link_run"
+#: The button a map-first view shows instead of the filters: the map's frame reports its
+#: first drawn claims while the page shows it (``static/kcm/map.js``, ``FILTERS_PENDING``).
+FILTERS_PENDING_KEY = "kcm_show_filters"
 
 
 @dataclass(frozen=True)
@@ -261,10 +264,18 @@ def filter_widgets(
         help="A place matches in any of its spellings: Khankendi finds Stepanakert's claims.",
         persist_state=PERSIST,
     )
+    return _state_of(data, period, (start, end), text)
 
+
+def _state_of(data: Dataset, period: str, picked: tuple[date, date], text: str) -> FilterState:
+    """The FilterState of a period, a date range within it, a search and the facets' values
+    in session state: one reading for the drawn widgets and for :func:`stored_sidebar`."""
+    preset = periods(data)[period]
+    lo, hi = period_bounds(preset, data.events)
+    start, end = picked
     state = FilterState(
         period=period,
-        preset=presets[period],
+        preset=preset,
         date_from=start if start != lo else None,
         date_to=end if end != hi else None,
         text=text,
@@ -382,18 +393,44 @@ def current_notices(state: FilterState) -> tuple[str, ...]:
 
 
 def shared_sidebar(data: Dataset, headlines: dict[str, str]) -> SidebarView:
-    """The sidebar every page shares, with the URL's ignored values shown as warnings (escaped:
-    they quote the link, and a crafted link must not bring its own links or images)."""
+    """The sidebar every page shares, with the URL's ignored values shown as warnings."""
     options = get_options()
     read_url_once(data, options)
     state = filter_widgets(data, options, headlines)
     view = SidebarView(state=state, basemap=basemap_picker())
-    # One container whether or not there are notices: elements below keep their place in the
-    # page, so the map's component is updated in place, not remounted, when notices go.
+    _url_notices(state)
+    return view
+
+
+def stored_sidebar(data: Dataset) -> SidebarView:
+    """The view the sidebar's widgets hold (on a session's first run: the URL's), read from
+    session state without drawing them, for a first view that draws its map before the
+    filters (``src.ui.shell.prepare``). The sidebar says the filters are coming and offers
+    them at once, in case the map never reports that it is drawn."""
+    read_url_once(data, get_options())
+    presets = periods(data)
+    period = str(st.session_state.get("f_period"))
+    if period not in presets:
+        period = ALL_PERIOD
+    picked = st.session_state.get(_range_key(period)) or period_bounds(presets[period], data.events)
+    start, end = cast(tuple[date, date], tuple(picked))
+    state = _state_of(data, period, (start, end), str(st.session_state.get("f_text") or ""))
+    basemap = str(st.session_state.get("f_basemap", DEFAULT_BASEMAP))
+    view = SidebarView(state=state, basemap=basemap if basemap in BASEMAPS else DEFAULT_BASEMAP)
+    st.sidebar.caption("The filters appear here as soon as the map is drawn.")
+    st.sidebar.button("Show the filters now", key=FILTERS_PENDING_KEY)
+    _url_notices(state)
+    return view
+
+
+def _url_notices(state: FilterState) -> None:
+    """The URL's ignored values as warnings (escaped: they quote the link, and a crafted link
+    must not bring its own links or images). One container whether or not there are any:
+    elements below keep their place in the page, so the map's component is updated in place,
+    not remounted, when notices go."""
     with st.container():
         for notice in current_notices(state):
             st.warning(md_unlinked(notice), icon=WARNING_ICON)
-    return view
 
 
 def show_only_source(source_id: str) -> None:

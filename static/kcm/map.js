@@ -147,7 +147,7 @@
       next.halos = halos;
       next.mode = d.mode;
       next.drawn = false;
-      next.timing = {built: performance.now() - t0};
+      next.timing = {start: t0, built: performance.now() - t0};
       /* The claims the view represents, summed over what the cluster really holds. */
       next.regions = regions;
       next.count = function () {
@@ -162,6 +162,7 @@
         next.timing.drawn = performance.now() - t0;
         if (window.console) console.log("kcm: " + markers.length + " markers, " + total +
           " claims drawn in " + Math.round(next.timing.drawn) + " ms");
+        reportFirstView();
       };
       cluster.off("clusterclick", clusterClick).on("clusterclick", clusterClick);
       cluster.off("spiderfied", spiderInView).on("spiderfied", spiderInView);
@@ -176,6 +177,31 @@
     }
     if (group._map) draw(); else group.once("add", draw);
   };
+
+  /* A page that drew its map before its filters (src/ui/shell.py, `prepare`) shows a
+   * "Show the filters now" button in its sidebar, keyed FILTERS_PENDING (src/ui/sidebar.py,
+   * `FILTERS_PENDING_KEY`; Streamlit classes a keyed element `st-key-<key>`). Once the claims
+   * are drawn and the page still shows it, the map says so to Streamlit through
+   * streamlit-folium's component API, once per frame, and that rerun draws the rest of the
+   * page. The page is asked rather than the map's own arguments marked, so that the map is
+   * the same message in both runs and Streamlit need not send it twice. streamlit-folium's
+   * own last value is left as it was, so that its next report (a click) is compared with
+   * that, not with this one. */
+  var FILTERS_PENDING = "st-key-kcm_show_filters", reported = false;
+  function reportFirstView() {
+    var api = window.Streamlit, sent = window.__GLOBAL_DATA__, waiting = null;
+    try {
+      waiting = window.parent.document.querySelector("." + FILTERS_PENDING);
+    } catch (e) { /* not inside the app's page */ }
+    if (reported || !waiting || !api || !sent) return;
+    reported = true;
+    var value = {};
+    Object.keys(sent.previous_data || {}).forEach(function (k) {
+      value[k] = sent.previous_data[k];
+    });
+    value.kcm_drawn = true;
+    api.setComponentValue(value);
+  }
 
   /* Names are placed again once markercluster has redrawn (its animations end after the
    * map's zoomend), see static/kcm/labels.js. */

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from src.appserver import AppStartError, running_app
@@ -39,6 +39,17 @@ SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
 def settled(page: Page, timeout_s: float = 90) -> None:
     """Wait until the app has finished its script run and its page has stopped changing."""
     page.wait_for_function(SETTLED_JS, timeout=timeout_s * 1000, polling=100)
+
+
+def whole_page(page: Page, timeout_s: float = 90) -> None:
+    """Wait until the page is drawn whole: a session's first view of the map draws the map
+    before the sidebar's filters and what lies under the map (``src/ui/shell.prepare``), so
+    a check of everything the page shows waits for the filters, then for the run's end."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("heading", name="Filters")).to_be_visible(
+        timeout=timeout_s * 1000
+    )
+    settled(page, timeout_s)
 
 
 def _require(condition: bool, why: str) -> None:

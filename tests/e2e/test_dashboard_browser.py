@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
 from src.mapview.regions import AREA_KINDS
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, settled
 from tests.e2e.mapprobe import act, map_frame, open_popup, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +42,27 @@ def test_default_view_draws_claims_routes_and_places(page, app_url, data):
     page.get_by_text(f"of {len(data.events)} claims shown").first.wait_for()
     assert page.external_requests == []  # Leaflet & plugins came from the app itself
     page.screenshot(path=str(ARTIFACTS / "default-view.png"), full_page=True)
+
+
+def test_the_first_view_draws_the_map_then_its_filters_without_redrawing_it(page, app_url, data):
+    # a session's first view: the map alone, read from the link; the map's report of its
+    # drawn claims reruns the page, which adds the filters and what lies under the map
+    page.goto(f"{app_url}?{urlencode({'side': 'Azerbaijan'})}")
+    expected = located(data, FilterState(sides=("Azerbaijan",)))
+    wait_for_claims(page, expected)
+    frame = map_frame(page)
+    act(frame, "() => { window.kcm.firstView = true; }")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    side_box = sidebar.locator("[data-testid='stMultiSelect']").filter(
+        has=page.get_by_text("Claimant side", exact=True)
+    )
+    expect(side_box).to_contain_text("Azerbaijan")  # the link's value, now in its widget
+    expect(sidebar.get_by_role("button", name="Show the filters now")).to_have_count(0)
+    expect(page.get_by_text("Sources:").first).to_be_visible()
+    settled(page)
+    # the same map and the same view: the second run did not redraw the claims
+    assert map_frame(page).evaluate("() => window.kcm.firstView === true") is True
+    assert wait_for_claims(page, expected)["claims"] == expected
 
 
 def test_period_and_source_filters_change_the_map(page, app_url, data):
@@ -105,7 +126,8 @@ def test_shared_url_reproduces_the_view(page, app_url, data):
     total = len(apply_filters(data.events, state))
     page.get_by_text(f"{total} of {len(data.events)} claims shown").first.wait_for()
     sidebar = page.locator("[data-testid='stSidebar']")
-    assert sidebar.get_by_text(side, exact=True).count() >= 1
+    # the filters are drawn after the map
+    expect(sidebar.get_by_text(side, exact=True).first).to_be_visible()
 
     # the page's own link to this view (in the links popover) opens the same view
     page.get_by_role("button", name="Links to this view").click()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ROOT, app_on_data_copy, settled
+from tests.e2e.conftest import ROOT, app_on_data_copy, settled, whole_page
 from tests.e2e.mapprobe import map_frame, open_popup, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -60,4 +60,5 @@ def test_import_through_the_data_page_puts_the_events_on_the_map(page: Page, dat
     assert frame.locator("#kcm-injected").count() == 0
     assert frame.locator(".leaflet-popup-content img").count() == 0
     assert frame.evaluate("() => window.kcmPwned === undefined")
+    whole_page(page)  # the page under the map and the filters (its notes in the options)
     assert page.locator("#kcm-injected").count() == 0

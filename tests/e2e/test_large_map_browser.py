@@ -31,6 +31,9 @@ SIZE = 100_000
 #: A cold first view at 100k validates the data and builds the page on a busy machine.
 FIRST_VIEW_S = 300
 BLOCKADE = FilterState(period="blockade")
+#: Narrow enough for one marker per place × side × type (the blockade alone is drawn as
+#: grid rings at 100k: more than GROUP_BUDGET groups).
+GROUPED = FilterState(period="blockade", sides=("Armenia",))
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +122,24 @@ def test_counts_filter_change_and_details_at_100k(page, large):
     narrowed = located(data, BLOCKADE)
     assert 2000 < narrowed < everything
     reading = wait_for_claims(page, narrowed, timeout=FIRST_VIEW_S)
+    _, stats = claims_payload(apply_filters(data.events, BLOCKADE), data.places, {})
+    assert reading["mode"] == stats.mode
+    assert reading["markers"] == stats.drawn
+
+    side_box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text("Claimant side", exact=True)
+    )
+    side_box.locator("input").click()
+    page.keyboard.type("Armenia")
+    page.get_by_role("option", name="Armenia", exact=True).click()
+    page.keyboard.press("Escape")
+    grouped = located(data, GROUPED)
+    assert 2000 < grouped < narrowed
+    reading = wait_for_claims(page, grouped, timeout=FIRST_VIEW_S)
     assert reading["mode"] == "groups"
 
     lat, lon, on_point = click_biggest_marker(page)
-    shown = apply_filters(data.events, BLOCKADE)
+    shown = apply_filters(data.events, GROUPED)
     _, stats = claims_payload(shown, data.places, {})
     expected = clicked_claims(shown, data.places, lat, lon, stats.cell_deg)
     assert len(expected.claims) == on_point > 1

@@ -14,7 +14,7 @@ from playwright.sync_api import Frame, Page
 
 from src.dataset import Dataset
 from src.filters import FilterState, apply_filters
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, whole_page
 from tests.e2e.mapprobe import act, map_frame, wait_for_claims
 
 pytestmark = pytest.mark.e2e
@@ -54,8 +54,19 @@ def hit(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
+#: The names and icons stood still over one polling interval: a marker can still be moving
+#: into place after markercluster's flags say it is done (seen: 5 px, a few ms after).
+STILL_JS = f"""() => {{
+  const now = JSON.stringify(({BOXES_JS})());
+  const same = window.__kcmBoxes === now;
+  window.__kcmBoxes = now;
+  return same;
+}}"""
+
+
 def settle(frame: Frame) -> None:
     frame.wait_for_function(SETTLED_JS, polling=100, timeout=20_000)
+    frame.wait_for_function(STILL_JS, polling=200, timeout=20_000)
 
 
 def shown_on_map(data: Dataset) -> int:
@@ -66,6 +77,8 @@ def shown_on_map(data: Dataset) -> int:
 def open_map(page: Page, app_url: str, data: Dataset) -> Frame:
     page.goto(app_url)
     wait_for_claims(page, shown_on_map(data))
+    # the page's second run (the map drawn first) can resize the frame: names are placed again
+    whole_page(page)
     frame = map_frame(page)
     settle(frame)
     return frame
