@@ -46,9 +46,7 @@ def whole_page(page: Page, timeout_s: float = 90) -> None:
     before the sidebar's filters and what lies under the map (``src/ui/shell.prepare``), so
     a check of everything the page shows waits for the filters, then for the run's end."""
     sidebar = page.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_role("heading", name="Filters")).to_be_visible(
-        timeout=timeout_s * 1000
-    )
+    expect(sidebar.get_by_role("heading", name="Filters")).to_be_visible(timeout=timeout_s * 1000)
     settled(page, timeout_s)
 
 
